@@ -1,0 +1,1 @@
+"""The alliance's domain: household files, needs, referrals. Pure Python plus eventsourcing."""

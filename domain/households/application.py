@@ -1,0 +1,130 @@
+"""Commands on household files: discovery, assistance statuses, assessment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.households.identity import household_id
+from domain.households.model import Household
+from domain.households.vocabulary import Assistance, Channel, Member
+from domain.ingest.model import EventKey, Outcome
+from domain.shared.commands import CommandHandler
+from domain.shared.errors import ConcurrentUpdate, InvalidValue
+from domain.shared.regions import check_region
+
+
+def _actor(value: str, field: str) -> str:
+    if not value.strip():
+        raise InvalidValue(field, "must name the department or worker")
+    return value.strip()
+
+
+class HouseholdCommands(CommandHandler):
+    """Opening and keeping household files."""
+
+    def report_discovery(
+        self,
+        *,
+        household_key: str,
+        region_code: str,
+        channel: Channel,
+        reported_by: str,
+        at: datetime,
+        members: list[Member],
+        note: str = "",
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Open a household's file, or add the report to the file it already has."""
+        if done := self._already_done(key):
+            return done
+        check_region(region_code)
+        records: list[dict[str, Any]] = [m.as_record() for m in members]
+        for attempt in (1, 2):
+            ident = household_id(household_key)
+            if self._exists(ident):
+                household = self._load(Household, ident)
+                household.report_again(
+                    channel=channel.value,
+                    reported_by=_actor(reported_by, "reported_by"),
+                    at=at,
+                    members=records,
+                    note=note,
+                )
+            else:
+                household = Household(
+                    household_key=household_key,
+                    region_code=region_code,
+                    channel=channel.value,
+                    reported_by=_actor(reported_by, "reported_by"),
+                    discovered_at=at,
+                    members=records,
+                    note=note,
+                )
+            try:
+                return self._commit("household", household, key=key)
+            except ConcurrentUpdate:
+                # Two first reports of one household raced: the loser joins the winner's file.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def grant_assistance(
+        self,
+        *,
+        household_key: str,
+        status: Assistance,
+        by: str,
+        at: datetime,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record an assistance status a department granted (e.g. 低保 certified)."""
+        if done := self._already_done(key):
+            return done
+        household = self._load(Household, household_id(household_key), expected_version)
+        household.grant(status=status, by=_actor(by, "department"), at=at)
+        return self._commit("household", household, key=key)
+
+    def end_assistance(
+        self,
+        *,
+        household_key: str,
+        status: Assistance,
+        by: str,
+        at: datetime,
+        reason: str,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record that an assistance status ended, with the reason."""
+        if done := self._already_done(key):
+            return done
+        household = self._load(Household, household_id(household_key), expected_version)
+        household.end(status=status, by=_actor(by, "department"), at=at, reason=reason)
+        return self._commit("household", household, key=key)
+
+    def assess_household(
+        self,
+        *,
+        household_key: str,
+        difficulty_circle: int,
+        group: str,
+        plan: str,
+        by: str,
+        at: datetime,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Place the household in a circle and group and set its plan (一户一策)."""
+        if done := self._already_done(key):
+            return done
+        household = self._load(Household, household_id(household_key), expected_version)
+        household.assess(
+            difficulty_circle=difficulty_circle,
+            group=group,
+            plan=plan,
+            by=_actor(by, "department"),
+            at=at,
+        )
+        return self._commit("household", household, key=key)

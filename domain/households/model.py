@@ -1,0 +1,146 @@
+"""The household file (一户一档一策): who the household is, what it holds, what is planned."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.households.identity import household_id
+from domain.households.vocabulary import Assistance
+from domain.shared.errors import InvalidValue, RuleViolation
+
+
+class Household(Aggregate):
+    """One household's file, keyed by its pseudonymous household key."""
+
+    class Discovered(Aggregate.Created):
+        household_key: str
+        region_code: str
+        channel: str
+        reported_by: str
+        discovered_at: datetime
+        members: list[dict[str, Any]]
+        note: str
+
+    class ReportedAgain(Aggregate.Event):
+        channel: str
+        reported_by: str
+        reported_at: datetime
+        members: list[dict[str, Any]]
+        note: str
+
+    class AssistanceGranted(Aggregate.Event):
+        status: str
+        by: str
+        granted_at: datetime
+
+    class AssistanceEnded(Aggregate.Event):
+        status: str
+        by: str
+        ended_at: datetime
+        reason: str
+
+    class Assessed(Aggregate.Event):
+        difficulty_circle: int
+        group: str
+        plan: str
+        by: str
+        assessed_at: datetime
+
+    @staticmethod
+    def create_id(household_key: str, **_: Any) -> UUID:
+        """One household key, one file."""
+        return household_id(household_key)
+
+    @event(Discovered)
+    def __init__(
+        self,
+        *,
+        household_key: str,
+        region_code: str,
+        channel: str,
+        reported_by: str,
+        discovered_at: datetime,
+        members: list[dict[str, Any]],
+        note: str,
+    ) -> None:
+        self.household_key = household_key
+        self.region_code = region_code
+        self.members = members
+        self.discoveries: list[tuple[str, str, datetime]] = [(channel, reported_by, discovered_at)]
+        self.assistance: dict[str, datetime] = {}
+        self.difficulty_circle: int | None = None
+        self.group: str | None = None
+        self.plan: str = ""
+
+    def report_again(
+        self,
+        *,
+        channel: str,
+        reported_by: str,
+        at: datetime,
+        members: list[dict[str, Any]],
+        note: str,
+    ) -> None:
+        """Add a further discovery report to the existing file; a new roster replaces the old."""
+        self._report_again(
+            channel=channel, reported_by=reported_by, reported_at=at, members=members, note=note
+        )
+
+    @event(ReportedAgain)
+    def _report_again(
+        self,
+        channel: str,
+        reported_by: str,
+        reported_at: datetime,
+        members: list[dict[str, Any]],
+        note: str,
+    ) -> None:
+        self.discoveries.append((channel, reported_by, reported_at))
+        if members:
+            self.members = members
+
+    def grant(self, *, status: Assistance, by: str, at: datetime) -> None:
+        """Record that a department granted an assistance status."""
+        if status.value in self.assistance:
+            raise RuleViolation(f"household already holds assistance status {status.value!r}")
+        self._grant(status=status.value, by=by, granted_at=at)
+
+    @event(AssistanceGranted)
+    def _grant(self, status: str, by: str, granted_at: datetime) -> None:
+        self.assistance[status] = granted_at
+
+    def end(self, *, status: Assistance, by: str, at: datetime, reason: str) -> None:
+        """Record that an assistance status ended, with the reason."""
+        if status.value not in self.assistance:
+            raise RuleViolation(f"household does not hold assistance status {status.value!r}")
+        if not reason.strip():
+            raise InvalidValue("reason", "ending an assistance status needs a reason")
+        self._end(status=status.value, by=by, ended_at=at, reason=reason)
+
+    @event(AssistanceEnded)
+    def _end(self, status: str, by: str, ended_at: datetime, reason: str) -> None:
+        del self.assistance[status]
+
+    def assess(
+        self, *, difficulty_circle: int, group: str, plan: str, by: str, at: datetime
+    ) -> None:
+        """Place the household in a difficulty circle and group, and set its plan (一策)."""
+        if difficulty_circle not in (1, 2, 3):
+            raise InvalidValue("difficulty_circle", "must be 1, 2 or 3")
+        if not group.strip():
+            raise InvalidValue("group", "is required")
+        self._assess(
+            difficulty_circle=difficulty_circle, group=group, plan=plan, by=by, assessed_at=at
+        )
+
+    @event(Assessed)
+    def _assess(
+        self, difficulty_circle: int, group: str, plan: str, by: str, assessed_at: datetime
+    ) -> None:
+        self.difficulty_circle = difficulty_circle
+        self.group = group
+        self.plan = plan

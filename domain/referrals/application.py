@@ -1,0 +1,182 @@
+"""Commands on referrals: request, and each step of the closed loop."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from domain.ingest.model import EventKey, Outcome
+from domain.needs.model import Need
+from domain.referrals.model import Referral
+from domain.shared.commands import CommandHandler
+from domain.shared.errors import InvalidValue
+
+
+def _named(value: str, field: str) -> str:
+    if not value.strip():
+        raise InvalidValue(field, "must name a department")
+    return value.strip()
+
+
+class ReferralCommands(CommandHandler):
+    """The closed loop: 受理 → 流转 → 反馈 → 办结 → 回访, refusal and reassignment."""
+
+    def request_referral(
+        self,
+        *,
+        need_id: UUID,
+        from_department: str,
+        to_department: str,
+        at: datetime,
+        note: str = "",
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Refer an open need to a department; the need and the referral change together."""
+        if done := self._already_done(key):
+            return done
+        need = self._load(Need, need_id)
+        referral = Referral(
+            id=key.derived_id("referral") if key else uuid4(),
+            need_id=need.id,
+            household_id=need.household_id,
+            region_code=need.region_code,
+            from_department=_named(from_department, "from_department"),
+            to_department=_named(to_department, "to_department"),
+            requested_at=at,
+            note=note,
+        )
+        need.refer(referral_id=referral.id, at=at)
+        return self._commit("referral", referral, need, key=key)
+
+    def _step(self, referral_id: UUID, expected_version: int | None) -> Referral:
+        return self._load(Referral, referral_id, expected_version)
+
+    def accept_referral(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        at: datetime,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """The holding department accepts (受理); feedback is due within 24 hours."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        referral.accept(by=by, at=at)
+        return self._commit("referral", referral, key=key)
+
+    def route_referral(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        to_unit: str,
+        at: datetime,
+        note: str = "",
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Pass an accepted referral to the unit that handles it (流转)."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        referral.route(by=by, to_unit=to_unit, at=at, note=note)
+        return self._commit("referral", referral, key=key)
+
+    def give_feedback(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        at: datetime,
+        content: str,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Report back on a referral (反馈)."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        referral.give_feedback(by=by, at=at, content=content)
+        return self._commit("referral", referral, key=key)
+
+    def complete_referral(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        at: datetime,
+        outcome: str,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Close the case (办结); the need it held is met in the same commit."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        need = self._load(Need, referral.need_id)
+        referral.complete(by=by, at=at, outcome=outcome)
+        need.mark_met(referral_id=referral.id, at=at)
+        return self._commit("referral", referral, need, key=key)
+
+    def follow_up_referral(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        at: datetime,
+        satisfied: bool,
+        note: str = "",
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record the follow-up visit (回访)."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        referral.follow_up(by=_named(by, "department"), at=at, satisfied=satisfied, note=note)
+        return self._commit("referral", referral, key=key)
+
+    def refuse_referral(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        at: datetime,
+        reason: str,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """The addressed department declines; the need goes back to the queue in the same commit."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        need = self._load(Need, referral.need_id)
+        referral.refuse(by=by, at=at, reason=reason)
+        need.reopen(referral_id=referral.id, reason=f"referral refused: {reason}", at=at)
+        return self._commit("referral", referral, need, key=key)
+
+    def reassign_referral(
+        self,
+        *,
+        referral_id: UUID,
+        by: str,
+        to_department: str,
+        at: datetime,
+        reason: str,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Move a referral to another department, which must accept it anew."""
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        referral.reassign(
+            by=_named(by, "department"),
+            to_department=_named(to_department, "to_department"),
+            at=at,
+            reason=reason,
+        )
+        return self._commit("referral", referral, key=key)

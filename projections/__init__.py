@@ -1,0 +1,1 @@
+"""Read models built from the event log: rows and position committed together."""

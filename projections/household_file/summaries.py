@@ -1,0 +1,38 @@
+"""One readable line per event, for the household timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.households.model import Household
+from domain.needs.model import Need
+from domain.referrals.model import Referral
+
+_TEMPLATES: dict[type, str] = {
+    Household.Discovered: "File opened after a {channel} report by {reported_by}",
+    Household.ReportedAgain: "Reported again ({channel}) by {reported_by}",
+    Household.AssistanceGranted: "{status} granted by {by}",
+    Household.AssistanceEnded: "{status} ended by {by}: {reason}",
+    Household.Assessed: "Assessed by {by}: circle {difficulty_circle}, group {group}",
+    Need.Raised: "{urgency} {need_type}/{category} need raised by {raised_by}: {description}",
+    Need.Referred: "Need referred",
+    Need.Reopened: "Need back in the queue: {reason}",
+    Need.Met: "Need met",
+    Need.Closed: "Need closed by {by}: {reason}",
+    Referral.Requested: "Referred from {from_department} to {to_department}",
+    Referral.Accepted: "Referral accepted by {by}; feedback due {feedback_due_at:%Y-%m-%d %H:%M}",
+    Referral.Routed: "Referral routed by {by} to {to_unit}",
+    Referral.FeedbackGiven: "Feedback from {by}: {content}",
+    Referral.Completed: "Referral completed by {by}: {outcome}",
+    Referral.FollowedUp: "Follow-up visit by {by}: {note}",
+    Referral.Refused: "Referral refused by {by}: {reason}",
+    Referral.Reassigned: "Referral moved from {from_department} to {to_department}: {reason}",
+}
+
+
+def summarise(event: Any) -> str:
+    """A one-line summary of an event, from its own fields."""
+    template = _TEMPLATES.get(type(event))
+    if template is None:
+        return type(event).__qualname__
+    return template.format(**vars(event))

@@ -1,0 +1,172 @@
+"""The household file (一户一档) and its timeline: every event that touched the household."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.households.model import Household
+from domain.needs.model import Need
+from domain.referrals.model import Referral
+from projections.household_file.summaries import summarise
+from projections.runtime.tables import Table, cols
+from projections.runtime.view import Handler, Tx, View
+
+HOUSEHOLDS = Table(
+    "household_files",
+    cols(
+        "household_id household_key region_code members:json assistance:json"
+        " difficulty_circle:int household_group plan discovered_at:ts first_channel"
+        " reports:int needs_open:int needs_total:int updated_at:ts version:int"
+    ),
+    key=("household_id",),
+    indexes=(("region_code",), ("household_key",)),
+)
+TIMELINE = Table(
+    "household_timeline",
+    cols(
+        "household_id position:int occurred_at:ts recorded_at:ts record_kind record_id"
+        " record_version:int event_type summary by_whom"
+    ),
+    key=("household_id", "position", "record_id"),
+)
+# Needs and referrals name their household only when created; later steps look it up here.
+LINKS = Table("household_links", cols("record_id household_id"), key=("record_id",))
+
+_OCCURRED = (
+    "discovered_at",
+    "reported_at",
+    "granted_at",
+    "ended_at",
+    "assessed_at",
+    "raised_at",
+    "referred_at",
+    "reopened_at",
+    "met_at",
+    "closed_at",
+    "requested_at",
+    "accepted_at",
+    "routed_at",
+    "given_at",
+    "completed_at",
+    "followed_up_at",
+    "refused_at",
+    "reassigned_at",
+)
+_OPEN_DELTA: dict[type, int] = {
+    Need.Raised: 1,
+    Need.Reopened: 1,
+    Need.Referred: -1,
+    Need.Closed: -1,
+}
+
+
+def _occurred(e: Any) -> Any:
+    return next((getattr(e, a) for a in _OCCURRED if hasattr(e, a)), e.timestamp)
+
+
+def _by(e: Any) -> str | None:
+    for attr in ("by", "reported_by", "raised_by", "from_department"):
+        if hasattr(e, attr):
+            return str(getattr(e, attr))
+    return None
+
+
+class HouseholdFile(View):
+    """One row per household file, and one timeline row per event about it."""
+
+    name = "household_file"
+    tables = (HOUSEHOLDS, TIMELINE, LINKS)
+
+    def handlers(self) -> dict[type, Handler]:
+        """Every household, need and referral event lands on a timeline."""
+        handlers: dict[type, Handler] = {}
+        for aggregate in (Household, Need, Referral):
+            for event_class in vars(aggregate).values():
+                if isinstance(event_class, type) and hasattr(event_class, "originator_id"):
+                    handlers[event_class] = self._on_event
+        return handlers
+
+    def _on_event(self, e: Any, tx: Tx, position: int) -> None:
+        record_id = str(e.originator_id)
+        household_id = self._household_of(e, tx)
+        if household_id is None:
+            return
+        self._update_file(e, tx, household_id)
+        tx.upsert(
+            "household_timeline",
+            {
+                "household_id": household_id,
+                "position": position,
+                "occurred_at": _occurred(e),
+                "recorded_at": e.timestamp,
+                "record_kind": type(e).__qualname__.split(".")[0].lower(),
+                "record_id": record_id,
+                "record_version": e.originator_version,
+                "event_type": type(e).__qualname__,
+                "summary": summarise(e),
+                "by_whom": _by(e),
+            },
+        )
+
+    @staticmethod
+    def _household_of(e: Any, tx: Tx) -> str | None:
+        record_id = str(e.originator_id)
+        if isinstance(e, Household.Event | Household.Discovered):
+            return record_id
+        if isinstance(e, Need.Raised | Referral.Requested):
+            tx.upsert(
+                "household_links", {"record_id": record_id, "household_id": str(e.household_id)}
+            )
+            return str(e.household_id)
+        link = tx.get("household_links", record_id=record_id)
+        return link["household_id"] if link else None
+
+    @staticmethod
+    def _update_file(e: Any, tx: Tx, household_id: str) -> None:
+        key = {"household_id": household_id}
+        if isinstance(e, Household.Discovered):
+            tx.upsert(
+                "household_files",
+                {
+                    **key,
+                    "household_key": e.household_key,
+                    "region_code": e.region_code,
+                    "members": e.members,
+                    "assistance": [],
+                    "difficulty_circle": None,
+                    "household_group": None,
+                    "plan": "",
+                    "discovered_at": e.discovered_at,
+                    "first_channel": e.channel,
+                    "reports": 1,
+                    "needs_open": 0,
+                    "needs_total": 0,
+                    "updated_at": e.timestamp,
+                    "version": e.originator_version,
+                },
+            )
+            return
+        row = tx.get("household_files", **key)
+        if row is None:
+            return
+        changes: dict[str, Any] = {"updated_at": e.timestamp}
+        if isinstance(e, Household.Event):
+            changes["version"] = e.originator_version
+        if isinstance(e, Household.ReportedAgain):
+            changes["reports"] = row["reports"] + 1
+            if e.members:
+                changes["members"] = e.members
+        elif isinstance(e, Household.AssistanceGranted):
+            changes["assistance"] = sorted({*row["assistance"], e.status})
+        elif isinstance(e, Household.AssistanceEnded):
+            changes["assistance"] = [s for s in row["assistance"] if s != e.status]
+        elif isinstance(e, Household.Assessed):
+            changes.update(
+                difficulty_circle=e.difficulty_circle, household_group=e.group, plan=e.plan
+            )
+        if isinstance(e, Need.Raised):
+            changes["needs_total"] = row["needs_total"] + 1
+        delta = _OPEN_DELTA.get(type(e), 0)
+        if delta:
+            changes["needs_open"] = row["needs_open"] + delta
+        tx.update("household_files", key, **changes)

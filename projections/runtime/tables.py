@@ -1,0 +1,50 @@
+"""Declarations of view tables, shared by every store dialect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "int", "bool", "ts", "json"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a view table."""
+
+    name: str
+    type: ColumnType = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A view table: columns, the key that identifies a row, and indexes for its queries."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        names = {c.name for c in self.columns}
+        missing = [k for k in (*self.key, *(c for i in self.indexes for c in i)) if k not in names]
+        if missing:
+            raise ValueError(f"table {self.name}: unknown columns {missing}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Column names in declaration order."""
+        return tuple(c.name for c in self.columns)
+
+    def types(self) -> dict[str, ColumnType]:
+        """Column types by name."""
+        return {c.name: c.type for c in self.columns}
+
+
+def cols(spec: str) -> tuple[Column, ...]:
+    """Columns from a compact spec: 'name:type name2 name3:int' (type defaults to text)."""
+    out = []
+    for item in spec.split():
+        name, _, kind = item.partition(":")
+        out.append(Column(name, kind or "text"))  # type: ignore[arg-type]
+    return tuple(out)
