@@ -82,7 +82,7 @@ class HouseholdFile(View):
         handlers: dict[type, Handler] = {}
         for aggregate in (Household, Need, Referral):
             for event_class in vars(aggregate).values():
-                if isinstance(event_class, type) and hasattr(event_class, "originator_id"):
+                if isinstance(event_class, type) and issubclass(event_class, aggregate.Event):
                     handlers[event_class] = self._on_event
         return handlers
 
@@ -111,7 +111,7 @@ class HouseholdFile(View):
     @staticmethod
     def _household_of(e: Any, tx: Tx) -> str | None:
         record_id = str(e.originator_id)
-        if isinstance(e, Household.Event | Household.Discovered):
+        if isinstance(e, Household.Event):
             return record_id
         if isinstance(e, Need.Raised | Referral.Requested):
             tx.upsert(

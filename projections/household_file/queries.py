@@ -1,0 +1,54 @@
+"""Reading household files and their timelines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.view import Row
+
+
+def get_household(store: ReadStore, household_id: str) -> Row | None:
+    """One household file, or None."""
+    rows = store.fetch(
+        "SELECT * FROM household_files WHERE household_id = :id",
+        {"id": household_id},
+        "household_files",
+    )
+    return rows[0] if rows else None
+
+
+def find_household_by_key(store: ReadStore, household_key: str) -> Row | None:
+    """The household file with this pseudonymous key, or None."""
+    rows = store.fetch(
+        "SELECT * FROM household_files WHERE household_key = :k",
+        {"k": household_key},
+        "household_files",
+    )
+    return rows[0] if rows else None
+
+
+def list_households(
+    store: ReadStore, *, region: str | None = None, limit: int = 50, offset: int = 0
+) -> Page:
+    """Household files in a jurisdiction, most open needs first."""
+    where = Where(store.dialect).prefix("region_code", region)
+    return page(
+        store,
+        "household_files",
+        where,
+        "needs_open DESC, discovered_at, household_id",
+        limit,
+        offset,
+    )
+
+
+def timeline(store: ReadStore, household_id: str, limit: int = 500) -> list[Row]:
+    """Every event about the household, in log order."""
+    params: dict[str, Any] = {"id": household_id, "limit": limit}
+    return store.fetch(
+        "SELECT * FROM household_timeline WHERE household_id = :id"
+        " ORDER BY position, record_id LIMIT :limit",
+        params,
+        "household_timeline",
+    )

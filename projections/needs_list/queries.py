@@ -1,0 +1,30 @@
+"""Reading the needs list: filter by region, type, category, urgency, status; paged."""
+
+from __future__ import annotations
+
+from projections.runtime.query import Page, ReadStore, Where, page
+
+
+def list_needs(
+    store: ReadStore,
+    *,
+    region: str | None = None,
+    need_type: str | None = None,
+    category: str | None = None,
+    urgency: str | None = None,
+    status: str | None = None,
+    household_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Needs in a jurisdiction, most urgent and longest waiting first."""
+    where = (
+        Where(store.dialect)
+        .prefix("region_code", region)
+        .eq("need_type", need_type)
+        .eq("category", category)
+        .eq("urgency", urgency)
+        .eq("status", status)
+        .eq("household_id", household_id)
+    )
+    return page(store, "needs_list", where, "urgency_rank, raised_at, need_id", limit, offset)

@@ -1,0 +1,1 @@
+"""The edges: HTTP API, Kafka-backed store, ingest, projection runners, CLI."""

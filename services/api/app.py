@@ -1,0 +1,49 @@
+"""The HTTP API: create_app() builds the container, the routers and the error mapping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.api import pages, problems
+from services.api.routers import events, health, lists
+from services.container import Container
+from services.demo import load_demo_if_empty
+from services.ingest.service import Clock, utc_now
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastAPI:
+    """An API process on the profile the settings choose."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container = Container(settings, clock)
+        if settings.demo:
+            load_demo_if_empty(container)
+        container.runner.catch_up()
+        container.start()
+        app.state.container = container
+        try:
+            yield
+        finally:
+            container.close()
+
+    app = FastAPI(
+        title="zhulian 助联",
+        summary="Event-sourced referral and resource matching for social-assistance alliances",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.include_router(events.router)
+    app.include_router(lists.router)
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    return app

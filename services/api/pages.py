@@ -1,0 +1,158 @@
+"""Plain server-rendered pages: the landing page and readable views of the lists."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from projections.household_file.queries import get_household, list_households, timeline
+from projections.needs_list.queries import list_needs
+from projections.referral_board.queries import list_referrals
+from services.api.deps import ContainerDep
+from services.errors import Problem
+
+router = APIRouter(include_in_schema=False)
+
+_STYLE = """
+body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:72rem;
+color:#1d2733;padding:0 1rem}h1{margin-bottom:.2rem}nav a{margin-right:1rem}
+table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1px solid #dde3ea;
+padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#f3f6f9}
+.overdue{color:#b3261e;font-weight:600}.muted{color:#5f6b7a}code{background:#f3f6f9;padding:0 .2rem}
+"""
+
+
+def _page(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}"
+        f" · zhulian</title><style>{_STYLE}</style></head><body><nav><a href='/'>zhulian 助联</a>"
+        "<a href='/ui/needs'>Needs list</a><a href='/ui/referrals'>Referral board</a>"
+        "<a href='/ui/households'>Household files</a><a href='/docs'>API docs</a></nav>"
+        f"<h1>{escape(title)}</h1>{body}</body></html>"
+    )
+
+
+def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], row_class: str = "") -> str:
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in columns)
+    body = ""
+    for row in rows:
+        css = f" class='{row_class}'" if row_class and row.get(row_class) else ""
+        cells = "".join(
+            f"<td>{row.get('_' + key) or escape(str(row.get(key) or ''))}</td>"
+            for key, _ in columns
+        )
+        body += f"<tr{css}>{cells}</tr>"
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _household_link(row: dict[str, Any]) -> None:
+    hid = escape(str(row["household_id"]))
+    row["_household_id"] = f"<a href='/ui/households/{hid}'>{hid[:8]}…</a>"
+
+
+@router.get("/", response_class=HTMLResponse)
+def landing(container: ContainerDep) -> HTMLResponse:
+    """What zhulian is, and where to go."""
+    head = container.runner.head()
+    return _page(
+        "zhulian — the assistance alliance's shared lists",
+        "<p>zhulian (助联) is the event-sourced referral and resource-matching service of a "
+        "district's social-assistance alliance (助联体). Departments, providers and charities "
+        "publish what they learn as CloudEvents; every fact is kept in the event log, and the "
+        "alliance's shared views are built from it.</p><ul>"
+        "<li><a href='/ui/needs'>Needs list (需求清单)</a> — every open need, typed, located</li>"
+        "<li><a href='/ui/referrals'>Referral board</a> — who holds each referral, overdue first"
+        "</li><li><a href='/ui/households'>Household files (一户一档)</a> and their timelines</li>"
+        "<li><a href='/docs'>API documentation</a> · <a href='/v1/event-types'>event catalogue"
+        "</a> · <a href='/v1/health'>health</a></li></ul>"
+        f"<p class='muted'>Profile: {escape(container.settings.profile)} · events in the log: "
+        f"{head}</p>",
+    )
+
+
+@router.get("/ui/needs", response_class=HTMLResponse)
+def needs_page(container: ContainerDep, region: str | None = None) -> HTMLResponse:
+    """The needs list as a table."""
+    result = list_needs(container.store, region=region, limit=200)
+    for row in result.items:
+        _household_link(row)
+    columns = [
+        ("urgency", "Urgency"),
+        ("need_type", "Type"),
+        ("category", "Category"),
+        ("description", "Need"),
+        ("region_code", "Region"),
+        ("status", "Status"),
+        ("holder", "Held by"),
+        ("household_id", "Household"),
+    ]
+    return _page("Needs list", f"<p>{result.total} needs</p>" + _table(result.items, columns))
+
+
+@router.get("/ui/referrals", response_class=HTMLResponse)
+def referrals_page(container: ContainerDep, region: str | None = None) -> HTMLResponse:
+    """The referral board as a table, overdue rows marked."""
+    result = list_referrals(container.store, now=container.clock(), region=region, limit=200)
+    for row in result.items:
+        _household_link(row)
+        row["_overdue"] = "OVERDUE" if row["overdue"] else ""
+    columns = [
+        ("overdue", ""),
+        ("holder", "Held by"),
+        ("status", "Status"),
+        ("category", "Category"),
+        ("feedback_due_at", "Feedback due"),
+        ("requested_at", "Requested"),
+        ("last_note", "Latest"),
+        ("household_id", "Household"),
+    ]
+    return _page(
+        "Referral board",
+        f"<p>{result.total} open referrals</p>"
+        + _table(result.items, columns, row_class="overdue"),
+    )
+
+
+@router.get("/ui/households", response_class=HTMLResponse)
+def households_page(container: ContainerDep, region: str | None = None) -> HTMLResponse:
+    """Household files as a table."""
+    result = list_households(container.store, region=region, limit=200)
+    for row in result.items:
+        _household_link(row)
+        row["assistance"] = ", ".join(row["assistance"] or [])
+    columns = [
+        ("household_id", "File"),
+        ("region_code", "Region"),
+        ("first_channel", "Found by"),
+        ("assistance", "Assistance"),
+        ("needs_open", "Open needs"),
+        ("difficulty_circle", "Circle"),
+    ]
+    return _page("Household files", f"<p>{result.total} files</p>" + _table(result.items, columns))
+
+
+@router.get("/ui/households/{household_id}", response_class=HTMLResponse)
+def household_page(household_id: UUID, container: ContainerDep) -> HTMLResponse:
+    """One household file and its timeline."""
+    found = get_household(container.store, str(household_id))
+    if found is None:
+        raise Problem(404, "Not found", f"no household file {household_id}")
+    members = "".join(
+        f"<li>{escape(m['relation'])}, born {m.get('birth_year') or '?'}: "
+        f"{escape(', '.join(m.get('circumstances') or []) or '—')}</li>"
+        for m in found["members"]
+    )
+    events = timeline(container.store, str(household_id))
+    facts = (
+        f"<p>Key <code>{escape(found['household_key'])}</code> · region "
+        f"{escape(found['region_code'])} · assistance: "
+        f"{escape(', '.join(found['assistance']) or 'none')} · circle "
+        f"{found['difficulty_circle'] or '—'} · plan: {escape(found['plan'] or '—')}</p>"
+        f"<h2>Members</h2><ul>{members}</ul><h2>Timeline</h2>"
+    )
+    columns = [("occurred_at", "When"), ("summary", "What"), ("by_whom", "Who")]
+    return _page("Household file", facts + _table(events, columns))

@@ -1,0 +1,104 @@
+"""POST /v1/events: CloudEvents 1.0, structured mode or batch; the event catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from services.api.deps import ContainerDep
+from services.api.problems import problem_response
+from services.errors import Problem
+from services.ingest.catalogue import CATALOGUE
+
+router = APIRouter(prefix="/v1", tags=["events"])
+
+BATCH = "application/cloudevents-batch+json"
+MAX_BATCH = 10_000
+
+_EXAMPLE = {
+    "specversion": "1.0",
+    "id": "hrss-2026-q4-000123",
+    "source": "/330106/hrss",
+    "type": "cn.zhulian.household.discovered.v1",
+    "time": "2026-11-20T09:30:00+08:00",
+    "data": {
+        "household": {"registration_number": "330106199001011234"},
+        "region_code": "330106001001",
+        "channel": "data_comparison",
+        "reported_by": "hrss",
+        "members": [
+            {"relation": "head", "birth_year": 1978, "circumstances": ["unemployed_long_term"]}
+        ],
+    },
+}
+
+
+async def _json_body(request: Request) -> Any:
+    body = await request.body()
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {error}") from None
+
+
+@router.post(
+    "/events",
+    summary="Publish one CloudEvent, or a batch",
+    description=(
+        "Structured mode (`application/cloudevents+json` or `application/json`): one event; "
+        "201 when stored, 200 when it is a duplicate of an event already taken (same `source` "
+        "+ `id`), 4xx with a problem naming the field and the reason otherwise. Batch mode "
+        f"(`{BATCH}`): a JSON array; 200 with one result per item, in order. An optional "
+        "extension attribute `expectedversion` makes a change conditional (412 on mismatch)."
+    ),
+    openapi_extra={
+        "requestBody": {"content": {"application/cloudevents+json": {"example": _EXAMPLE}}}
+    },
+)
+async def publish(request: Request, container: ContainerDep) -> JSONResponse:
+    """Take one event or a batch."""
+    body = await _json_body(request)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if content_type == BATCH:
+        if not isinstance(body, list):
+            raise Problem(422, "Invalid batch", "a batch must be a JSON array of CloudEvents")
+        if len(body) > MAX_BATCH:
+            raise Problem(413, "Batch too large", f"at most {MAX_BATCH} events per batch")
+        results = container.ingestor.submit_batch(body)
+        container.nudge()
+        items = [r.as_json() for r in results]
+        counts = {
+            k: sum(1 for i in items if i.get("result") == k)
+            for k in ("stored", "duplicate", "rejected")
+        }
+        return JSONResponse({"results": items, **counts})
+    if isinstance(body, list):
+        raise Problem(
+            415, "Batch needs its content type", f"send a JSON array as Content-Type: {BATCH}"
+        )
+    result = container.ingestor.submit(body)
+    container.nudge()
+    if result.problem is not None:
+        return problem_response(result.problem)
+    return JSONResponse(result.as_json(), result.status)
+
+
+@router.get("/event-types", summary="The event catalogue")
+def event_types() -> list[dict[str, str]]:
+    """Every type a department may publish, with a link to its JSON Schema."""
+    return [
+        {"type": name, "summary": t.summary, "schema": f"/v1/event-types/{name}/schema"}
+        for name, t in CATALOGUE.items()
+    ]
+
+
+@router.get("/event-types/{type_name}/schema", summary="JSON Schema of an event type's data")
+def event_schema(type_name: str) -> dict[str, Any]:
+    """The JSON Schema the `data` of this type must satisfy."""
+    event_type = CATALOGUE.get(type_name)
+    if event_type is None:
+        raise Problem(404, "Not found", f"no event type {type_name!r}")
+    return {"$id": f"/v1/event-types/{type_name}/schema", **event_type.schema}

@@ -1,0 +1,60 @@
+"""Builds the application, the view store and the projection runner for a profile."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from domain.alliance import Alliance
+from projections.household_file.view import HouseholdFile
+from projections.needs_list.view import NeedsList
+from projections.referral_board.view import ReferralBoard
+from projections.runtime.runner import Runner
+from projections.runtime.sqlite_store import SQLiteViewStore
+from projections.runtime.view import View
+from services.ingest.service import Clock, Ingestor, utc_now
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def all_views() -> list[View]:
+    """Every view the alliance keeps."""
+    return [NeedsList(), ReferralBoard(), HouseholdFile()]
+
+
+class Container:
+    """The parts of one running process, built once from settings."""
+
+    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.app = Alliance(env=settings.event_store_env())
+        self.store = SQLiteViewStore(settings.views_path())
+        self.views = all_views()
+        self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
+        self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Follow the log in a background thread."""
+        self._thread = threading.Thread(
+            target=self.runner.run,
+            args=(self._stop, self.settings.runner_interval),
+            name="projection-runner",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def nudge(self) -> None:
+        """Tell the runner new events were written."""
+        self.runner.wakeup.set()
+
+    def close(self) -> None:
+        """Stop following and release the stores."""
+        self._stop.set()
+        self.runner.wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.app.close()

@@ -1,0 +1,105 @@
+"""Ingest: a checked CloudEvent becomes one command, once; a batch, one result per item."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import OperationalError
+
+from domain.alliance import Alliance
+from domain.ingest.model import EventKey, Outcome
+from services.errors import Problem, problem_for
+from services.ingest.catalogue import Context
+from services.ingest.envelope import Envelope, parse
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The wall clock, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened to one submitted event."""
+
+    id: str | None
+    source: str | None
+    outcome: Outcome | None = None
+    problem: Problem | None = None
+
+    @property
+    def status(self) -> int:
+        """HTTP status for this item: 201 stored, 200 duplicate, else the problem's."""
+        if self.problem is not None:
+            return self.problem.status
+        assert self.outcome is not None
+        return 200 if self.outcome.duplicate else 201
+
+    def as_json(self) -> dict[str, Any]:
+        """The item's result as the API reports it."""
+        body: dict[str, Any] = {"id": self.id, "source": self.source, "status": self.status}
+        if self.outcome is not None:
+            body.update(
+                result="duplicate" if self.outcome.duplicate else "stored",
+                record=self.outcome.kind,
+                record_id=str(self.outcome.aggregate_id),
+                version=self.outcome.version,
+            )
+        if self.problem is not None:
+            body.update(result="rejected", problem=self.problem.as_json())
+        return body
+
+
+class Ingestor:
+    """Turns department events into commands on the alliance application."""
+
+    def __init__(self, app: Alliance, secret: str, clock: Clock = utc_now) -> None:
+        self.app = app
+        self._secret = secret.encode()
+        self.clock = clock
+
+    def _digest(self, envelope: Envelope) -> str:
+        # Keyed, so the digest of an event naming a registration number reveals nothing.
+        body = orjson.dumps([envelope.type.name, envelope.data], option=orjson.OPT_SORT_KEYS)
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def submit(self, raw: Any) -> Result:
+        """Check and apply one event; domain refusals become a problem, nothing is stored."""
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        source = raw.get("source") if isinstance(raw, dict) else None
+        now = self.clock()
+        try:
+            envelope = parse(raw, now)
+            key = EventKey(envelope.source, envelope.id, envelope.type.name, self._digest(envelope))
+            context = Context(
+                key, envelope.time or now, self._secret.decode(), envelope.expected_version
+            )
+            outcome = envelope.type.handle(self.app, envelope.data, context)
+        except OperationalError:
+            raise
+        except Exception as error:
+            return Result(ident, source, problem=problem_for(error))
+        return Result(envelope.id, envelope.source, outcome)
+
+    def submit_batch(self, raws: list[Any]) -> list[Result]:
+        """Apply each event in order; an unavailable store stops the batch, the rest unattempted."""
+        results: list[Result] = []
+        for index, raw in enumerate(raws):
+            try:
+                results.append(self.submit(raw))
+            except OperationalError as error:
+                unavailable = problem_for(error)
+                for rest in raws[index:]:
+                    ident = rest.get("id") if isinstance(rest, dict) else None
+                    source = rest.get("source") if isinstance(rest, dict) else None
+                    results.append(Result(ident, source, problem=unavailable))
+                break
+        return results

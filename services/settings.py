@@ -1,0 +1,51 @@
+"""Settings, read once at start-up from the environment (prefix ZHULIAN_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED_SECRET = "embedded-profile-demo-secret-not-for-production"
+
+
+class Settings(BaseSettings):
+    """One place for every setting of the API process."""
+
+    model_config = SettingsConfigDict(env_prefix="ZHULIAN_", extra="ignore")
+
+    profile: Literal["embedded", "production"] = "embedded"
+    data_dir: Path = Path("var")
+    household_secret: str = ""
+    demo: bool | None = None  # default: on for embedded, off for production
+    views_database: str = ""  # embedded: a SQLite path (default data_dir/views.db)
+    runner_interval: float = 0.25
+
+    @model_validator(mode="after")
+    def _defaults_by_profile(self) -> Settings:
+        if self.profile == "embedded":
+            self.household_secret = self.household_secret or EMBEDDED_SECRET
+            if self.demo is None:
+                self.demo = True
+        elif not self.household_secret:
+            raise ValueError(
+                "ZHULIAN_HOUSEHOLD_SECRET must be set in production: it keys household pseudonyms"
+            )
+        return self
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing environment that selects the event store for this profile."""
+        if self.profile == "embedded":
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.data_dir / "events.db"),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        return {"PERSISTENCE_MODULE": "services.store.kafka"}
+
+    def views_path(self) -> str:
+        """Where the embedded profile keeps its views."""
+        return self.views_database or str(self.data_dir / "views.db")
