@@ -94,6 +94,10 @@ class Runner:
             try:
                 applied += self.store.apply(view, batch)
             except HandlerFailed as failed:
+                # Keep what came before the poison; stop at it, never skip it.
+                before = [item for item in batch if item[0] < failed.position]
+                if before:
+                    self.store.apply(view, before)
                 raise PoisonEvent(
                     view.name, failed.position, failed.event_type, failed.cause
                 ) from failed

@@ -1,0 +1,31 @@
+"""First start on the embedded profile: a demo district a newcomer can look at."""
+
+from __future__ import annotations
+
+
+def test_the_demo_district_has_needs_referrals_and_an_overdue_referral(demo_client) -> None:
+    needs = demo_client.get("/v1/needs", params={"limit": 500}).json()
+    assert needs["total"] >= 10
+    assert {n["need_type"] for n in needs["items"]} == {"survival", "care", "development"}
+    board = demo_client.get("/v1/referrals").json()
+    assert board["items"][0]["overdue"] is True
+    assert board["items"][0]["holder"] == "disabled-federation"
+
+
+def test_the_landing_page_says_what_zhulian_is_and_links_the_lists(demo_client) -> None:
+    page = demo_client.get("/").text
+    for link in ("/ui/needs", "/ui/referrals", "/ui/households", "/docs"):
+        assert f"href='{link}'" in page
+    assert "assistance alliance" in page
+
+
+def test_the_list_pages_render_the_demo_rows(demo_client) -> None:
+    assert "Dialysis costs exceed household income" in demo_client.get("/ui/needs").text
+    assert "OVERDUE" in demo_client.get("/ui/referrals").text
+    household = demo_client.get("/v1/households").json()["items"][0]["household_id"]
+    assert "Timeline" in demo_client.get(f"/ui/households/{household}").text
+
+
+def test_the_api_docs_are_served(demo_client) -> None:
+    assert demo_client.get("/docs").status_code == 200
+    assert "/v1/events" in demo_client.get("/openapi.json").json()["paths"]
