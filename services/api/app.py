@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.api import pages, problems
+from services.api import docs, pages, problems
 from services.api.routers import events, health, lists
 from services.container import Container
 from services.demo import load_demo_if_empty
@@ -40,7 +40,10 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
         summary="Event-sourced referral and resource matching for social-assistance alliances",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    docs.install(app)
     problems.install(app)
     app.include_router(events.router)
     app.include_router(lists.router)

@@ -26,6 +26,8 @@ def test_the_list_pages_render_the_demo_rows(demo_client) -> None:
     assert "Timeline" in demo_client.get(f"/ui/households/{household}").text
 
 
-def test_the_api_docs_are_served(demo_client) -> None:
-    assert demo_client.get("/docs").status_code == 200
+def test_the_api_docs_are_served_without_a_cdn(demo_client) -> None:
+    page = demo_client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert demo_client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert "/v1/events" in demo_client.get("/openapi.json").json()["paths"]
