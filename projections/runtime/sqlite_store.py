@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -10,8 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from projections.runtime.checksum import view_checksum
 from projections.runtime.sql import SQLITE, SqlTx, create_statements
 from projections.runtime.tables import Table
 from projections.runtime.view import HandlerFailed, Row, View
@@ -137,15 +135,8 @@ class SQLiteViewStore:
         return row[0] if row else None
 
     def checksum(self, view: View) -> str:
-        """A digest of every row of every table of the view, in key order."""
-        digest = hashlib.sha256()
-        for table in view.tables:
-            order = ", ".join(table.key)
-            rows = self.fetch(f"SELECT * FROM {table.name} ORDER BY {order}", {}, table.name)
-            digest.update(table.name.encode())
-            for row in rows:
-                digest.update(orjson.dumps(row, option=orjson.OPT_SORT_KEYS))
-        return digest.hexdigest()
+        """A digest of every row of every table of the view."""
+        return view_checksum(self, view)
 
     def encode_param(self, value: Any) -> Any:
         """A query parameter as this store compares it."""
