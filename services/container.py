@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Protocol
 
 from domain.alliance import Alliance
 from projections.household_file.view import HouseholdFile
 from projections.needs_list.view import NeedsList
 from projections.referral_board.view import ReferralBoard
+from projections.runtime.postgres_store import PostgresViewStore
+from projections.runtime.query import ReadStore
 from projections.runtime.runner import Runner
+from projections.runtime.runner import ViewStore as RunnerStore
 from projections.runtime.sqlite_store import SQLiteViewStore
 from projections.runtime.view import View
 from services.ingest.service import Clock, Ingestor, utc_now
@@ -23,6 +27,14 @@ def all_views() -> list[View]:
     return [NeedsList(), ReferralBoard(), HouseholdFile()]
 
 
+class ViewStore(RunnerStore, ReadStore, Protocol):
+    """What the process needs of a view store: follow the log, answer queries."""
+
+    def checksum(self, view: View) -> str: ...
+
+    def close(self) -> None: ...
+
+
 class Container:
     """The parts of one running process, built once from settings."""
 
@@ -30,7 +42,11 @@ class Container:
         self.settings = settings
         self.clock = clock
         self.app = Alliance(env=settings.event_store_env())
-        self.store = SQLiteViewStore(settings.views_path())
+        self.store: ViewStore = (
+            SQLiteViewStore(settings.views_path())
+            if settings.profile == "embedded"
+            else PostgresViewStore(settings.database_url)
+        )
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
         self.ingestor = Ingestor(self.app, settings.household_secret, clock)
@@ -57,4 +73,5 @@ class Container:
         self.runner.wakeup.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.store.close()
         self.app.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED_SECRET = "embedded-profile-demo-secret-not-for-production"
@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     household_secret: str = ""
     demo: bool | None = None  # default: on for embedded, off for production
     views_database: str = ""  # embedded: a SQLite path (default data_dir/views.db)
+    database_url: str = Field(
+        default="", validation_alias=AliasChoices("ZHULIAN_DATABASE_URL", "DATABASE_URL")
+    )  # production: the PostgreSQL of the event index and the views
     runner_interval: float = 0.25
 
     @model_validator(mode="after")
@@ -29,10 +32,15 @@ class Settings(BaseSettings):
             self.household_secret = self.household_secret or EMBEDDED_SECRET
             if self.demo is None:
                 self.demo = True
-        elif not self.household_secret:
-            raise ValueError(
-                "ZHULIAN_HOUSEHOLD_SECRET must be set in production: it keys household pseudonyms"
-            )
+        else:
+            if not self.household_secret:
+                raise ValueError(
+                    "ZHULIAN_HOUSEHOLD_SECRET must be set in production:"
+                    " it keys the household pseudonyms"
+                )
+            if not self.database_url:
+                raise ValueError("DATABASE_URL must name the PostgreSQL of the production profile")
+            self.demo = bool(self.demo)
         return self
 
     def event_store_env(self) -> dict[str, str]:

@@ -56,6 +56,13 @@ class SQLiteViewStore:
                 raise
             cur.execute("COMMIT")
 
+    def close(self) -> None:
+        """Close this thread's connection (others close with their threads)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
     def ensure(self, view: View) -> None:
         """Create the view's tables; a changed schema version drops them so they rebuild."""
         for table in view.tables:
