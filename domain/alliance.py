@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from domain.contracts.application import ContractCommands
+from domain.funds.application import FundCommands
 from domain.households.application import HouseholdCommands
 from domain.needs.application import NeedCommands
 from domain.referrals.application import ReferralCommands
+from domain.supply.application import SupplyCommands
 
 
-class Alliance(HouseholdCommands, NeedCommands, ReferralCommands):
+class Alliance(
+    HouseholdCommands,
+    NeedCommands,
+    ReferralCommands,
+    SupplyCommands,
+    FundCommands,
+    ContractCommands,
+):
     """The command side of zhulian; its persistence is chosen by environment."""
 
     name = "zhulian"

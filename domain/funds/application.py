@@ -1,0 +1,243 @@
+"""Commands on charity funds: donations, earmarks, allocations, disbursements, refunds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from domain.funds.earmark import Earmark
+from domain.funds.model import Fund
+from domain.households.model import Household
+from domain.ingest.model import EventKey, Outcome
+from domain.needs.model import Need, NeedStatus
+from domain.shared.commands import CommandHandler
+from domain.shared.errors import InvalidValue, RuleViolation
+from domain.shared.money import check_fen
+from domain.shared.regions import check_region
+
+
+class DonorKind(StrEnum):
+    """Who gave the money."""
+
+    COMPANY = "company"  # 爱心企业
+    INDIVIDUAL = "individual"
+    FUND = "fund"  # another fund or foundation
+    ORGANISATION = "organisation"
+
+
+def _named(value: str, field: str) -> str:
+    if not value.strip():
+        raise InvalidValue(field, "is required")
+    return value.strip()
+
+
+def household_labels(household: Household) -> set[str]:
+    """The groups an earmark may name: the assessed group and every member's circumstances."""
+    labels = {c for m in household.members for c in m.get("circumstances", [])}
+    if household.group:
+        labels.add(household.group)
+    return labels
+
+
+class FundCommands(CommandHandler):
+    """Keeping the money side of the resource list (资源清单), yuan by yuan."""
+
+    def open_fund(
+        self,
+        *,
+        name: str,
+        region_code: str,
+        managed_by: str,
+        description: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Open a charity fund of an alliance."""
+        if done := self._already_done(key):
+            return done
+        fund = Fund(
+            id=key.derived_id("fund") if key else uuid4(),
+            name=_named(name, "name"),
+            region_code=check_region(region_code),
+            managed_by=_named(managed_by, "managed_by"),
+            description=description.strip(),
+            opened_at=at,
+        )
+        return self._commit("fund", fund, key=key)
+
+    def receive_donation(
+        self,
+        *,
+        fund_id: UUID,
+        donor: str,
+        donor_kind: DonorKind,
+        amount_fen: int,
+        earmark: Earmark | None,
+        by: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record money received into a fund."""
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id)
+        fund.receive(
+            donation_id=key.derived_id("donation") if key else uuid4(),
+            donor=_named(donor, "donor"),
+            donor_kind=donor_kind.value,
+            amount_fen=check_fen(amount_fen, "amount"),
+            earmark=earmark,
+            by=_named(by, "recorded_by"),
+            at=at,
+        )
+        return self._commit("fund", fund, key=key)
+
+    def earmark_money(
+        self,
+        *,
+        fund_id: UUID,
+        earmark: Earmark,
+        amount_fen: int,
+        by: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Set free money aside for a group, category or region."""
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id)
+        fund.set_aside(
+            earmark=earmark, amount_fen=check_fen(amount_fen, "amount"), by=_named(by, "by"), at=at
+        )
+        return self._commit("fund", fund, key=key)
+
+    def _allocate(
+        self,
+        fund: Fund,
+        *,
+        allocation_id: UUID,
+        need_id: UUID,
+        amount_fen: int,
+        earmark: Earmark | None,
+        by: str,
+        at: datetime,
+    ) -> None:
+        need = self._load(Need, need_id)
+        if need.status in (NeedStatus.CLOSED, NeedStatus.MET):
+            raise RuleViolation(f"need {need_id} is {need.status.value}; no money can go to it")
+        household = self._load(Household, need.household_id)
+        fund.allocate(
+            allocation_id=allocation_id,
+            household_id=household.id,
+            need_id=need.id,
+            region_code=household.region_code,
+            category=need.category,
+            labels=household_labels(household),
+            earmark=earmark,
+            amount_fen=check_fen(amount_fen, "amount"),
+            by=_named(by, "by"),
+            at=at,
+        )
+
+    def allocate_money(
+        self,
+        *,
+        fund_id: UUID,
+        need_id: UUID,
+        amount_fen: int,
+        earmark: Earmark | None,
+        by: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Commit money to a household's need; it is reserved until paid or cancelled."""
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id)
+        self._allocate(
+            fund,
+            allocation_id=key.derived_id("allocation") if key else uuid4(),
+            need_id=need_id,
+            amount_fen=amount_fen,
+            earmark=earmark,
+            by=by,
+            at=at,
+        )
+        return self._commit("fund", fund, key=key)
+
+    def disburse_money(
+        self,
+        *,
+        fund_id: UUID,
+        reference: str,
+        by: str,
+        at: datetime,
+        allocation_id: UUID | None = None,
+        need_id: UUID | None = None,
+        amount_fen: int | None = None,
+        earmark: Earmark | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Pay an allocation, or allocate and pay a need at once (one commit)."""
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id)
+        if allocation_id is None:
+            if need_id is None or amount_fen is None:
+                raise InvalidValue("allocation_id", "name an allocation, or a need and an amount")
+            allocation_id = key.derived_id("allocation") if key else uuid4()
+            self._allocate(
+                fund,
+                allocation_id=allocation_id,
+                need_id=need_id,
+                amount_fen=amount_fen,
+                earmark=earmark,
+                by=by,
+                at=at,
+            )
+        fund.disburse(allocation_id=allocation_id, reference=reference, by=_named(by, "by"), at=at)
+        return self._commit("fund", fund, key=key)
+
+    def cancel_allocation(
+        self,
+        *,
+        fund_id: UUID,
+        allocation_id: UUID,
+        reason: str,
+        by: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Release money reserved for a need that will not be paid."""
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id)
+        fund.cancel(
+            allocation_id=allocation_id, reason=_named(reason, "reason"), by=_named(by, "by"), at=at
+        )
+        return self._commit("fund", fund, key=key)
+
+    def refund_donation(
+        self,
+        *,
+        fund_id: UUID,
+        donation_id: UUID,
+        amount_fen: int,
+        reason: str,
+        by: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Return unspent money of a donation to its donor."""
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id)
+        fund.refund(
+            donation_id=donation_id,
+            amount_fen=check_fen(amount_fen, "amount"),
+            reason=_named(reason, "reason"),
+            by=_named(by, "by"),
+            at=at,
+        )
+        return self._commit("fund", fund, key=key)

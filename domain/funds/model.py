@@ -1,0 +1,348 @@
+"""A charity fund (慈善基金) as a ledger: every balance is the sum of its events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.funds.earmark import FREE, Earmark, describe_pool, key_of
+from domain.shared.errors import NotFound, RuleViolation
+from domain.shared.money import show
+
+Draw = dict[str, Any]  # {"donation_id": str, "pool": str, "amount_fen": int}
+
+
+class Fund(Aggregate):
+    """Donations in, earmarks set aside, allocations to households' needs, disbursements out."""
+
+    class Opened(Aggregate.Created):
+        name: str
+        region_code: str
+        managed_by: str
+        description: str
+        opened_at: datetime
+
+    class DonationReceived(Aggregate.Event):
+        donation_id: UUID
+        donor: str
+        donor_kind: str
+        amount_fen: int
+        earmark: dict[str, Any] | None
+        recorded_by: str
+        received_at: datetime
+
+    class Earmarked(Aggregate.Event):
+        earmark: dict[str, Any]
+        amount_fen: int
+        draws: list[Draw]
+        by: str
+        earmarked_at: datetime
+
+    class Allocated(Aggregate.Event):
+        allocation_id: UUID
+        household_id: UUID
+        need_id: UUID
+        region_code: str
+        category: str
+        earmark: dict[str, Any] | None
+        amount_fen: int
+        draws: list[Draw]
+        by: str
+        allocated_at: datetime
+
+    class AllocationCancelled(Aggregate.Event):
+        allocation_id: UUID
+        reason: str
+        by: str
+        cancelled_at: datetime
+
+    class Disbursed(Aggregate.Event):
+        allocation_id: UUID
+        household_id: UUID
+        need_id: UUID
+        amount_fen: int
+        reference: str
+        by: str
+        disbursed_at: datetime
+
+    class DonationRefunded(Aggregate.Event):
+        donation_id: UUID
+        amount_fen: int
+        draws: list[Draw]
+        reason: str
+        by: str
+        refunded_at: datetime
+
+    @event(Opened)
+    def __init__(
+        self,
+        *,
+        id: UUID,
+        name: str,
+        region_code: str,
+        managed_by: str,
+        description: str,
+        opened_at: datetime,
+    ) -> None:
+        self.name = name
+        self.region_code = region_code
+        # pool key → donation id → fen still available; insertion order is FIFO order.
+        self.pools: dict[str, dict[str, int]] = {FREE: {}}
+        self.donations: dict[str, dict[str, Any]] = {}
+        self.allocations: dict[str, dict[str, Any]] = {}
+
+    # --- reading the ledger -------------------------------------------------------------
+
+    def available(self, earmark: Earmark | None = None) -> int:
+        """Fen available in one pool (free money when no earmark is named)."""
+        return sum(self.pools.get(key_of(earmark), {}).values())
+
+    def available_total(self) -> int:
+        """Fen available in every pool together."""
+        return sum(sum(pool.values()) for pool in self.pools.values())
+
+    def unspent(self, donation_id: UUID) -> int:
+        """Fen of one donation not yet allocated, disbursed or refunded."""
+        return sum(pool.get(str(donation_id), 0) for pool in self.pools.values())
+
+    def _draw_fifo(self, pool_key: str, amount: int) -> list[Draw]:
+        draws: list[Draw] = []
+        wanted = amount
+        for donation_id, left in self.pools.get(pool_key, {}).items():
+            if wanted == 0:
+                break
+            take = min(left, wanted)
+            if take:
+                draws.append({"donation_id": donation_id, "pool": pool_key, "amount_fen": take})
+                wanted -= take
+        return draws
+
+    def _apply_draws(self, draws: list[Draw], sign: int) -> None:
+        for d in draws:
+            pool = self.pools.setdefault(d["pool"], {})
+            pool[d["donation_id"]] = pool.get(d["donation_id"], 0) + sign * d["amount_fen"]
+
+    def _require_allocation(self, allocation_id: UUID, action: str) -> dict[str, Any]:
+        found = self.allocations.get(str(allocation_id))
+        if found is None:
+            raise NotFound("allocation", f"{allocation_id} in fund {self.name!r}")
+        if found["status"] != "allocated":
+            raise RuleViolation(
+                f"allocation {allocation_id} is {found['status']}; only an open allocation can be"
+                f" {action}"
+            )
+        return found
+
+    # --- commands -----------------------------------------------------------------------
+
+    def receive(
+        self,
+        *,
+        donation_id: UUID,
+        donor: str,
+        donor_kind: str,
+        amount_fen: int,
+        earmark: Earmark | None,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Take a donation into the fund, earmarked by the donor or free."""
+        if str(donation_id) in self.donations:
+            raise RuleViolation(f"donation {donation_id} is already in fund {self.name!r}")
+        self._receive(
+            donation_id=donation_id,
+            donor=donor,
+            donor_kind=donor_kind,
+            amount_fen=amount_fen,
+            earmark=earmark.as_record() if earmark else None,
+            recorded_by=by,
+            received_at=at,
+        )
+
+    @event(DonationReceived)
+    def _receive(
+        self,
+        donation_id: UUID,
+        donor: str,
+        donor_kind: str,
+        amount_fen: int,
+        earmark: dict[str, Any] | None,
+        recorded_by: str,
+        received_at: datetime,
+    ) -> None:
+        self.donations[str(donation_id)] = {"donor": donor, "amount_fen": amount_fen}
+        pool = self.pools.setdefault(key_of(Earmark.from_record(earmark)), {})
+        pool[str(donation_id)] = amount_fen
+
+    def set_aside(self, *, earmark: Earmark, amount_fen: int, by: str, at: datetime) -> None:
+        """Earmark free money, oldest donations first."""
+        free = self.available()
+        if amount_fen > free:
+            raise RuleViolation(
+                f"fund {self.name!r} has {show(free)} of free money; cannot earmark"
+                f" {show(amount_fen)} for {earmark.describe()}"
+            )
+        self._earmark(
+            earmark=earmark.as_record(),
+            amount_fen=amount_fen,
+            draws=self._draw_fifo(FREE, amount_fen),
+            by=by,
+            earmarked_at=at,
+        )
+
+    @event(Earmarked)
+    def _earmark(
+        self,
+        earmark: dict[str, Any],
+        amount_fen: int,
+        draws: list[Draw],
+        by: str,
+        earmarked_at: datetime,
+    ) -> None:
+        self._apply_draws(draws, -1)
+        target = key_of(Earmark.from_record(earmark))
+        self._apply_draws([{**d, "pool": target} for d in draws], +1)
+
+    def allocate(
+        self,
+        *,
+        allocation_id: UUID,
+        household_id: UUID,
+        need_id: UUID,
+        region_code: str,
+        category: str,
+        labels: set[str],
+        earmark: Earmark | None,
+        amount_fen: int,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """Commit money to a household's need, from one pool, oldest donations first."""
+        if str(allocation_id) in self.allocations:
+            raise RuleViolation(f"allocation {allocation_id} already exists in {self.name!r}")
+        if earmark is not None and not earmark.matches(labels, category, region_code):
+            raise RuleViolation(
+                f"money earmarked for {earmark.describe()} cannot go to a {category} need of a"
+                f" household in {region_code} (its groups: {', '.join(sorted(labels)) or 'none'})"
+            )
+        left = self.available(earmark)
+        if amount_fen > left:
+            raise RuleViolation(
+                f"fund {self.name!r} has {show(left)} of {describe_pool(earmark)}; cannot"
+                f" allocate {show(amount_fen)}"
+            )
+        self._allocate(
+            allocation_id=allocation_id,
+            household_id=household_id,
+            need_id=need_id,
+            region_code=region_code,
+            category=category,
+            earmark=earmark.as_record() if earmark else None,
+            amount_fen=amount_fen,
+            draws=self._draw_fifo(key_of(earmark), amount_fen),
+            by=by,
+            allocated_at=at,
+        )
+
+    @event(Allocated)
+    def _allocate(
+        self,
+        allocation_id: UUID,
+        household_id: UUID,
+        need_id: UUID,
+        region_code: str,
+        category: str,
+        earmark: dict[str, Any] | None,
+        amount_fen: int,
+        draws: list[Draw],
+        by: str,
+        allocated_at: datetime,
+    ) -> None:
+        self._apply_draws(draws, -1)
+        self.allocations[str(allocation_id)] = {
+            "household_id": str(household_id),
+            "need_id": str(need_id),
+            "amount_fen": amount_fen,
+            "draws": draws,
+            "status": "allocated",
+        }
+
+    def cancel(self, *, allocation_id: UUID, reason: str, by: str, at: datetime) -> None:
+        """Release an allocation not yet paid; its money returns to the pools it came from."""
+        self._require_allocation(allocation_id, "cancelled")
+        self._cancel(allocation_id=allocation_id, reason=reason, by=by, cancelled_at=at)
+
+    @event(AllocationCancelled)
+    def _cancel(self, allocation_id: UUID, reason: str, by: str, cancelled_at: datetime) -> None:
+        allocation = self.allocations[str(allocation_id)]
+        self._apply_draws(allocation["draws"], +1)
+        allocation["status"] = "cancelled"
+
+    def disburse(self, *, allocation_id: UUID, reference: str, by: str, at: datetime) -> None:
+        """Pay an allocation out to the household."""
+        allocation = self._require_allocation(allocation_id, "disbursed")
+        self._disburse(
+            allocation_id=allocation_id,
+            household_id=UUID(allocation["household_id"]),
+            need_id=UUID(allocation["need_id"]),
+            amount_fen=allocation["amount_fen"],
+            reference=reference,
+            by=by,
+            disbursed_at=at,
+        )
+
+    @event(Disbursed)
+    def _disburse(
+        self,
+        allocation_id: UUID,
+        household_id: UUID,
+        need_id: UUID,
+        amount_fen: int,
+        reference: str,
+        by: str,
+        disbursed_at: datetime,
+    ) -> None:
+        self.allocations[str(allocation_id)]["status"] = "disbursed"
+
+    def refund(
+        self, *, donation_id: UUID, amount_fen: int, reason: str, by: str, at: datetime
+    ) -> None:
+        """Return unspent money of a donation to its donor."""
+        if str(donation_id) not in self.donations:
+            raise NotFound("donation", f"{donation_id} in fund {self.name!r}")
+        left = self.unspent(donation_id)
+        if amount_fen > left:
+            raise RuleViolation(
+                f"donation {donation_id} has {show(left)} unspent in {self.name!r}; cannot refund"
+                f" {show(amount_fen)}"
+            )
+        draws: list[Draw] = []
+        wanted = amount_fen
+        for key, pool in self.pools.items():
+            take = min(pool.get(str(donation_id), 0), wanted)
+            if take:
+                draws.append({"donation_id": str(donation_id), "pool": key, "amount_fen": take})
+                wanted -= take
+        self._refund(
+            donation_id=donation_id,
+            amount_fen=amount_fen,
+            draws=draws,
+            reason=reason,
+            by=by,
+            refunded_at=at,
+        )
+
+    @event(DonationRefunded)
+    def _refund(
+        self,
+        donation_id: UUID,
+        amount_fen: int,
+        draws: list[Draw],
+        reason: str,
+        by: str,
+        refunded_at: datetime,
+    ) -> None:
+        self._apply_draws(draws, -1)
