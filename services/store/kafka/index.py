@@ -1,0 +1,199 @@
+"""Applies records of the log to the PostgreSQL index, one partition-locked transaction at a time.
+
+Every path that indexes — the indexer thread in each writing process, a writer indexing its own
+record right after the broker acked it, the standalone worker, the rebuild — goes through
+`IndexWriter.apply`, so all of them apply the rule identically. The transaction locks the
+partition's position row, skips offsets already decided (so any number of indexers may run at
+once), judges the remaining records in log order, writes the valid events and every outcome, and
+advances the position: a crash leaves either all of it or none.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from services.store.kafka.commits import Commit, CommitOutcome, notification_id, partition_of
+from services.store.kafka.schema import IndexSql
+from services.store.kafka.validity import RecordJudge, Tip
+
+log = logging.getLogger(__name__)
+_UNIQUE_RETRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """A record read back from (or just acknowledged by) the log; commits None if undecodable."""
+
+    offset: int
+    commits: Sequence[Commit] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """Where the partition's index stands after `apply`, and outcomes decided by this call."""
+
+    next_offset: int
+    outcomes: dict[UUID, CommitOutcome]
+
+
+def outcome_from_row(
+    partition: int,
+    offset: int,
+    first: int,
+    count: int,
+    valid: bool,
+    reason: str | None,
+    commit_id: UUID,
+) -> CommitOutcome:
+    """Rebuild a commit's outcome from its store_commits row."""
+    if not valid:
+        return CommitOutcome(commit_id, None, reason)
+    ids = [notification_id(partition, offset, first + i) for i in range(count)]
+    return CommitOutcome(commit_id, ids)
+
+
+class IndexWriter:
+    """Writes records into the index of one topic."""
+
+    def __init__(self, pool: ConnectionPool, q: IndexSql, topic: str) -> None:
+        self.pool = pool
+        self.q = q
+        self.topic = topic
+
+    def apply(
+        self, partition: int, records: Sequence[LogRecord], *, only_from_next: bool = False
+    ) -> Applied:
+        """Index the records not yet decided; with only_from_next, only a run starting at next."""
+        for attempt in range(_UNIQUE_RETRIES):
+            try:
+                with self.pool.connection() as conn:
+                    return self._apply(conn, partition, records, only_from_next)
+            except psycopg.errors.UniqueViolation:
+                # Only when one aggregate was written under two partition keys and both
+                # partitions are indexed at once; after the other commits, the rule sees it.
+                log.warning(
+                    "unique violation indexing partition %s (attempt %s)", partition, attempt
+                )
+        with self.pool.connection() as conn:
+            return self._apply(conn, partition, records, only_from_next)
+
+    def _apply(
+        self,
+        conn: psycopg.Connection,
+        partition: int,
+        records: Sequence[LogRecord],
+        only_from_next: bool,
+    ) -> Applied:
+        q = self.q
+        with conn.transaction():
+            row = conn.execute(q.lock_position, (self.topic, partition)).fetchone()
+            if row is None:
+                raise LookupError(f"no index position for {self.topic}[{partition}]")
+            next_offset: int = row[0]
+            todo = _runnable(records, next_offset, only_from_next)
+            if not todo:
+                return Applied(next_offset, {})
+            judge = self._judge(conn, partition, todo)
+            self._write(conn, partition, judge)
+            next_offset = todo[-1].offset + 1
+            conn.execute(q.set_position, (next_offset, self.topic, partition))
+            conn.execute("SELECT pg_notify(%s, '')", (q.channel,))
+        outcomes = {
+            j.commit.commit_id: CommitOutcome(
+                j.commit.commit_id,
+                [
+                    notification_id(partition, off, j.first_index + i)
+                    for i in range(len(j.commit.events))
+                ]
+                if j.valid
+                else None,
+                j.reason,
+            )
+            for off, j in judge.judgements
+            if not j.duplicate
+        }
+        return Applied(next_offset, outcomes)
+
+    def _judge(
+        self, conn: psycopg.Connection, partition: int, todo: Sequence[LogRecord]
+    ) -> RecordJudge:
+        commits = [c for r in todo for c in (r.commits or ())]
+        oids = list({e.originator_id for c in commits for e in c.events})
+        tips = {
+            oid: Tip(version, partition_of(nid))
+            for oid, version, nid in conn.execute(self.q.tips, (oids,)).fetchall()
+        }
+        decided = {
+            row[0]
+            for row in conn.execute(self.q.decided, ([c.commit_id for c in commits],)).fetchall()
+        }
+        judge = RecordJudge(partition, tips, decided)
+        for record in todo:
+            judge.judge_record(record.offset, record.commits or ())
+        return judge
+
+    def _write(self, conn: psycopg.Connection, partition: int, judge: RecordJudge) -> None:
+        rows = judge.valid_rows()
+        with conn.cursor() as cur:
+            if rows:
+                with cur.copy(self.q.copy_events) as copy:
+                    copy.set_types(self.q.event_types)
+                    for event_row in rows:
+                        copy.write_row(event_row)
+            outcome_rows = [
+                (
+                    j.commit.commit_id,
+                    partition,
+                    off,
+                    j.first_index,
+                    len(j.commit.events),
+                    j.valid,
+                    j.reason,
+                )
+                for off, j in judge.judgements
+                if not j.duplicate
+            ]
+            if outcome_rows:
+                with cur.copy(self.q.copy_commits) as copy:
+                    copy.set_types(self.q.commit_types)
+                    for outcome_row in outcome_rows:
+                        copy.write_row(outcome_row)
+
+    def positions(self) -> dict[int, int]:
+        """Next undecided offset of every partition, as committed now."""
+        with self.pool.connection() as conn:
+            return dict(conn.execute(self.q.read_positions, (self.topic,)).fetchall())
+
+    def outcomes(self, commit_ids: Sequence[UUID]) -> dict[UUID, CommitOutcome]:
+        """Outcomes already decided for the given commits (by whichever indexer decided them)."""
+        with self.pool.connection() as conn:
+            rows = conn.execute(self.q.outcomes, (list(commit_ids),)).fetchall()
+        return {
+            cid: outcome_from_row(p, off, first, count, valid, reason, cid)
+            for cid, p, off, first, count, valid, reason in rows
+        }
+
+
+def _runnable(
+    records: Sequence[LogRecord], next_offset: int, only_from_next: bool
+) -> list[LogRecord]:
+    """Records to decide now: those at or past next (or only a contiguous run from next)."""
+    ordered = sorted(records, key=lambda r: r.offset)
+    if not only_from_next:
+        return [r for r in ordered if r.offset >= next_offset]
+    run: list[LogRecord] = []
+    expected = next_offset
+    for r in ordered:
+        if r.offset < expected:
+            continue
+        if r.offset != expected:
+            break
+        run.append(r)
+        expected += 1
+    return run

@@ -1,0 +1,1 @@
+"""Launchers for the test servers (tansu, PostgreSQL) and per-test isolation helpers."""
