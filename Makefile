@@ -14,12 +14,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 ## Start the service on the embedded profile (SQLite under ./var, demo data) on http://127.0.0.1:8000
 run: $(STAMP)
 	$(BIN)/zhulian serve --host 127.0.0.1 --port 8000
 
 ## Install everything and run the whole suite (unit, integration against real Kafka + PostgreSQL, e2e)
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
+	mkdir -p var
 	$(BIN)/python -m pytest -p no:cacheprovider -q --junitxml=var/test-results.xml $(PYTEST_ARGS)
 
 test-unit: $(STAMP)

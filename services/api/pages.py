@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -49,7 +51,19 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], row_class
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_TIMES = ("feedback_due_at", "requested_at", "raised_at", "occurred_at", "discovered_at")
+_LOCAL = ZoneInfo("Asia/Shanghai")  # the alliances' wall clock
+
+
+def _local_times(row: dict[str, Any]) -> None:
+    for key in _TIMES:
+        if row.get(key):
+            local = datetime.fromisoformat(row[key]).astimezone(_LOCAL)
+            row["_" + key] = local.strftime("%Y-%m-%d %H:%M")
+
+
 def _household_link(row: dict[str, Any]) -> None:
+    _local_times(row)
     hid = escape(str(row["household_id"]))
     row["_household_id"] = f"<a href='/ui/households/{hid}'>{hid[:8]}…</a>"
 
@@ -105,7 +119,7 @@ def referrals_page(container: ContainerDep, region: str | None = None) -> HTMLRe
         ("holder", "Held by"),
         ("status", "Status"),
         ("category", "Category"),
-        ("feedback_due_at", "Feedback due"),
+        ("feedback_due_at", "Feedback due (Beijing)"),
         ("requested_at", "Requested"),
         ("last_note", "Latest"),
         ("household_id", "Household"),
@@ -147,6 +161,8 @@ def household_page(household_id: UUID, container: ContainerDep) -> HTMLResponse:
         for m in found["members"]
     )
     events = timeline(container.store, str(household_id))
+    for event in events:
+        _local_times(event)
     facts = (
         f"<p>Key <code>{escape(found['household_key'])}</code> · region "
         f"{escape(found['region_code'])} · assistance: "
@@ -154,5 +170,5 @@ def household_page(household_id: UUID, container: ContainerDep) -> HTMLResponse:
         f"{found['difficulty_circle'] or '—'} · plan: {escape(found['plan'] or '—')}</p>"
         f"<h2>Members</h2><ul>{members}</ul><h2>Timeline</h2>"
     )
-    columns = [("occurred_at", "When"), ("summary", "What"), ("by_whom", "Who")]
+    columns = [("occurred_at", "When (Beijing time)"), ("summary", "What"), ("by_whom", "Who")]
     return _page("Household file", facts + _table(events, columns))
