@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.sqlite_store import SQLiteViewStore
-from tests.support.postgres import drop_database, fresh_database
-from tests.support.servers import postgres_server
+from tests.support.postgres import Database, drop_database, fresh_database
 
 
 @pytest.fixture(scope="session")
-def views_server_url() -> Iterator[str]:
-    with postgres_server() as database:
-        yield database.url
+def views_server_url(postgres: Database) -> str:
+    """The session's PostgreSQL (tests/integration/conftest.py starts it)."""
+    return postgres.url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
