@@ -54,7 +54,9 @@ class Container:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Follow the log in a background thread."""
+        """Follow the log in a background thread (unless projector workers do it)."""
+        if not self.settings.run_projections:
+            return
         self._thread = threading.Thread(
             target=self.runner.run,
             args=(self._stop, self.settings.runner_interval),

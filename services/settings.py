@@ -25,6 +25,7 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("ZHULIAN_DATABASE_URL", "DATABASE_URL")
     )  # production: the PostgreSQL of the event index and the views
     runner_interval: float = 0.25
+    run_projections: bool = True  # production may leave views to separate projector workers
 
     @model_validator(mode="after")
     def _defaults_by_profile(self) -> Settings:
