@@ -81,12 +81,17 @@ class IndexBuilder:
         consumer = self._consumer_for()
         polled = consumer.poll(timeout_ms=timeout_ms, max_records=5000)
         for tp, records in polled.items():
-            applied = self.writer.apply(
-                tp.partition, [_to_log_record(r, self.settings) for r in records]
-            )
-            self.progress.advance(tp.partition, applied.next_offset)
-            if applied.next_offset > records[-1].offset + 1:
-                consumer.seek(tp, applied.next_offset)  # another indexer is ahead: skip its work
+            # Writers in this process index their own records; skip those before decoding.
+            known = self.progress.next_offset(tp.partition)
+            fresh = [r for r in records if r.offset >= known]
+            if fresh:
+                applied = self.writer.apply(
+                    tp.partition, [_to_log_record(r, self.settings) for r in fresh]
+                )
+                self.progress.advance(tp.partition, applied.next_offset)
+                known = applied.next_offset
+            if known > records[-1].offset + 1:
+                consumer.seek(tp, known)  # another indexer is ahead: skip its work
 
     def _seek_to_positions(self) -> None:
         consumer = self._consumer_for()
