@@ -89,6 +89,7 @@ def wait_for_broker(
             admin = KafkaAdminClient(
                 bootstrap_servers=bootstrap,
                 request_timeout_ms=2000,
+                bootstrap_timeout_ms=2000,
             )
             try:
                 admin.list_topics()

@@ -112,6 +112,7 @@ class IndexBuilder:
                 max_partition_fetch_bytes=max(1_048_576, self.settings.max_request_size),
                 fetch_max_bytes=max(52_428_800, self.settings.max_request_size),
                 request_timeout_ms=30_000,
+                bootstrap_timeout_ms=10_000,
                 reconnect_backoff_max_ms=1000,
             )
             consumer.assign(self._partitions)

@@ -80,6 +80,7 @@ class RecordProducer:
                 linger_ms=0,
                 max_request_size=self.settings.max_request_size,
                 max_block_ms=timeout_ms,
+                bootstrap_timeout_ms=timeout_ms,
                 request_timeout_ms=max(1000, timeout_ms - 500),
                 delivery_timeout_ms=timeout_ms,
                 reconnect_backoff_max_ms=1000,

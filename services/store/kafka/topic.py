@@ -49,6 +49,7 @@ def _admin(settings: KafkaStoreSettings) -> KafkaAdminClient:
         return KafkaAdminClient(
             bootstrap_servers=settings.bootstrap_servers,
             request_timeout_ms=timeout_ms,
+            bootstrap_timeout_ms=timeout_ms,
             reconnect_backoff_max_ms=1000,
         )
     except KafkaError as e:
