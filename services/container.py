@@ -7,6 +7,7 @@ import threading
 from typing import Protocol
 
 from domain.alliance import Alliance
+from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.needs_list.view import NeedsList
 from projections.referral_board.view import ReferralBoard
@@ -16,6 +17,8 @@ from projections.runtime.runner import Runner
 from projections.runtime.runner import ViewStore as RunnerStore
 from projections.runtime.sqlite_store import SQLiteViewStore
 from projections.runtime.view import View
+from projections.services_list.view import ServicesList
+from projections.supply_stats.view import SupplyStats
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 
@@ -24,7 +27,14 @@ log = logging.getLogger(__name__)
 
 def all_views() -> list[View]:
     """Every view the alliance keeps."""
-    return [NeedsList(), ReferralBoard(), HouseholdFile()]
+    return [
+        NeedsList(),
+        ReferralBoard(),
+        HouseholdFile(),
+        ServicesList(),
+        FundLedger(),
+        SupplyStats(),
+    ]
 
 
 class ViewStore(RunnerStore, ReadStore, Protocol):

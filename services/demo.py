@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
+from services.demo_supply import load_supply
 from services.ingest.catalogue import PREFIX
 
 if TYPE_CHECKING:
@@ -373,6 +374,17 @@ def load_demo(container: Container) -> None:
         "employment",
         "normal",
         "Job placement and skills training",
+    )
+    load_supply(
+        d,
+        {
+            "dialysis": dialysis,
+            "tuition": tuition,
+            "leg": leg,
+            "widow": widow["registration_number"],
+            "alone": alone["registration_number"],
+            "villager": villager["registration_number"],
+        },
     )
 
 

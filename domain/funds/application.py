@@ -124,7 +124,7 @@ class FundCommands(CommandHandler):
         at: datetime,
     ) -> None:
         need = self._load(Need, need_id)
-        if need.status in (NeedStatus.CLOSED, NeedStatus.MET):
+        if need.status is NeedStatus.CLOSED:
             raise RuleViolation(f"need {need_id} is {need.status.value}; no money can go to it")
         household = self._load(Household, need.household_id)
         fund.allocate(

@@ -14,6 +14,7 @@ from domain.households.vocabulary import Assistance, Channel, Member
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.taxonomy import Category, NeedType, Urgency
 from services.ingest import schemas as s
+from services.ingest.supply_catalogue import SUPPLY_TYPES
 
 PREFIX = "cn.zhulian."
 
@@ -246,5 +247,7 @@ _TYPES = [
         _step("reassign_referral", to_department="to_department", reason="reason"),
     ),
 ]
+
+_TYPES += [EventType(*t) for t in SUPPLY_TYPES]
 
 CATALOGUE: dict[str, EventType] = {PREFIX + t.name: t for t in _TYPES}
