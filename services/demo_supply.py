@@ -253,8 +253,8 @@ def load_supply(d: DemoPublisher, needs: dict[str, str]) -> None:
     )
     for item, household, times, yuan, ago in (
         ("home-care", needs["alone"], 3, "90.00", 0.5),
-        ("disability-care", needs["villager"], 2, "680.00", 4),
-        ("child-protection", needs["widow"], 1, "130.00", 16),
+        ("disability-care", needs["villager"], 2, "680.00", 4.0),
+        ("child-protection", needs["widow"], 1, "130.00", 16.0),
     ):
         d.publish(
             "contract.delivery_recorded.v1",
