@@ -251,7 +251,7 @@ def load_supply(d: DemoPublisher, needs: dict[str, str]) -> None:
             ],
         },
     )
-    for item, household, times, yuan, ago in (
+    for item, household, times, yuan, days in (
         ("home-care", needs["alone"], 3, "90.00", 0.5),
         ("disability-care", needs["villager"], 2, "680.00", 4.0),
         ("child-protection", needs["widow"], 1, "130.00", 16.0),
@@ -259,7 +259,7 @@ def load_supply(d: DemoPublisher, needs: dict[str, str]) -> None:
         d.publish(
             "contract.delivery_recorded.v1",
             "xinyuan",
-            ago * DAY,
+            days * DAY,
             {
                 "contract_id": contract,
                 "item_id": item,
