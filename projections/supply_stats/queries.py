@@ -87,3 +87,13 @@ def contract_items(store: ReadStore, contract_id: str) -> list[Row]:
             None if row["capacity"] is None else row["capacity"] - row["used"]
         )
     return rows
+
+
+def get_contract(store: ReadStore, contract_id: str) -> Row | None:
+    """One contract, or None."""
+    rows = store.fetch(
+        "SELECT * FROM stats_contracts WHERE contract_id = :id",
+        {"id": contract_id},
+        "stats_contracts",
+    )
+    return rows[0] if rows else None
