@@ -1,17 +1,23 @@
-"""Follows the event log and feeds every view, batch by batch, exactly once."""
+"""Follows the event log and feeds every view, stream by stream, exactly once."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from projections.runtime.view import HandlerFailed, View
+from projections.runtime.store import Batch, Fetch, PoisonEvent, Progress, Stopped
+from projections.runtime.view import View
 
 log = logging.getLogger(__name__)
+
+ALL_IDS = 2**63 - 1
+LAG_COUNT_LIMIT = 100_000
 
 
 class ViewStore(Protocol):
@@ -21,25 +27,33 @@ class ViewStore(Protocol):
 
     def reset(self, view: View) -> None: ...
 
-    def position(self, view: View) -> int: ...
+    def positions(self, view: View) -> dict[int, int]: ...
 
-    def apply(self, view: View, batch: Sequence[tuple[int, Any]]) -> int: ...
+    def step(self, view: View, stream: int, fetch: Fetch) -> Progress | None: ...
+
+    def stopped(self) -> list[Stopped]: ...
 
 
-class PoisonEvent(RuntimeError):
-    """A handler failed on an event: the view stops there rather than skip it."""
+@dataclass(frozen=True)
+class Stream:
+    """A totally ordered part of the log (a Kafka partition; the whole log elsewhere)."""
 
-    def __init__(self, view: str, position: int, topic: str, cause: BaseException) -> None:
-        super().__init__(
-            f"view {view!r} stopped at log position {position} ({topic}): {cause!r};"
-            " fix the handler and resume"
-        )
-        self.view = view
-        self.position = position
+    id: int
+    low: int
+    high: int
+    head: int  # newest notification id recorded in the stream (low - 1 when none)
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far a view is behind the log: events not yet applied, and the age of the oldest."""
+
+    events: int
+    seconds: float
 
 
 class Runner:
-    """Pulls notifications after each view's position and applies them in batches."""
+    """Pulls notifications after each view's stream position and applies them in batches."""
 
     def __init__(
         self,
@@ -48,65 +62,97 @@ class Runner:
         store: ViewStore,
         views: Sequence[View],
         batch_size: int = 500,
+        include: Callable[[Any], bool] | None = None,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.store = store
         self.views = list(views)
         self.batch_size = batch_size
+        self.include = include  # as-of replays leave out events after their instant
         self.wakeup = threading.Event()
-        self.stopped: dict[str, PoisonEvent] = {}
         for view in self.views:
             store.ensure(view)
+
+    def streams(self) -> list[Stream]:
+        """The log's streams: Kafka partitions when the recorder has them, else the whole log."""
+        ranges = getattr(self.recorder, "partition_ranges", None)
+        if ranges is None:
+            head = self.recorder.max_notification_id() or 0
+            return [Stream(0, 1, ALL_IDS, head)]
+        return [
+            Stream(r.partition, r.lowest_id, r.highest_id, r.last_indexed or r.lowest_id - 1)
+            for r in ranges()
+        ]
 
     def head(self) -> int:
         """The newest position in the log (0 when empty)."""
         return self.recorder.max_notification_id() or 0
 
-    def catch_up(self) -> int:
+    def _fetch(self, stream: Stream) -> Fetch:
+        def fetch(position: int) -> Batch:
+            notifications = self.recorder.select_notifications(
+                start=max(position, stream.low - 1),
+                limit=self.batch_size,
+                stop=stream.high,
+                inclusive_of_start=False,
+            )
+            decoded = [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            if self.include is None:
+                return decoded
+            # Left-out events still advance the position: they are "not yet", not unknown.
+            return [(i, e if self.include(e) else None) for i, e in decoded]
+
+        return fetch
+
+    def catch_up(self, progress: Callable[[str, int], None] | None = None) -> int:
         """Apply everything recorded so far to every view; returns events applied."""
         total = 0
+        streams = self.streams()
         for view in self.views:
-            if view.name in self.stopped:
-                continue
-            try:
-                total += self._catch_up(view)
-            except PoisonEvent as poison:
-                log.error("%s", poison)
-                self.stopped[view.name] = poison
+            for stream in streams:
+                try:
+                    total += self._catch_up(view, stream, progress)
+                except PoisonEvent as poison:
+                    log.error("%s", poison)
         return total
 
-    def _catch_up(self, view: View) -> int:
+    def _catch_up(
+        self, view: View, stream: Stream, progress: Callable[[str, int], None] | None
+    ) -> int:
         applied = 0
+        fetch = self._fetch(stream)
         while True:
-            position = self.store.position(view)
-            notifications = self.recorder.select_notifications(
-                start=position, limit=self.batch_size, inclusive_of_start=False
-            )
-            if not notifications:
+            step = self.store.step(view, stream.id, fetch)
+            if step is None or step.fetched == 0:
                 return applied
-            batch = []
-            for n in notifications:
-                try:
-                    batch.append((n.id, self.mapper.to_domain_event(n)))
-                except Exception as error:
-                    raise PoisonEvent(view.name, n.id, n.topic, error) from error
-            try:
-                applied += self.store.apply(view, batch)
-            except HandlerFailed as failed:
-                # Keep what came before the poison; stop at it, never skip it.
-                before = [item for item in batch if item[0] < failed.position]
-                if before:
-                    self.store.apply(view, before)
-                raise PoisonEvent(
-                    view.name, failed.position, failed.event_type, failed.cause
-                ) from failed
+            applied += step.applied
+            if progress is not None:
+                progress(view.name, step.fetched)
 
-    def rebuild(self, view: View) -> int:
+    def rebuild(self, view: View, progress: Callable[[str, int], None] | None = None) -> int:
         """Replay one view from the start of the log."""
         self.store.reset(view)
-        self.stopped.pop(view.name, None)
-        return self._catch_up(view)
+        return sum(self._catch_up(view, s, progress) for s in self.streams())
+
+    def lag(self, view: View, now: datetime) -> Lag:
+        """Events recorded but not applied yet, and how long the oldest has waited."""
+        positions = self.store.positions(view)
+        events, oldest = 0, None
+        for stream in self.streams():
+            position = max(positions.get(stream.id, 0), stream.low - 1)
+            if stream.head <= position:
+                continue
+            waiting = self.recorder.select_notifications(
+                start=position, limit=LAG_COUNT_LIMIT, stop=stream.head, inclusive_of_start=False
+            )
+            events += len(waiting)
+            if waiting:
+                event: Any = self.mapper.to_domain_event(waiting[0])
+                first: datetime = event.timestamp
+                oldest = first if oldest is None else min(oldest, first)
+        seconds = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+        return Lag(events, seconds)
 
     def run(self, stop: threading.Event, interval: float = 0.25) -> None:
         """Catch up, then wait for a nudge or the interval, until stopped."""

@@ -52,6 +52,7 @@ def test_the_runner_applies_every_event_and_records_its_position(app, tmp_path) 
     r.catch_up()
     assert list_needs(r.store).total == 3
     assert all(r.store.position(v) == app.recorder.max_notification_id() for v in r.views)
+    assert all(r.lag(v, NOW).events == 0 for v in r.views)
 
 
 def test_redelivering_a_batch_changes_nothing(app, tmp_path) -> None:
@@ -61,7 +62,7 @@ def test_redelivering_a_batch_changes_nothing(app, tmp_path) -> None:
     before = r.store.checksum(view)
     notifications = app.recorder.select_notifications(start=1, limit=100)
     batch = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
-    assert r.store.apply(view, batch) == 0
+    assert r.store.step(view, 0, lambda position: batch).applied == 0
     assert r.store.checksum(view) == before
 
 
@@ -114,9 +115,49 @@ def test_a_poison_event_stops_its_view_and_names_the_position(app, tmp_path) -> 
 
     r = runner(app, tmp_path / "v.db", views=[Broken()])
     r.catch_up()
-    poison = r.stopped["needs_list"]
-    assert poison.position == 2 and "Need.Raised" in str(poison)
+    (poison,) = r.store.stopped()
+    assert (poison.view, poison.position) == ("needs_list", 2) and "Need.Raised" in poison.error
     assert r.store.position(r.views[0]) == 1  # stopped before the poison, nothing skipped
+    r.catch_up()
+    assert r.store.position(r.views[0]) == 1  # stays stopped until an operator resumes it
+    assert r.lag(r.views[0], NOW).events == app.recorder.max_notification_id() - 1
+
+
+def test_resuming_a_fixed_view_applies_the_poison_event_and_the_rest(app, tmp_path) -> None:
+    path = tmp_path / "v.db"
+
+    class Broken(NeedsList):
+        def handlers(self):
+            return {k: _explode for k in super().handlers()}
+
+    broken = runner(app, path, views=[Broken()])
+    broken.catch_up()
+    assert broken.store.stopped()
+    fixed = runner(app, path, views=[NeedsList()])
+    assert fixed.store.resume("needs_list") == 1
+    fixed.catch_up()
+    assert list_needs(fixed.store).total == 3 and not fixed.store.stopped()
+
+
+def _explode(*_):
+    raise ValueError("bad data")
+
+
+def test_an_as_of_filter_leaves_later_events_out_but_advances(app, tmp_path) -> None:
+    r = Runner(
+        app.recorder,
+        app.mapper,
+        SQLiteViewStore(tmp_path / "v.db"),
+        [NeedsList()],
+        include=lambda event: (
+            event.originator_version == 1
+            and event.timestamp
+            and type(event).__qualname__ != "Need.Raised"
+        ),
+    )
+    r.catch_up()
+    assert list_needs(r.store).total == 0
+    assert r.store.position(r.views[0]) == app.recorder.max_notification_id()
 
 
 def test_unknown_event_types_still_advance_the_position(app, tmp_path) -> None:

@@ -13,18 +13,21 @@ router = APIRouter(prefix="/v1", tags=["operations"])
 
 @router.get("/health", summary="Service health and projection lag")
 def health(container: ContainerDep) -> dict[str, Any]:
-    """Profile, log head, and each view's position and lag in events."""
+    """Profile, log head, and each view's positions and lag (events and seconds)."""
     head = container.runner.head()
+    now = container.clock()
+    stopped = {s.view: s for s in container.store.stopped()}
     views = {}
     for view in container.views:
-        position = container.store.position(view)
-        stopped = container.runner.stopped.get(view.name)
+        lag = container.runner.lag(view, now)
+        halt = stopped.get(view.name)
         views[view.name] = {
-            "position": position,
-            "behind": max(head - position, 0),
-            "stopped": str(stopped) if stopped else None,
+            "positions": container.store.positions(view),
+            "behind": lag.events,
+            "lag_seconds": round(lag.seconds, 3),
+            "stopped": {"position": halt.position, "error": halt.error} if halt else None,
         }
-    healthy = not container.runner.stopped
+    healthy = not stopped
     return {
         "status": "ok" if healthy else "degraded",
         "profile": container.settings.profile,

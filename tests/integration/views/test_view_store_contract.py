@@ -109,5 +109,6 @@ def test_redelivery_after_a_crash_changes_nothing(view_store) -> None:
     view = runner.views[0]
     before = view_store.checksum(view)
     everything = app.recorder.select_notifications(start=1, limit=1000)
-    assert view_store.apply(view, [(n.id, app.mapper.to_domain_event(n)) for n in everything]) == 0
+    batch = [(n.id, app.mapper.to_domain_event(n)) for n in everything]
+    assert view_store.step(view, 0, lambda position: batch).applied == 0
     assert view_store.checksum(view) == before
