@@ -222,3 +222,15 @@ def test_every_event_type_has_a_json_schema(client) -> None:
     for entry in types:
         schema = client.get(entry["schema"]).json()
         assert schema["type"] == "object" and schema["required"]
+
+
+def test_metrics_expose_each_views_lag_for_prometheus(client) -> None:
+    post_event(client, cloud_event("household.discovered", discovered()))
+    eventually(
+        lambda: client.get("/v1/health").json(),
+        lambda h: all(v["behind"] == 0 for v in h["views"].values()),
+    )
+    text = client.get("/metrics").text
+    assert "# TYPE zhulian_view_lag_seconds gauge" in text
+    assert 'zhulian_view_lag_events{view="needs_list"} 0' in text
+    assert 'zhulian_view_stopped{view="household_file"} 0' in text
