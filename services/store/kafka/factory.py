@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
@@ -16,6 +17,7 @@ from eventsourcing.postgres import (
     PostgresTrackingRecorder,
 )
 from eventsourcing.utils import Environment, EnvType
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from services.store.kafka.recorder import KafkaAggregateRecorder, KafkaApplicationRecorder
@@ -76,6 +78,13 @@ class KafkaFactory(InfrastructureFactory[PostgresTrackingRecorder]):
     def datastore(self) -> PostgresDatastore:
         """eventsourcing's PostgreSQL datastore on DATABASE_URL and the index schema."""
         if self._datastore is None:
+            # eventsourcing's recorders expect the schema to exist already.
+            with psycopg.connect(self.settings.database_url, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                        sql.Identifier(self.settings.index_schema)
+                    )
+                )
             params = conninfo_to_dict(self.settings.database_url)
             self._datastore = PostgresDatastore(
                 dbname=str(params.get("dbname", "postgres")),
