@@ -68,7 +68,7 @@ def trace(
         where.clauses.append("status <> :cancelled")
         where.params["cancelled"] = "cancelled"
     return store.fetch(
-        f"SELECT * FROM fund_trace{where.sql()} ORDER BY allocated_at, allocation_id, donation_id",
+        f"SELECT * FROM fund_trace{where.sql()} ORDER BY allocated_at, allocation_id, draw",
         where.params,
         "fund_trace",
     )

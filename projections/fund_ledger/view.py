@@ -50,8 +50,8 @@ ALLOCATIONS = Table(
 TRACE = Table(
     "fund_trace",
     cols(
-        "allocation_id donation_id pool fund_id donor donor_kind household_id need_id category"
-        " region_code amount_fen:int status allocated_at:ts disbursed_at:ts"
+        "allocation_id donation_id pool draw:int fund_id donor donor_kind household_id need_id"
+        " category region_code amount_fen:int status allocated_at:ts disbursed_at:ts"
     ),
     key=("allocation_id", "donation_id", "pool"),
     indexes=(("fund_id",), ("household_id",), ("donation_id",)),
@@ -216,7 +216,7 @@ class FundLedger(View):
                 **common,
             },
         )
-        for d in e.draws:
+        for index, d in enumerate(e.draws):
             donation = tx.get("fund_donations", donation_id=d["donation_id"]) or {}
             tx.upsert(
                 "fund_trace",
@@ -224,6 +224,7 @@ class FundLedger(View):
                     "allocation_id": allocation_id,
                     "donation_id": d["donation_id"],
                     "pool": d["pool"],
+                    "draw": index,  # FIFO order within the allocation
                     "donor": donation.get("donor"),
                     "donor_kind": donation.get("donor_kind"),
                     "amount_fen": d["amount_fen"],
