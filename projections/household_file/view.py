@@ -8,6 +8,7 @@ from domain.households.model import Household
 from domain.needs.model import Need
 from domain.referrals.model import Referral
 from projections.household_file.summaries import summarise
+from projections.runtime.event_time import occurred_at
 from projections.runtime.tables import Table, cols
 from projections.runtime.view import Handler, Tx, View
 
@@ -32,36 +33,12 @@ TIMELINE = Table(
 # Needs and referrals name their household only when created; later steps look it up here.
 LINKS = Table("household_links", cols("record_id household_id"), key=("record_id",))
 
-_OCCURRED = (
-    "discovered_at",
-    "reported_at",
-    "granted_at",
-    "ended_at",
-    "assessed_at",
-    "raised_at",
-    "referred_at",
-    "reopened_at",
-    "met_at",
-    "closed_at",
-    "requested_at",
-    "accepted_at",
-    "routed_at",
-    "given_at",
-    "completed_at",
-    "followed_up_at",
-    "refused_at",
-    "reassigned_at",
-)
 _OPEN_DELTA: dict[type, int] = {
     Need.Raised: 1,
     Need.Reopened: 1,
     Need.Referred: -1,
     Need.Closed: -1,
 }
-
-
-def _occurred(e: Any) -> Any:
-    return next((getattr(e, a) for a in _OCCURRED if hasattr(e, a)), e.timestamp)
 
 
 def _by(e: Any) -> str | None:
@@ -97,7 +74,7 @@ class HouseholdFile(View):
             {
                 "household_id": household_id,
                 "position": position,
-                "occurred_at": _occurred(e),
+                "occurred_at": occurred_at(e),
                 "recorded_at": e.timestamp,
                 "record_kind": type(e).__qualname__.split(".")[0].lower(),
                 "record_id": record_id,

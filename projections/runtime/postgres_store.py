@@ -11,6 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from projections.runtime.sql import POSTGRES
 from projections.runtime.store import POSITIONS_DDL, SqlViewStore
+from projections.runtime.tables import Table
 
 
 class PostgresViewStore(SqlViewStore):
@@ -47,6 +48,25 @@ class PostgresViewStore(SqlViewStore):
             # DDL from processes starting at once must not interleave.
             cur.execute("SELECT pg_advisory_xact_lock(hashtext('zhulian-views-ddl'))")
         super()._run(cur, sql, params)
+
+    def scratch(self, name: str) -> PostgresViewStore:
+        """A scratch store in its own schema of the same database."""
+        return PostgresViewStore(self.url, pool_size=2, schema=name)
+
+    def drop_scratch(self, scratch: SqlViewStore) -> None:
+        """Drop the scratch schema."""
+        assert isinstance(scratch, PostgresViewStore) and scratch.schema
+        scratch.close()
+        with self._pool.connection() as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {scratch.schema} CASCADE")
+
+    def _copy_table(self, cur: Any, scratch: SqlViewStore, table: Table) -> None:
+        assert isinstance(scratch, PostgresViewStore)
+        columns = ", ".join(table.column_names)
+        cur.execute(
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns}"
+            f" FROM {scratch.schema}.{table.name}"
+        )
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from projections.runtime.sql import SQLITE
 from projections.runtime.store import POSITIONS_DDL, SqlViewStore
+from projections.runtime.tables import Table
 
 
 class SQLiteViewStore(SqlViewStore):
@@ -54,6 +55,26 @@ class SQLiteViewStore(SqlViewStore):
     def _read(self, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         cur = self._connection().execute(self.dialect.render(sql), params)
         return [d[0] for d in cur.description or ()], cur.fetchall()
+
+    def scratch(self, name: str) -> SQLiteViewStore:
+        """A scratch store in a file beside this one."""
+        if self.path == ":memory:":
+            raise ValueError("an in-memory view store has no scratch namespace")
+        return SQLiteViewStore(f"{self.path}.{name}")
+
+    def drop_scratch(self, scratch: SqlViewStore) -> None:
+        """Close and delete the scratch file."""
+        assert isinstance(scratch, SQLiteViewStore)
+        scratch.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(scratch.path + suffix).unlink(missing_ok=True)
+
+    def _copy_table(self, cur: Any, scratch: SqlViewStore, table: Table) -> None:
+        # Through Python: attaching the scratch file would lock it for the settling writer too.
+        columns = ", ".join(table.column_names)
+        _, rows = scratch._read(f"SELECT {columns} FROM {table.name}", {})
+        marks = ", ".join("?" for _ in table.column_names)
+        cur.executemany(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", rows)
 
     def close(self) -> None:
         """Close this thread's connection (others close with their threads)."""

@@ -207,6 +207,46 @@ class SqlViewStore:
             )
             return int(cur.rowcount or 0)
 
+    # -- scratch namespaces: rebuild-and-swap, as-of replays ---------------------------------
+
+    def scratch(self, name: str) -> SqlViewStore:
+        """A store of the same kind in a separate namespace (a file, a schema)."""
+        raise NotImplementedError
+
+    def drop_scratch(self, scratch: SqlViewStore) -> None:
+        """Remove a scratch namespace and everything in it."""
+        raise NotImplementedError
+
+    def _copy_table(self, cur: Any, scratch: SqlViewStore, table: Table) -> None:
+        """Copy every row of a scratch table into the live table, inside the swap transaction."""
+        raise NotImplementedError
+
+    def swap_from(self, scratch: SqlViewStore, view: View, settle: Callable[[], object]) -> None:
+        """Replace the live view by the scratch one in one transaction.
+
+        The live position rows stay locked throughout, so live runners skip the view; `settle`
+        runs under that lock to bring the scratch copy up to the log head before the copy.
+        """
+        with self._transaction() as cur:
+            self._run(
+                cur,
+                "SELECT stream FROM view_positions WHERE view = :v"
+                + self.lock_clause.replace(" SKIP LOCKED", ""),
+                {"v": view.name},
+            )
+            settle()
+            for table in view.tables:
+                self._run(cur, f"DELETE FROM {table.name}")
+                self._copy_table(cur, scratch, table)
+            self._run(cur, "DELETE FROM view_positions WHERE view = :v", {"v": view.name})
+            for stream, position in scratch.positions(view).items():
+                self._run(
+                    cur,
+                    "INSERT INTO view_positions (view, stream, position, schema_version)"
+                    " VALUES (:v, :s, :p, :sv)",
+                    {"v": view.name, "s": stream, "p": position, "sv": view.schema_version},
+                )
+
     # -- reading ----------------------------------------------------------------------------
 
     def fetch(self, sql: str, params: dict[str, Any], table: str) -> list[Row]:
