@@ -11,9 +11,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from domain.shared.money import fen_to_yuan
+from projections.fund_ledger.queries import list_funds
 from projections.household_file.queries import get_household, list_households, timeline
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
+from projections.services_list.queries import ServiceFilter, list_offerings, list_providers
+from projections.supply_stats.queries import list_contracts
 from services.api.deps import ContainerDep
 from services.errors import Problem
 
@@ -33,7 +37,8 @@ def _page(title: str, body: str) -> HTMLResponse:
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}"
         f" · zhulian</title><style>{_STYLE}</style></head><body><nav><a href='/'>zhulian 助联</a>"
         "<a href='/ui/needs'>Needs list</a><a href='/ui/referrals'>Referral board</a>"
-        "<a href='/ui/households'>Household files</a><a href='/docs'>API docs</a></nav>"
+        "<a href='/ui/households'>Household files</a><a href='/ui/services'>Services list</a>"
+        "<a href='/ui/resources'>Resource list</a><a href='/docs'>API docs</a></nav>"
         f"<h1>{escape(title)}</h1>{body}</body></html>"
     )
 
@@ -81,6 +86,8 @@ def landing(container: ContainerDep) -> HTMLResponse:
         "<li><a href='/ui/needs'>Needs list (需求清单)</a> — every open need, typed, located</li>"
         "<li><a href='/ui/referrals'>Referral board</a> — who holds each referral, overdue first"
         "</li><li><a href='/ui/households'>Household files (一户一档)</a> and their timelines</li>"
+        "<li><a href='/ui/services'>Services list (服务清单)</a> — offerings, coverage, capacity"
+        "</li><li><a href='/ui/resources'>Resource list (资源清单)</a> — forces and money</li>"
         "<li><a href='/docs'>API documentation</a> · <a href='/v1/event-types'>event catalogue"
         "</a> · <a href='/v1/health'>health</a></li></ul>"
         f"<p class='muted'>Profile: {escape(container.settings.profile)} · events in the log: "
@@ -172,3 +179,78 @@ def household_page(household_id: UUID, container: ContainerDep) -> HTMLResponse:
     )
     columns = [("occurred_at", "When (Beijing time)"), ("summary", "What"), ("by_whom", "Who")]
     return _page("Household file", facts + _table(events, columns))
+
+
+@router.get("/ui/services", response_class=HTMLResponse)
+def services_page(container: ContainerDep, region: str | None = None) -> HTMLResponse:
+    """The services list as a table, with this month's capacity."""
+    period = f"{container.clock():%Y-%m}"
+    result = list_offerings(container.store, ServiceFilter(region=region), period=period, limit=500)
+    for row in result.items:
+        row["areas"] = ", ".join(row["areas"])
+        row["eligibility"] = row["eligibility"]["description"]
+        row["cost"] = fen_to_yuan(row["cost_fen"])
+        row["capacity"] = (
+            "—" if row["capacity"] is None else f"{row['remaining']} / {row['capacity']}"
+        )
+    columns = [
+        ("name", "Offering"),
+        ("provider_name", "Provider"),
+        ("need_type", "Type"),
+        ("category", "Category"),
+        ("areas", "Covers"),
+        ("capacity", f"Left / capacity ({period})"),
+        ("eligibility", "Who for"),
+        ("cost", "Cost per unit (yuan)"),
+    ]
+    body = f"<p>{result.total} offerings · <a href='/v1/hsds/services'>HSDS 3.0 JSON</a></p>"
+    return _page("Services list", body + _table(result.items, columns))
+
+
+@router.get("/ui/resources", response_class=HTMLResponse)
+def resources_page(container: ContainerDep, region: str | None = None) -> HTMLResponse:
+    """Forces and money: providers by kind, funds with balances, contracts."""
+    forces = list_providers(container.store, region=region, limit=500).items
+    funds = list_funds(container.store, region=region).items
+    for f in funds:
+        f.update(
+            {k: fen_to_yuan(f[k + "_fen"]) for k in ("received", "free", "earmarked", "disbursed")}
+        )
+    contracts = list_contracts(container.store, region=region).items
+    for c in contracts:
+        c.update(budget=fen_to_yuan(c["budget_fen"]), spent=fen_to_yuan(c["spent_fen"]))
+    body = (
+        "<h2>Forces</h2>"
+        + _table(
+            forces,
+            [
+                ("name", "Name"),
+                ("kind", "Kind"),
+                ("region_code", "Region"),
+                ("offerings_open", "Open offerings"),
+            ],
+        )
+        + "<h2>Charity funds (yuan)</h2>"
+        + _table(
+            funds,
+            [
+                ("name", "Fund"),
+                ("received", "Received"),
+                ("free", "Free"),
+                ("earmarked", "Earmarked"),
+                ("disbursed", "Disbursed"),
+                ("donors", "Donors"),
+            ],
+        )
+        + "<h2>Purchased-service contracts (yuan)</h2>"
+        + _table(
+            contracts,
+            [
+                ("title", "Contract"),
+                ("budget", "Budget"),
+                ("spent", "Spent"),
+                ("person_times", "Person-times"),
+            ],
+        )
+    )
+    return _page("Resource list", body)
