@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import time
+from datetime import datetime
+from typing import Any
 
 from services.settings import Settings
 
@@ -18,22 +19,72 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _rebuild(args: argparse.Namespace) -> None:
+    from projections.runtime.replay import rebuild_and_swap
+    from services.container import Container
+    from services.progress import ProgressLine
+
+    container = Container(Settings(demo=False))
+    try:
+        for view in _chosen(container, args.view):
+            line = ProgressLine()
+            applied = rebuild_and_swap(container.runner, view, line)
+            rate = line.finish()
+            print(
+                f"{view.name}: {line.events} events ({applied} applied), {rate:,.0f} events/s,"
+                f" checksum {container.store.checksum(view)}"
+            )
+    finally:
+        container.close()
+
+
+def _chosen(container: Any, name: str | None) -> list[Any]:
+    views = [v for v in container.views if name in (None, v.name)]
+    if not views:
+        known = ", ".join(v.name for v in container.views)
+        raise SystemExit(f"no view {name!r}; the views are: {known}")
+    return views
+
+
+def _resume(args: argparse.Namespace) -> None:
     from services.container import Container
 
     container = Container(Settings(demo=False))
     try:
-        for view in container.views:
-            if args.view and view.name != args.view:
-                continue
-            started = time.perf_counter()
-            applied = container.runner.rebuild(view)
-            elapsed = time.perf_counter() - started
-            rate = applied / elapsed if elapsed else 0.0
-            print(
-                f"{view.name}: {applied} events in {elapsed:.2f}s ({rate:,.0f} events/s)"
-                f" checksum {container.store.checksum(view)}"
-            )
+        _chosen(container, args.view)
+        resumed = container.store.resume(args.view)
+        print(f"{args.view}: {resumed} stopped stream(s) cleared; runners retry the event now")
     finally:
+        container.close()
+
+
+def _as_of(args: argparse.Namespace) -> None:
+    import orjson
+
+    from projections.runtime.replay import build_as_of, compare
+    from services.container import Container
+
+    container = Container(Settings(demo=False))
+    views = _chosen(container, args.view)
+    built = []
+    try:
+        for instant in args.at:
+            built.append(build_as_of(container.runner, views, instant, args.by))
+            for view in views:
+                rows = sum(
+                    len(built[-1].fetch(f"SELECT * FROM {t.name}", {}, t.name)) for t in view.tables
+                )
+                print(
+                    f"{instant.isoformat()} {args.by} {view.name}: {rows} rows,"
+                    f" checksum {built[-1].checksum(view)}"
+                )
+        if len(built) == 2:
+            for view in views:
+                diff = compare(built[0], built[1], view)
+                body = {t: vars(d) for t, d in diff.items()}
+                print(orjson.dumps({view.name: body}, option=orjson.OPT_INDENT_2).decode())
+    finally:
+        for scratch in built:
+            container.store.drop_scratch(scratch)
         container.close()
 
 
@@ -49,6 +100,13 @@ def _checksums(_: argparse.Namespace) -> None:
         container.close()
 
 
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. +08:00")
+    return value
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `zhulian` command."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -59,10 +117,20 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(run=_serve)
     rebuild = commands.add_parser("rebuild", help="replay views from the start of the log")
-    rebuild.add_argument("--view", help="only this view")
+    rebuild.add_argument("--view", help="only this view")  # into fresh tables, then swapped in
     rebuild.set_defaults(run=_rebuild)
     checksums = commands.add_parser("checksums", help="print a checksum per view")
     checksums.set_defaults(run=_checksums)
+    resume = commands.add_parser("resume", help="resume a view stopped at a poison event")
+    resume.add_argument("--view", required=True)
+    resume.set_defaults(run=_resume)
+    as_of = commands.add_parser(
+        "as-of", help="build views as they stood at an instant (two instants: compare them)"
+    )
+    as_of.add_argument("--at", required=True, nargs="+", type=_instant, metavar="ISO_TIME")
+    as_of.add_argument("--by", choices=["recorded", "occurred"], default="recorded")
+    as_of.add_argument("--view", help="only this view")
+    as_of.set_defaults(run=_as_of)
     args = parser.parse_args(argv)
     args.run(args)
 

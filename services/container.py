@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Protocol
 
 from domain.alliance import Alliance
 from projections.fund_ledger.view import FundLedger
@@ -12,10 +11,9 @@ from projections.household_file.view import HouseholdFile
 from projections.needs_list.view import NeedsList
 from projections.referral_board.view import ReferralBoard
 from projections.runtime.postgres_store import PostgresViewStore
-from projections.runtime.query import ReadStore
 from projections.runtime.runner import Runner
-from projections.runtime.runner import ViewStore as RunnerStore
 from projections.runtime.sqlite_store import SQLiteViewStore
+from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
@@ -37,14 +35,6 @@ def all_views() -> list[View]:
     ]
 
 
-class ViewStore(RunnerStore, ReadStore, Protocol):
-    """What the process needs of a view store: follow the log, answer queries."""
-
-    def checksum(self, view: View) -> str: ...
-
-    def close(self) -> None: ...
-
-
 class Container:
     """The parts of one running process, built once from settings."""
 
@@ -52,7 +42,7 @@ class Container:
         self.settings = settings
         self.clock = clock
         self.app = Alliance(env=settings.event_store_env())
-        self.store: ViewStore = (
+        self.store: SqlViewStore = (
             SQLiteViewStore(settings.views_path())
             if settings.profile == "embedded"
             else PostgresViewStore(settings.database_url)

@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from projections.runtime.event_time import occurred_at
+from projections.runtime.runner import ProgressCallback as Progress
 from projections.runtime.runner import Runner
 from projections.runtime.store import SqlViewStore
 from projections.runtime.tables import Table
 from projections.runtime.view import Row, View
 
-Progress = Callable[[str, int], None]
 TimeAxis = Literal["recorded", "occurred"]
 
 

@@ -17,6 +17,8 @@ from projections.runtime.view import View
 log = logging.getLogger(__name__)
 
 ALL_IDS = 2**63 - 1
+# (view name, events read in this step, fraction of the log covered so far)
+ProgressCallback = Callable[[str, int, float], None]
 LAG_COUNT_LIMIT = 100_000
 
 
@@ -105,35 +107,44 @@ class Runner:
 
         return fetch
 
-    def catch_up(self, progress: Callable[[str, int], None] | None = None) -> int:
+    def catch_up(self, progress: ProgressCallback | None = None) -> int:
         """Apply everything recorded so far to every view; returns events applied."""
         total = 0
         streams = self.streams()
         for view in self.views:
-            for stream in streams:
+            for index, stream in enumerate(streams):
                 try:
-                    total += self._catch_up(view, stream, progress)
+                    total += self._catch_up(view, stream, progress, (index, len(streams)))
                 except PoisonEvent as poison:
                     log.error("%s", poison)
         return total
 
     def _catch_up(
-        self, view: View, stream: Stream, progress: Callable[[str, int], None] | None
+        self,
+        view: View,
+        stream: Stream,
+        progress: ProgressCallback | None,
+        place: tuple[int, int] = (0, 1),
     ) -> int:
         applied = 0
         fetch = self._fetch(stream)
+        span = max(stream.head - stream.low + 1, 1)
         while True:
             step = self.store.step(view, stream.id, fetch)
             if step is None or step.fetched == 0:
                 return applied
             applied += step.applied
             if progress is not None:
-                progress(view.name, step.fetched)
+                done = (self.store.positions(view).get(stream.id, 0) - stream.low + 1) / span
+                progress(view.name, step.fetched, (place[0] + min(max(done, 0.0), 1.0)) / place[1])
 
-    def rebuild(self, view: View, progress: Callable[[str, int], None] | None = None) -> int:
-        """Replay one view from the start of the log."""
+    def rebuild(self, view: View, progress: ProgressCallback | None = None) -> int:
+        """Replay one view from the start of the log, in place."""
         self.store.reset(view)
-        return sum(self._catch_up(view, s, progress) for s in self.streams())
+        streams = self.streams()
+        return sum(
+            self._catch_up(view, s, progress, (i, len(streams))) for i, s in enumerate(streams)
+        )
 
     def lag(self, view: View, now: datetime) -> Lag:
         """Events recorded but not applied yet, and how long the oldest has waited."""

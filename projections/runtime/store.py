@@ -67,6 +67,10 @@ class SqlViewStore:
     def _read(self, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release connections."""
+        raise NotImplementedError
+
     def _run(self, cur: Any, sql: str, params: dict[str, Any] | None = None) -> None:
         cur.execute(self.dialect.render(sql), params or {})
 

@@ -56,9 +56,9 @@ def test_a_rebuild_swapped_in_equals_the_live_views(view_store) -> None:
     live = {v.name: view_store.checksum(v) for v in runner.views}
     seen = []
     for view in runner.views:
-        rebuild_and_swap(runner, view, progress=lambda name, n: seen.append(n))
+        rebuild_and_swap(runner, view, progress=lambda name, n, done: seen.append((n, done)))
     assert {v.name: view_store.checksum(v) for v in runner.views} == live
-    assert sum(seen) > 0
+    assert sum(n for n, _ in seen) > 0 and seen[-1][1] == 1.0
     assert view_store.position(runner.views[0]) == app.recorder.max_notification_id()
 
 
