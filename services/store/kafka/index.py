@@ -13,14 +13,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from services.store.kafka.commits import Commit, CommitOutcome, notification_id, partition_of
+from services.store.kafka.commits import (
+    MAX_OFFSET,
+    Commit,
+    CommitOutcome,
+    notification_id,
+    partition_of,
+)
 from services.store.kafka.schema import IndexSql
 from services.store.kafka.validity import RecordJudge, Tip
+
+_PIPELINE_MAX_EVENTS = 200
 
 log = logging.getLogger(__name__)
 _UNIQUE_RETRIES = 3
@@ -91,54 +100,76 @@ class IndexWriter:
         only_from_next: bool,
     ) -> Applied:
         q = self.q
+        small = only_from_next and sum(_event_count(r) for r in records) <= _PIPELINE_MAX_EVENTS
         with conn.transaction():
-            row = conn.execute(q.lock_position, (self.topic, partition)).fetchone()
-            if row is None:
-                raise LookupError(f"no index position for {self.topic}[{partition}]")
-            next_offset: int = row[0]
-            todo = _runnable(records, next_offset, only_from_next)
-            if not todo:
+            if small:
+                # A writer's own few records: ask for the lock, tips and decided ids in one
+                # round trip (the reads run after the lock is granted, so they are current).
+                next_offset, judge = self._lock_and_judge_pipelined(conn, partition, records)
+            else:
+                next_offset, judge = self._lock_and_judge(conn, partition, records, only_from_next)
+            if judge is None:
                 return Applied(next_offset, {})
-            judge = self._judge(conn, partition, todo)
-            self._write(conn, partition, judge)
-            next_offset = todo[-1].offset + 1
-            conn.execute(q.set_position, (next_offset, self.topic, partition))
-            conn.execute("SELECT pg_notify(%s, '')", (q.channel,))
-        outcomes = {
-            j.commit.commit_id: CommitOutcome(
-                j.commit.commit_id,
-                [
-                    notification_id(partition, off, j.first_index + i)
-                    for i in range(len(j.commit.events))
-                ]
-                if j.valid
-                else None,
-                j.reason,
-            )
-            for off, j in judge.judgements
-            if not j.duplicate
-        }
-        return Applied(next_offset, outcomes)
+            next_offset = judge.last_offset + 1
+            if small:
+                with conn.pipeline():
+                    self._insert(conn, partition, judge, next_offset)
+            else:
+                self._copy(conn, partition, judge)
+                conn.execute(q.set_position, (next_offset, self.topic, partition))
+                conn.execute("SELECT pg_notify(%s, '')", (q.channel,))
+        return Applied(next_offset, _outcomes(partition, judge))
 
-    def _judge(
-        self, conn: psycopg.Connection, partition: int, todo: Sequence[LogRecord]
-    ) -> RecordJudge:
+    def _lock_and_judge(
+        self,
+        conn: psycopg.Connection,
+        partition: int,
+        records: Sequence[LogRecord],
+        only_from_next: bool,
+    ) -> tuple[int, RecordJudge | None]:
+        row = conn.execute(self.q.lock_position, (self.topic, partition)).fetchone()
+        if row is None:
+            raise LookupError(f"no index position for {self.topic}[{partition}]")
+        todo = _runnable(records, row[0], only_from_next)
+        if not todo:
+            return row[0], None
         commits = [c for r in todo for c in (r.commits or ())]
-        oids = list({e.originator_id for c in commits for e in c.events})
-        tips = {
-            oid: Tip(version, partition_of(nid))
-            for oid, version, nid in conn.execute(self.q.tips, (oids,)).fetchall()
-        }
-        decided = {
-            row[0]
-            for row in conn.execute(self.q.decided, ([c.commit_id for c in commits],)).fetchall()
-        }
-        judge = RecordJudge(partition, tips, decided)
-        for record in todo:
-            judge.judge_record(record.offset, record.commits or ())
-        return judge
+        tips = conn.execute(self.q.tips, (_oids(commits),)).fetchall()
+        decided = conn.execute(self.q.decided, ([c.commit_id for c in commits],)).fetchall()
+        return row[0], _judge(partition, todo, tips, decided)
 
-    def _write(self, conn: psycopg.Connection, partition: int, judge: RecordJudge) -> None:
+    def _lock_and_judge_pipelined(
+        self, conn: psycopg.Connection, partition: int, records: Sequence[LogRecord]
+    ) -> tuple[int, RecordJudge | None]:
+        commits = [c for r in records for c in (r.commits or ())]
+        with conn.pipeline() as pipeline:
+            lock = conn.execute(self.q.lock_position, (self.topic, partition))
+            tips = conn.execute(self.q.tips, (_oids(commits),))
+            decided = conn.execute(self.q.decided, ([c.commit_id for c in commits],))
+            pipeline.sync()
+            row = lock.fetchone()
+            tip_rows, decided_rows = tips.fetchall(), decided.fetchall()
+        if row is None:
+            raise LookupError(f"no index position for {self.topic}[{partition}]")
+        todo = _runnable(records, row[0], only_from_next=True)
+        if not todo:
+            return row[0], None
+        return row[0], _judge(partition, todo, tip_rows, decided_rows)
+
+    def _insert(
+        self, conn: psycopg.Connection, partition: int, judge: RecordJudge, next_offset: int
+    ) -> None:
+        rows = judge.valid_rows()
+        if rows:
+            conn.execute(self.q.insert_events, [list(column) for column in zip(*rows, strict=True)])
+        outcome_rows = _outcome_rows(partition, judge)
+        if outcome_rows:
+            columns = [list(column) for column in zip(*outcome_rows, strict=True)]
+            conn.execute(self.q.insert_commits, columns)
+        conn.execute(self.q.set_position, (next_offset, self.topic, partition))
+        conn.execute("SELECT pg_notify(%s, '')", (self.q.channel,))
+
+    def _copy(self, conn: psycopg.Connection, partition: int, judge: RecordJudge) -> None:
         rows = judge.valid_rows()
         with conn.cursor() as cur:
             if rows:
@@ -146,19 +177,7 @@ class IndexWriter:
                     copy.set_types(self.q.event_types)
                     for event_row in rows:
                         copy.write_row(event_row)
-            outcome_rows = [
-                (
-                    j.commit.commit_id,
-                    partition,
-                    off,
-                    j.first_index,
-                    len(j.commit.events),
-                    j.valid,
-                    j.reason,
-                )
-                for off, j in judge.judgements
-                if not j.duplicate
-            ]
+            outcome_rows = _outcome_rows(partition, judge)
             if outcome_rows:
                 with cur.copy(self.q.copy_commits) as copy:
                     copy.set_types(self.q.commit_types)
@@ -178,6 +197,55 @@ class IndexWriter:
             cid: outcome_from_row(p, off, first, count, valid, reason, cid)
             for cid, p, off, first, count, valid, reason in rows
         }
+
+
+def _event_count(record: LogRecord) -> int:
+    return sum(len(c.events) for c in record.commits or ())
+
+
+def _oids(commits: Sequence[Commit]) -> list[UUID | str]:
+    return list({e.originator_id for c in commits for e in c.events})
+
+
+def _judge(
+    partition: int,
+    todo: Sequence[LogRecord],
+    tip_rows: Sequence[tuple[Any, ...]],
+    decided_rows: Sequence[tuple[Any, ...]],
+) -> RecordJudge:
+    """Apply the rule to the records in log order, given the index's tips and decided ids."""
+    tips = {oid: Tip(version, partition_of(nid)) for oid, version, nid in tip_rows}
+    judge = RecordJudge(partition, tips, {row[0] for row in decided_rows})
+    for record in todo:
+        if record.offset > MAX_OFFSET:
+            raise OverflowError(f"offset {record.offset} exceeds the notification-id layout")
+        judge.judge_record(record.offset, record.commits or ())
+    return judge
+
+
+def _outcome_rows(partition: int, judge: RecordJudge) -> list[tuple[Any, ...]]:
+    return [
+        (j.commit.commit_id, partition, off, j.first_index, len(j.commit.events), j.valid, j.reason)
+        for off, j in judge.judgements
+        if not j.duplicate
+    ]
+
+
+def _outcomes(partition: int, judge: RecordJudge) -> dict[UUID, CommitOutcome]:
+    return {
+        j.commit.commit_id: CommitOutcome(
+            j.commit.commit_id,
+            [
+                notification_id(partition, off, j.first_index + i)
+                for i in range(len(j.commit.events))
+            ]
+            if j.valid
+            else None,
+            j.reason,
+        )
+        for off, j in judge.judgements
+        if not j.duplicate
+    }
 
 
 def _runnable(

@@ -85,6 +85,15 @@ class IndexSql:
             "SELECT commit_id, partition, record_offset, first_index, event_count, valid, reason "
             "FROM {} WHERE commit_id = ANY(%s::uuid[])"
         ).format(self.commits)
+        self.insert_events = sql.SQL(
+            "INSERT INTO {} (originator_id, originator_version, topic, state, notification_id) "
+            "SELECT * FROM unnest(%s::{}[], %s::bigint[], %s::text[], %s::bytea[], %s::bigint[])"
+        ).format(self.events, idt)
+        self.insert_commits = sql.SQL(
+            "INSERT INTO {} (commit_id, partition, record_offset, first_index, event_count, "
+            "valid, reason) SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::bigint[], "
+            "%s::integer[], %s::integer[], %s::boolean[], %s::text[])"
+        ).format(self.commits)
         self.event_types = [id_type, "int8", "text", "bytea", "int8"]
         self.commit_types = ["uuid", "int4", "int8", "int4", "int4", "bool", "text"]
 

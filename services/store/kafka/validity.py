@@ -47,9 +47,11 @@ class RecordJudge:
     tips: dict[UUID | str, Tip]
     decided: set[UUID]
     judgements: list[tuple[int, Judgement]] = field(default_factory=list)
+    last_offset: int = -1
 
     def judge_record(self, offset: int, commits: Iterable[Commit]) -> None:
         """Decide every commit of the record at `offset`, in order."""
+        self.last_offset = offset
         index = 0
         for commit in commits:
             judgement = self._judge(commit, index)
