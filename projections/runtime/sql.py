@@ -112,6 +112,34 @@ class SqlTx:
         types = t.types()
         return {n: self._dialect.decode(types[n], v) for n, v in zip(names, found, strict=True)}
 
+    def find(self, table: str, **where: Any) -> list[Row]:
+        """Rows whose columns equal the given values; a list or tuple value means "one of"."""
+        t = self._tables[table]
+        types = t.types()
+        clauses, params = [], {}
+        for column, value in where.items():
+            if isinstance(value, list | tuple):
+                if not value:
+                    return []
+                names = [f"{column}_{i}" for i in range(len(value))]
+                clauses.append(f"{column} IN ({', '.join(':' + n for n in names)})")
+                params.update(
+                    {
+                        n: self._dialect.encode(types[column], v)
+                        for n, v in zip(names, value, strict=True)
+                    }
+                )
+            else:
+                clauses.append(f"{column} = :{column}")
+                params[column] = self._dialect.encode(types[column], value)
+        condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        self._run(f"SELECT * FROM {t.name}{condition}", params)
+        names = [d[0] for d in self._cursor.description]
+        return [
+            {n: self._dialect.decode(types[n], v) for n, v in zip(names, row, strict=True)}
+            for row in self._cursor.fetchall()
+        ]
+
     def upsert(self, table: str, row: Row) -> None:
         """Insert the row, or replace the row with the same key."""
         t = self._tables[table]

@@ -21,6 +21,10 @@ class Tx(Protocol):
 
     def delete(self, table: str, **key: Any) -> None: ...
 
+    def find(self, table: str, **where: Any) -> list[Row]:
+        """Rows whose columns equal the given values; a list or tuple value means "one of"."""
+        ...
+
 
 Handler = Callable[[Any, Tx, int], None]
 

@@ -112,3 +112,15 @@ def test_redelivery_after_a_crash_changes_nothing(view_store) -> None:
     batch = [(n.id, app.mapper.to_domain_event(n)) for n in everything]
     assert view_store.step(view, 0, lambda position: batch).applied == 0
     assert view_store.checksum(view) == before
+
+
+def test_handlers_can_find_rows_by_column_values(view_store) -> None:
+    from projections.runtime.sql import SqlTx
+
+    follow(casework(), view_store)
+    with view_store._transaction() as cur:
+        tx = SqlTx(cur, view_store.dialect, {t.name: t for t in view_store.tables()})
+        assert len(tx.find("needs_list", urgency="critical")) == 1
+        assert len(tx.find("needs_list", urgency=["critical", "normal"])) == 2
+        assert tx.find("needs_list", urgency=[]) == []
+        assert {r["status"] for r in tx.find("needs_list")} == {"referred"}
