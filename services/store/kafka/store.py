@@ -77,7 +77,7 @@ class KafkaStore:
         for request in requests:
             check_encodable(request.events, self.settings.originator_id_type)
         commits = [(Commit(uuid4(), r.events), r.partition_key) for r in requests]
-        packed = self._pack(commits)
+        packed = pack_commits(commits, self.settings.partitions, self.settings.max_request_size)
         offsets = self.producer.send_all(
             [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed]
         )
@@ -129,44 +129,42 @@ class KafkaStore:
             raise ProgrammingError(f"index passed commits without outcomes: {commit_ids}")
         return found
 
-    def _pack(
-        self, commits: list[tuple[Commit, str | None]]
-    ) -> list[tuple[int, str | None, list[Commit]]]:
-        """Group commits per (partition, key) and pack each group into records that fit."""
-        limit = self.settings.max_request_size - _RECORD_OVERHEAD
-        groups: dict[tuple[int, str | None], list[Commit]] = {}
-        for commit, key in commits:
-            groups.setdefault((partition_for(key, self.settings.partitions), key), []).append(
-                commit
-            )
-        packed: list[tuple[int, str | None, list[Commit]]] = []
-        for (partition, key), group in groups.items():
-            current: list[Commit] = []
-            size = events = 0
-            for commit in group:
-                commit_size, commit_events = encoded_size_bound(commit.events), len(commit.events)
-                if commit_size > limit or commit_events > MAX_EVENTS_PER_RECORD:
-                    raise DataError(
-                        f"commit of {commit_events} events (~{commit_size} bytes) exceeds one "
-                        f"record (KAFKA_MAX_REQUEST_SIZE={self.settings.max_request_size})"
-                    )
-                if current and (
-                    size + commit_size > limit or events + commit_events > MAX_EVENTS_PER_RECORD
-                ):
-                    packed.append((partition, key, current))
-                    current, size, events = [], 0, 0
-                current.append(commit)
-                size += commit_size
-                events += commit_events
-            packed.append((partition, key, current))
-        return packed
-
     def close(self) -> None:
         """Stop the indexer thread, the producer and the pool."""
         if self.builder is not None:
             self.builder.stop()
         self.producer.close()
         self.pool.close()
+
+
+def pack_commits(
+    commits: Sequence[tuple[Commit, str | None]], partitions: int, max_request_size: int
+) -> list[tuple[int, str | None, list[Commit]]]:
+    """Group commits per (partition, key), in order, and pack each group into records that fit."""
+    limit = max_request_size - _RECORD_OVERHEAD
+    groups: dict[tuple[int, str | None], list[Commit]] = {}
+    for commit, key in commits:
+        groups.setdefault((partition_for(key, partitions), key), []).append(commit)
+    packed: list[tuple[int, str | None, list[Commit]]] = []
+    for (partition, key), group in groups.items():
+        current: list[Commit] = []
+        size = events = 0
+        for commit in group:
+            commit_size, commit_events = encoded_size_bound(commit.events), len(commit.events)
+            if commit_size > limit or commit_events > MAX_EVENTS_PER_RECORD:
+                raise DataError(
+                    f"commit of {commit_events} events (~{commit_size} bytes) exceeds one "
+                    f"record (KAFKA_MAX_REQUEST_SIZE={max_request_size})"
+                )
+            full = size + commit_size > limit or events + commit_events > MAX_EVENTS_PER_RECORD
+            if current and full:
+                packed.append((partition, key, current))
+                current, size, events = [], 0, 0
+            current.append(commit)
+            size += commit_size
+            events += commit_events
+        packed.append((partition, key, current))
+    return packed
 
 
 def _key(partition_key: str | None) -> bytes | None:
