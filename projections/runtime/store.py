@@ -7,8 +7,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from projections.runtime.buffered import BufferedTx
 from projections.runtime.checksum import view_checksum
-from projections.runtime.sql import Dialect, SqlTx, create_statements
+from projections.runtime.sql import Dialect, create_statements
 from projections.runtime.tables import Table
 from projections.runtime.view import HandlerFailed, Row, View
 
@@ -155,7 +156,7 @@ class SqlViewStore:
 
     def _apply(self, cur: Any, view: View, stream: int, position: int, batch: Batch) -> int:
         handlers = view.handlers()
-        tx = SqlTx(cur, self.dialect, self._tables)
+        tx = BufferedTx(cur, self.dialect, self._tables)
         applied = 0
         for notification_id, event in batch:
             if notification_id <= position:
@@ -168,6 +169,7 @@ class SqlViewStore:
                     raise HandlerFailed(notification_id, type(event).__qualname__, error) from error
                 applied += 1
             position = notification_id
+        tx.flush()
         self._run(
             cur,
             "UPDATE view_positions SET position = :p WHERE view = :v AND stream = :s",

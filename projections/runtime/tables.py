@@ -25,20 +25,21 @@ class Table:
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = field(default=())
 
+    column_names: tuple[str, ...] = field(init=False)
+    _types: dict[str, ColumnType] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns}
         missing = [k for k in (*self.key, *(c for i in self.indexes for c in i)) if k not in names]
         if missing:
             raise ValueError(f"table {self.name}: unknown columns {missing}")
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        """Column names in declaration order."""
-        return tuple(c.name for c in self.columns)
+        # Computed once: handlers ask for these on every row.
+        object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
+        object.__setattr__(self, "_types", {c.name: c.type for c in self.columns})
 
     def types(self) -> dict[str, ColumnType]:
-        """Column types by name."""
-        return {c.name: c.type for c in self.columns}
+        """Column types by name (shared: do not modify)."""
+        return self._types
 
 
 def cols(spec: str) -> tuple[Column, ...]:
