@@ -116,7 +116,8 @@ def run(bootstrap: str, database_url: str) -> dict[str, float]:
     )
     print(
         f"  baseline raw kafka-python produce of the same {records} records ({size / 1e6:.1f} MB): "
-        f"{raw_seconds:.2f} s = {raw_eps:,.0f} events/s -> ratio {result['events_per_s'] / raw_eps:.2f}"
+        f"{raw_seconds:.2f} s = {raw_eps:,.0f} events/s "
+        f"-> ratio {result['events_per_s'] / raw_eps:.2f}"
     )
     print(
         f"  standalone index builder following along: all indexed {indexed_at - started:.2f} s "

@@ -85,6 +85,10 @@ class IndexBuilder:
             known = self.progress.next_offset(tp.partition)
             fresh = [r for r in records if r.offset >= known]
             if fresh:
+                self.progress.wait_while_all_claimed(tp.partition, {r.offset for r in fresh}, 1.0)
+                known = self.progress.next_offset(tp.partition)
+                fresh = [r for r in fresh if r.offset >= known]
+            if fresh:
                 applied = self.writer.apply(
                     tp.partition, [_to_log_record(r, self.settings) for r in fresh]
                 )

@@ -87,7 +87,12 @@ class KafkaStore:
         deadline = time.monotonic() + self.settings.index_wait_timeout_s
         outcomes: dict[UUID, CommitOutcome] = {}
         for partition, records in by_partition.items():
-            outcomes.update(self._settle(partition, records, deadline))
+            claimed = {r.offset for r in records}
+            self.progress.claim(partition, claimed)
+            try:
+                outcomes.update(self._settle(partition, records, deadline))
+            finally:
+                self.progress.release(partition, claimed)
         missing = [c.commit_id for c, _ in commits if c.commit_id not in outcomes]
         if missing:
             outcomes.update(self._fetch_outcomes(missing))
