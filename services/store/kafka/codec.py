@@ -56,8 +56,20 @@ def encoded_size_bound(events: Sequence[StoredEvent]) -> int:
     """An upper bound of the bytes a commit adds to a record, for packing without encoding."""
     size = _COMMIT_HEADER_OVERHEAD
     for e in events:
-        size += len(e.state) + len(e.topic) + len(str(e.originator_id)) + _EVENT_HEADER_OVERHEAD
+        size += (
+            len(e.state)
+            + _json_string_bound(e.topic)
+            + _json_string_bound(str(e.originator_id))
+            + _EVENT_HEADER_OVERHEAD
+        )
     return size
+
+
+def _json_string_bound(text: str) -> int:
+    """Bytes a string can take in the JSON header: exact for plain ASCII, else 6 per char."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return len(text)
+    return 6 * len(text)  # \uXXXX escapes, or up to 4 UTF-8 bytes per character
 
 
 def decode_record(value: bytes, id_type: Literal["uuid", "text"]) -> list[Commit]:
