@@ -111,3 +111,49 @@ class TestNonInterleavingNotificationIds(_KafkaStoreCase, NonInterleavingNotific
         recorder = self._factory().application_recorder()
         assert isinstance(recorder, KafkaApplicationRecorder)
         return recorder
+
+
+def test_an_application_selects_the_kafka_store_by_environment_alone(
+    store_env: dict[str, str],
+) -> None:
+    """PERSISTENCE_MODULE picks the store; save(partition_key=…) routes; snapshots still work."""
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate
+
+    class Dog(Aggregate):
+        def __init__(self, name: str) -> None:
+            self.tricks: list[str] = []
+
+        def add_trick(self, trick: str) -> None:
+            self.trigger_event(self.TrickAdded, trick=trick)
+
+        class TrickAdded(Aggregate.Event):
+            trick: str
+
+            def apply(self, aggregate: Aggregate) -> None:
+                aggregate.tricks.append(self.trick)  # type: ignore[attr-defined]
+
+    class Kennel(Application):
+        is_snapshotting_enabled = True
+
+    app = Kennel(env=store_env)
+    try:
+        assert isinstance(app.factory, KafkaFactory)
+        dog = Dog("Fido")
+        dog.add_trick("sit")
+        app.save(dog, partition_key="110101")
+        app.take_snapshot(dog.id)
+        stale = app.repository.get(dog.id)
+        dog.add_trick("roll")
+        app.save(dog, partition_key="110101")
+        stale.add_trick("beg")
+        with pytest.raises(IntegrityError):
+            app.save(stale, partition_key="110101")
+        assert app.repository.get(dog.id).tricks == ["sit", "roll"]
+        assert [n.originator_version for n in app.notification_log.select(start=1, limit=10)] == [
+            1,
+            2,
+            3,
+        ]
+    finally:
+        app.close()
