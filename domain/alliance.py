@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.contracts.application import ContractCommands
 from domain.funds.application import FundCommands
 from domain.households.application import HouseholdCommands
+from domain.matching.application import MatchingCommands
 from domain.needs.application import NeedCommands
 from domain.referrals.application import ReferralCommands
 from domain.supply.application import SupplyCommands
@@ -17,6 +18,7 @@ class Alliance(
     SupplyCommands,
     FundCommands,
     ContractCommands,
+    MatchingCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 

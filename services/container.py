@@ -8,6 +8,7 @@ import threading
 from domain.alliance import Alliance
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
+from projections.match_queue.view import MatchQueue
 from projections.needs_list.view import NeedsList
 from projections.referral_board.view import ReferralBoard
 from projections.runtime.postgres_store import PostgresViewStore
@@ -32,6 +33,7 @@ def all_views() -> list[View]:
         ServicesList(),
         FundLedger(),
         SupplyStats(),
+        MatchQueue(),
     ]
 
 

@@ -269,3 +269,41 @@ def load_supply(d: DemoPublisher, needs: dict[str, str]) -> None:
                 "provider": "xinyuan-social-work",
             },
         )
+    _load_matching(d, care)
+
+
+def _load_matching(d: DemoPublisher, care: str) -> None:
+    """The alliance's first matching policy, and a small nursing service the queue can fill."""
+    d.publish(
+        "match.policy_adopted.v1",
+        "civil-affairs",
+        60 * DAY,
+        {
+            "region_code": COUNTY,
+            "settings": {
+                "exclusions": [
+                    {
+                        "reason": "特困 households are supported (供养), not given temporary aid",
+                        "category": "living",
+                        "statuses": ["tekun"],
+                    }
+                ]
+            },
+            "by": "civil-affairs",
+            "reason": "Alliance meeting: default weights; the 特困 rule from the policy list",
+        },
+    )
+    _offering(
+        d,
+        care,
+        "civil-affairs",
+        name="Post-discharge home nursing 出院居家护理",
+        description="Dressing changes, mobility help and meals for two weeks after hospital",
+        need_type="care",
+        category="care",
+        areas=["330106003"],
+        capacity=2,
+        cost_fen=8000,
+        funding_source="District purchased-service budget",
+        location={"name": "Xiaohe social-work station 小河社工站", "region_code": "330106003001"},
+    )

@@ -119,6 +119,20 @@ class Offering(Aggregate):
         self.name = name
         self.category = category
         self.capacity = capacity
+        self._keep_terms(need_type, areas, eligibility, location)
+
+    def _keep_terms(
+        self,
+        need_type: str,
+        areas: list[str],
+        eligibility: dict[str, Any],
+        location: dict[str, Any] | None,
+    ) -> None:
+        # The matching engine re-checks a chosen candidate against these when it is accepted.
+        self.need_type = need_type
+        self.areas = tuple(areas)
+        self.eligibility = eligibility
+        self.location = location
 
     def remaining(self, period: str) -> int | None:
         """Units still free in a period (a month, 'YYYY-MM'); None when capacity is unlimited."""
@@ -155,6 +169,7 @@ class Offering(Aggregate):
         self.name = name
         self.category = category
         self.capacity = capacity
+        self._keep_terms(need_type, areas, eligibility, location)
 
     def close(self, *, by: str, reason: str, at: datetime) -> None:
         """Stop offering the service, with the reason."""

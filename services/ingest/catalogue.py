@@ -14,6 +14,7 @@ from domain.households.vocabulary import Assistance, Channel, Member
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.taxonomy import Category, NeedType, Urgency
 from services.ingest import schemas as s
+from services.ingest.matching_catalogue import MATCHING_TYPES
 from services.ingest.supply_catalogue import SUPPLY_TYPES
 
 PREFIX = "cn.zhulian."
@@ -249,5 +250,6 @@ _TYPES = [
 ]
 
 _TYPES += [EventType(*t) for t in SUPPLY_TYPES]
+_TYPES += [EventType(*t) for t in MATCHING_TYPES]
 
 CATALOGUE: dict[str, EventType] = {PREFIX + t.name: t for t in _TYPES}

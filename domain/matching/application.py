@@ -1,0 +1,268 @@
+"""Commands of the match queue: adopt a policy, accept or reject a candidate, escalate a need."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from domain.funds.earmark import Earmark
+from domain.funds.model import Fund
+from domain.households.model import Household
+from domain.ingest.model import EventKey, Outcome
+from domain.matching.facts import (
+    FundFacts,
+    NeedFacts,
+    OfferingFacts,
+    Pool,
+    birth_years,
+    household_labels,
+)
+from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
+from domain.matching.policy import DEFAULT_POLICY, Policy
+from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
+from domain.needs.model import Need, NeedStatus
+from domain.referrals.model import Referral
+from domain.shared.commands import CommandHandler
+from domain.shared.errors import InvalidValue, NotFound, RuleViolation
+from domain.shared.money import check_fen
+from domain.shared.regions import alliance_of, check_region
+from domain.supply.model import Offering, Provider
+
+
+def _named(value: str, field: str) -> str:
+    if not value.strip():
+        raise InvalidValue(field, "must name the coordinator's department")
+    return value.strip()
+
+
+def need_facts(need: Need, household: Household) -> NeedFacts:
+    """What the rules need to know of a need and its household."""
+    return NeedFacts(
+        need_id=str(need.id),
+        region_code=need.region_code,
+        need_type=need.need_type,
+        category=need.category,
+        urgency=need.urgency,
+        raised_at=need.created_on,
+        statuses=tuple(sorted(household.assistance)),
+        labels=household_labels(household.members, household.group),
+        birth_years=birth_years(household.members),
+        circle=household.difficulty_circle,
+    )
+
+
+def offering_facts(offering: Offering, period: str) -> OfferingFacts:
+    """An offering aggregate as the rules see it in a month."""
+    left = offering.remaining(period)
+    return OfferingFacts(
+        offering_id=str(offering.id),
+        provider_id=str(offering.provider_id),
+        name=offering.name,
+        need_type=offering.need_type,
+        category=offering.category,
+        areas=offering.areas,
+        eligibility=offering.eligibility,
+        capacity=offering.capacity,
+        used=0 if left is None or offering.capacity is None else offering.capacity - left,
+        location=offering.location,
+        open=not offering.closed,
+    )
+
+
+def earmark_of_pool(key: str) -> dict[str, Any] | None:
+    """The earmark a fund's pool key stands for (see Earmark.key); None for free money."""
+    if not key:
+        return None
+    group, category, region = key.split("|")
+    return {"group": group or None, "category": category or None, "region": region or None}
+
+
+def fund_facts(fund: Fund) -> FundFacts:
+    """A fund aggregate as the rules see it."""
+    pools = tuple(
+        Pool(earmark_of_pool(key), sum(pool.values())) for key, pool in fund.pools.items()
+    )
+    return FundFacts(str(fund.id), fund.name, fund.region_code, pools)
+
+
+class MatchingCommands(CommandHandler):
+    """The coordinators' actions on the match queue, and the alliance's matching policy."""
+
+    def matching_policy(self, region_code: str) -> Policy:
+        """The policy in force for an alliance; the built-in default until one is adopted."""
+        try:
+            found: Aggregate = self.repository.get(policy_id(region_code))
+        except AggregateNotFoundError:
+            return DEFAULT_POLICY
+        assert isinstance(found, MatchingPolicy)
+        return found.policy
+
+    def adopt_matching_policy(
+        self,
+        *,
+        region_code: str,
+        settings: Policy,
+        by: str,
+        reason: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Set the alliance's weights and switches; each change is a new version, with why."""
+        if done := self._already_done(key):
+            return done
+        alliance = alliance_of(check_region(region_code))
+        ident = policy_id(alliance)
+        if self._exists(ident):
+            policy = self._load(MatchingPolicy, ident)
+            policy.revise(settings=settings, by=_named(by, "by"), reason=reason, at=at)
+        else:
+            if not reason.strip():
+                raise InvalidValue("reason", "say why")
+            policy = MatchingPolicy(
+                region_code=alliance,
+                settings=settings.as_record(),
+                by=_named(by, "by"),
+                reason=reason.strip(),
+                adopted_at=at,
+            )
+        return self._commit("matching_policy", policy, key=key)
+
+    def _triage(self, need: Need) -> Triage:
+        ident = triage_id(need.id)
+        if self._exists(ident):
+            return self._load(Triage, ident)
+        return Triage(need_id=need.id, region_code=need.region_code)
+
+    def _open_need(self, need_id: UUID, action: str) -> Need:
+        need = self._load(Need, need_id)
+        if need.status is not NeedStatus.OPEN:
+            raise RuleViolation(
+                f"need {need_id} is {need.status.value}; only an open need can {action}"
+            )
+        return need
+
+    def reject_candidate(
+        self,
+        *,
+        need_id: UUID,
+        candidate_id: UUID,
+        reason: str,
+        by: str,
+        at: datetime,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Rule a candidate out for a need, with the reason; the queue ranks the rest."""
+        if done := self._already_done(key):
+            return done
+        triage = self._triage(self._open_need(need_id, "have candidates rejected"))
+        triage.reject(candidate_id=str(candidate_id), reason=reason, by=_named(by, "by"), at=at)
+        return self._commit("triage", triage, key=key)
+
+    def escalate_need(
+        self,
+        *,
+        need_id: UUID,
+        reason: str,
+        by: str,
+        at: datetime,
+        to_department: str | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Move an open need to the next level's queue (village → town → county)."""
+        if done := self._already_done(key):
+            return done
+        triage = self._triage(self._open_need(need_id, "be escalated"))
+        triage.escalate(
+            by=_named(by, "by"),
+            reason=reason,
+            at=at,
+            to_department=to_department.strip() if to_department else None,
+        )
+        return self._commit("triage", triage, key=key)
+
+    def accept_candidate(
+        self,
+        *,
+        need_id: UUID,
+        candidate_id: UUID,
+        by: str,
+        at: datetime,
+        units: int = 1,
+        amount_fen: int | None = None,
+        to_department: str | None = None,
+        note: str = "",
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Refer the need to the candidate and reserve its capacity or money, in one commit."""
+        if done := self._already_done(key):
+            return done
+        need = self._open_need(need_id, "be matched")
+        household = self._load(Household, need.household_id)
+        policy = self.matching_policy(need.region_code)
+        try:
+            candidate: Aggregate = self.repository.get(candidate_id)
+        except AggregateNotFoundError:
+            raise NotFound("candidate", f"{candidate_id} (an offering or a fund)") from None
+        if not isinstance(candidate, Offering | Fund):
+            raise NotFound("candidate", f"{candidate_id} (an offering or a fund)")
+        if alliance_of(candidate.region_code) != alliance_of(need.region_code):
+            raise RuleViolation(f"candidate {candidate_id} belongs to another alliance")
+        facts = need_facts(need, household)
+        referral_id = key.derived_id("referral") if key else uuid4()
+        coordinator = _named(by, "by")
+        if isinstance(candidate, Offering):
+            decision = judge_offering(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+            _require(decision)
+            provider = self._load(Provider, candidate.provider_id)
+            holder = to_department or provider.name
+            candidate.use(period=f"{at:%Y-%m}", units=units, reference=str(referral_id), at=at)
+        else:
+            decision = judge_fund(facts, fund_facts(candidate), policy)
+            _require(decision)
+            holder = to_department or candidate.name
+            amount = check_fen(amount_fen or policy.grant_fen, "amount")
+            pools = usable_pools(facts, fund_facts(candidate))
+            pool = next((p for p in pools if p.available_fen >= amount), pools[0])
+            candidate.allocate(
+                allocation_id=referral_id,
+                household_id=household.id,
+                need_id=need.id,
+                region_code=household.region_code,
+                category=need.category,
+                labels=set(facts.labels),
+                earmark=Earmark.from_record(pool.earmark),
+                amount_fen=amount,
+                by=coordinator,
+                at=at,
+            )
+        referral = Referral(
+            id=referral_id,
+            need_id=need.id,
+            household_id=household.id,
+            region_code=need.region_code,
+            from_department=coordinator,
+            to_department=holder,
+            requested_at=at,
+            note=note or f"matched to {decision.name} (policy v{policy.version})",
+        )
+        need.refer(referral_id=referral_id, at=at)
+        triage = self._triage(need)
+        triage.accept(
+            candidate_id=str(candidate_id),
+            kind=decision.kind,
+            referral_id=referral_id,
+            policy_version=policy.version,
+            by=coordinator,
+            at=at,
+        )
+        return self._commit("referral", referral, need, candidate, triage, key=key)
+
+
+def _require(decision: Decision) -> None:
+    if not decision.eligible:
+        reasons = "; ".join(f"{c.rule}: {c.reason}" for c in decision.checks if not c.passed)
+        raise RuleViolation(f"{decision.name} cannot take this need — {reasons}")

@@ -1,0 +1,90 @@
+"""The plain facts the matching rules judge: a need with its household, an offering, a fund."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain.shared.taxonomy import Urgency
+
+
+@dataclass(frozen=True)
+class NeedFacts:
+    """An open need and what its household's file says."""
+
+    need_id: str
+    region_code: str
+    need_type: str
+    category: str
+    urgency: str
+    raised_at: datetime
+    statuses: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()  # the assessed group and every member's circumstances
+    birth_years: tuple[int, ...] = ()
+    circle: int | None = None
+    coordinates: tuple[float, float] | None = None  # households have none yet
+
+    @property
+    def disabled(self) -> bool:
+        """Whether a member has a disability."""
+        return "disability" in self.labels
+
+    @property
+    def urgency_rank(self) -> int:
+        """0 for the most urgent."""
+        return Urgency(self.urgency).rank
+
+
+def household_labels(members: Iterable[dict[str, Any]], group: str | None) -> tuple[str, ...]:
+    """The groups an eligibility rule or earmark may name: circumstances and the assessed group."""
+    labels = {c for m in members for c in m.get("circumstances") or ()}
+    if group:
+        labels.add(group)
+    return tuple(sorted(labels))
+
+
+def birth_years(members: Iterable[dict[str, Any]]) -> tuple[int, ...]:
+    """Members' birth years, where known."""
+    return tuple(sorted(m["birth_year"] for m in members if m.get("birth_year")))
+
+
+@dataclass(frozen=True)
+class OfferingFacts:
+    """An offering as published, with what is used of its capacity this month."""
+
+    offering_id: str
+    provider_id: str
+    name: str
+    need_type: str
+    category: str
+    areas: tuple[str, ...]
+    eligibility: dict[str, Any]
+    capacity: int | None
+    used: int = 0
+    location: dict[str, Any] | None = None
+    open: bool = True
+
+    @property
+    def remaining(self) -> int | None:
+        """Units left this month; None when unlimited."""
+        return None if self.capacity is None else self.capacity - self.used
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Money available in one pool of a fund; no earmark is the free pool."""
+
+    earmark: dict[str, Any] | None
+    available_fen: int
+
+
+@dataclass(frozen=True)
+class FundFacts:
+    """A charity fund's region and the money in each of its pools."""
+
+    fund_id: str
+    name: str
+    region_code: str
+    pools: tuple[Pool, ...] = field(default=())

@@ -1,0 +1,122 @@
+"""Reading the match view: a coordinator's queue, a need's candidates, the gap report, policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.view import Row
+
+_OWNER_COLUMN = {6: "owner_county", 9: "owner_town", 12: "owner_village"}
+QUEUE_ORDER = "has_candidate, neg_priority, raised_at, need_id"
+
+
+def _jurisdiction(where: Where, region: str | None) -> Where:
+    """Needs owned inside a jurisdiction: an indexed level column, or a prefix for odd lengths."""
+    if not region:
+        return where
+    column = _OWNER_COLUMN.get(len(region))
+    return where.eq(column, region) if column else where.prefix("owner_code", region)
+
+
+def match_queue(
+    store: ReadStore,
+    *,
+    region: str | None = None,
+    department: str | None = None,
+    category: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Open needs of a jurisdiction: gaps first, then priority (urgency, circle), then waiting."""
+    where = _jurisdiction(Where(store.dialect), region).eq("department", department)
+    where.eq("category", category)
+    return page(store, "match_queue", where, QUEUE_ORDER, limit, offset)
+
+
+def queue_row(store: ReadStore, need_id: str) -> Row | None:
+    """One need's queue row, or None when it is not open."""
+    rows = store.fetch(
+        "SELECT * FROM match_queue WHERE need_id = :id", {"id": need_id}, "match_queue"
+    )
+    return rows[0] if rows else None
+
+
+def need_row(store: ReadStore, need_id: str) -> Row | None:
+    """One need's facts as the matching view keeps them, or None."""
+    rows = store.fetch(
+        "SELECT * FROM match_needs WHERE need_id = :id", {"id": need_id}, "match_needs"
+    )
+    return rows[0] if rows else None
+
+
+def household_row(store: ReadStore, household_id: str) -> Row | None:
+    """What the matching view knows of a household."""
+    rows = store.fetch(
+        "SELECT * FROM match_households WHERE household_id = :id",
+        {"id": household_id},
+        "match_households",
+    )
+    return rows[0] if rows else None
+
+
+def candidates(store: ReadStore, need_id: str) -> list[Row]:
+    """A need's candidates, best first: choosable by score, then rejected, then ineligible."""
+    return store.fetch(
+        "SELECT * FROM match_candidates WHERE need_id = :id"
+        " ORDER BY rejected, eligible DESC, score DESC, candidate_id",
+        {"id": need_id},
+        "match_candidates",
+    )
+
+
+def candidate_facts(store: ReadStore, kind: str, candidate_id: str) -> Row | None:
+    """The offering or fund row a candidate was judged from."""
+    table, column = (
+        ("match_offerings", "offering_id") if kind == "offering" else ("match_funds", "fund_id")
+    )
+    rows = store.fetch(f"SELECT * FROM {table} WHERE {column} = :id", {"id": candidate_id}, table)
+    return rows[0] if rows else None
+
+
+def gap_report(store: ReadStore, *, region: str | None = None, level: int = 9) -> list[Row]:
+    """Open needs with no candidate, by category and region (cut to `level` digits)."""
+    where = Where(store.dialect).prefix("region_code", region)
+    where.clauses.append("has_candidate = 0")
+    rows = store.fetch(
+        "SELECT category, need_type, region_code, urgency, raised_at FROM match_queue"
+        f"{where.sql()} ORDER BY category, region_code",
+        where.params,
+        "match_queue",
+    )
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        key = (r["category"], r["region_code"][:level])
+        group = groups.setdefault(
+            key,
+            {
+                "category": key[0],
+                "region": key[1],
+                "needs": 0,
+                "critical": 0,
+                "need_types": set(),
+                "oldest_raised_at": r["raised_at"],
+            },
+        )
+        group["needs"] += 1
+        group["critical"] += r["urgency"] == "critical"
+        group["need_types"].add(r["need_type"])
+        group["oldest_raised_at"] = min(group["oldest_raised_at"], r["raised_at"])
+    out = sorted(groups.values(), key=lambda g: (-g["needs"], g["category"], g["region"]))
+    for g in out:
+        g["need_types"] = sorted(g["need_types"])
+    return out
+
+
+def policy_versions(store: ReadStore, alliance: str) -> list[Row]:
+    """Every policy version an alliance adopted, newest first."""
+    return store.fetch(
+        "SELECT * FROM match_policies WHERE alliance = :a ORDER BY version DESC",
+        {"a": alliance},
+        "match_policies",
+    )
