@@ -46,6 +46,8 @@ class Broker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=5)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
 
 
 def start_tansu() -> Broker:
