@@ -69,8 +69,8 @@ def start_tansu() -> Broker:
     try:
         wait_for_broker(broker.bootstrap_servers, START_TIMEOUT_S, process)
     except BrokerStartError as e:
-        broker.stop()
         tail = log_path.read_text(errors="replace")[-2000:]
+        broker.stop()
         raise BrokerStartError(f"{e}\n--- tansu log ({log_path}) ---\n{tail}") from e
     except BaseException:
         broker.stop()
