@@ -9,7 +9,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.api import docs, pages, problems
-from services.api.routers import events, health, lists, metrics, resources, services, statistics
+from services.api.routers import (
+    events,
+    health,
+    lists,
+    matching,
+    metrics,
+    resources,
+    services,
+    statistics,
+)
 from services.container import Container
 from services.demo import load_demo_if_empty
 from services.ingest.service import Clock, utc_now
@@ -50,6 +59,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(services.router)
     app.include_router(resources.router)
     app.include_router(statistics.router)
+    app.include_router(matching.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from domain.shared.money import fen_to_yuan
 from projections.fund_ledger.queries import list_funds
 from projections.household_file.queries import get_household, list_households, timeline
+from projections.match_queue.queries import candidates, gap_report, match_queue
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
 from projections.services_list.queries import ServiceFilter, list_offerings, list_providers
@@ -29,6 +30,7 @@ color:#1d2733;padding:0 1rem}h1{margin-bottom:.2rem}nav a{margin-right:1rem}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1px solid #dde3ea;
 padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#f3f6f9}
 .overdue{color:#b3261e;font-weight:600}.muted{color:#5f6b7a}code{background:#f3f6f9;padding:0 .2rem}
+.gap{background:#fdf0ef}
 """
 
 
@@ -36,7 +38,8 @@ def _page(title: str, body: str) -> HTMLResponse:
     return HTMLResponse(
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}"
         f" · zhulian</title><style>{_STYLE}</style></head><body><nav><a href='/'>zhulian 助联</a>"
-        "<a href='/ui/needs'>Needs list</a><a href='/ui/referrals'>Referral board</a>"
+        "<a href='/ui/needs'>Needs list</a><a href='/ui/match-queue'>Match queue</a>"
+        "<a href='/ui/referrals'>Referral board</a>"
         "<a href='/ui/households'>Household files</a><a href='/ui/services'>Services list</a>"
         "<a href='/ui/resources'>Resource list</a><a href='/docs'>API docs</a></nav>"
         f"<h1>{escape(title)}</h1>{body}</body></html>"
@@ -84,6 +87,8 @@ def landing(container: ContainerDep) -> HTMLResponse:
         "publish what they learn as CloudEvents; every fact is kept in the event log, and the "
         "alliance's shared views are built from it.</p><ul>"
         "<li><a href='/ui/needs'>Needs list (需求清单)</a> — every open need, typed, located</li>"
+        "<li><a href='/ui/match-queue'>Match queue</a> — candidates for each open need, with "
+        "reasons; gaps first</li>"
         "<li><a href='/ui/referrals'>Referral board</a> — who holds each referral, overdue first"
         "</li><li><a href='/ui/households'>Household files (一户一档)</a> and their timelines</li>"
         "<li><a href='/ui/services'>Services list (服务清单)</a> — offerings, coverage, capacity"
@@ -254,3 +259,74 @@ def resources_page(container: ContainerDep, region: str | None = None) -> HTMLRe
         )
     )
     return _page("Resource list", body)
+
+
+def _reasons(candidate: dict[str, Any]) -> str:
+    checks = "".join(
+        f"<li class='{'muted' if c['passed'] else 'overdue'}'>{'✓' if c['passed'] else '✗'} "
+        f"<b>{escape(c['rule'])}</b>: {escape(c['reason'])}</li>"
+        for c in candidate["checks"]
+    )
+    parts = ", ".join(f"{escape(k)} {v}" for k, v in candidate["parts"].items())
+    verdict = (
+        f"rejected: {escape(candidate['rejected_reason'] or '')}"
+        if candidate["rejected"]
+        else "candidate"
+        if candidate["eligible"]
+        else "not eligible"
+    )
+    return (
+        f"<b>{escape(candidate['name'])}</b> ({escape(candidate['kind'])}) — {verdict}, score "
+        f"<b>{candidate['score']}</b> <span class='muted'>[{parts}; policy "
+        f"v{candidate['policy_version']}; id <code>{escape(candidate['candidate_id'])}</code>]"
+        f"</span><ul>{checks}</ul>"
+    )
+
+
+@router.get("/ui/match-queue", response_class=HTMLResponse)
+def match_queue_page(
+    container: ContainerDep, region: str | None = None, department: str | None = None
+) -> HTMLResponse:
+    """A coordinator's queue: gaps first, each need with its candidates and their reasons."""
+    result = match_queue(container.store, region=region, department=department, limit=50)
+    rows = []
+    for need in result.items:
+        _household_link(need)
+        judged = candidates(container.store, need["need_id"])
+        need["_candidates"] = (
+            "".join(f"<div>{_reasons(c)}</div>" for c in judged[:4])
+            or "<span class='overdue'>no candidate: a gap in the services list</span>"
+        )
+        need["_gap"] = "GAP" if not need["has_candidate"] else ""
+        need["need"] = f"{need['urgency']} {need['need_type']}/{need['category']}: " + str(
+            need["description"]
+        )
+        rows.append(need)
+    columns = [
+        ("gap", ""),
+        ("need", "Need"),
+        ("owner_code", "Queue of"),
+        ("raised_at", "Raised (Beijing)"),
+        ("household_id", "Household"),
+        ("candidates", "Candidates, best first, with the rules' reasons"),
+    ]
+    gaps = gap_report(container.store, region=region)
+    gap_rows = [{**g, "need_types": ", ".join(g["need_types"])} for g in gaps]
+    body = (
+        f"<p>{result.total} open needs · actions: POST <code>cn.zhulian.match.*</code> events "
+        "to <a href='/v1/event-types'>/v1/events</a> · <a href='/v1/match-gaps'>gap report "
+        "JSON</a></p>"
+        + _table(rows, columns, row_class="gap")
+        + "<h2>Gaps: needs no service can take, by category and town</h2>"
+        + _table(
+            gap_rows,
+            [
+                ("category", "Category"),
+                ("region", "Town"),
+                ("needs", "Needs"),
+                ("need_types", "Types"),
+                ("critical", "Critical"),
+            ],
+        )
+    )
+    return _page("Match queue", body)
