@@ -125,16 +125,50 @@ def counts(row: Row) -> bool:
     return bool(row["eligible"]) and not row["rejected"]
 
 
-def best_of(rows: Iterable[Row], kind: str | None = None) -> Row | None:
+def best_of(rows: Iterable[Row]) -> Row | None:
     """The highest-scoring choosable candidate (ties: the smaller id, so every store agrees)."""
-    usable = [r for r in rows if counts(r) and kind in (None, r["kind"])]
+    usable = [r for r in rows if counts(r)]
     return min(usable, key=lambda r: (-r["score"], r["candidate_id"]), default=None)
 
 
-def write_queue(tx: Tx, need: Row, facts: NeedFacts, policy: Policy, rows: list[Row]) -> None:
-    """The need's queue row, from its candidate rows; no choosable service makes it a gap."""
+Summary = dict[str, Any]
+SUMMARY_KEYS = ("candidates", "services", "best_id", "best_name", "best_score")
+
+
+def summary_of(rows: list[Row]) -> Summary:
+    """How many choosable candidates (and services) a need has, and the best of them."""
     best = best_of(rows)
-    service = best_of(rows, "offering")
+    return {
+        "candidates": sum(1 for r in rows if counts(r)),
+        "services": sum(1 for r in rows if counts(r) and r["kind"] == "offering"),
+        "best_id": best and best["candidate_id"],
+        "best_name": best and best["name"],
+        "best_score": best and best["score"],
+    }
+
+
+def adjusted(summary: Row, old: Row | None, new: Row | None) -> Summary | None:
+    """The summary after one candidate changed from old to new; None when only a rescan can tell."""
+    out = {k: summary[k] for k in SUMMARY_KEYS}
+    for row, sign in ((old, -1), (new, +1)):
+        if row is not None and counts(row):
+            out["candidates"] += sign
+            out["services"] += sign if row["kind"] == "offering" else 0
+    changed = (old or new or {}).get("candidate_id")
+    if new is None or not counts(new):
+        return None if out["best_id"] == changed else out  # the best left: who is next?
+    if out["best_id"] == changed and new["score"] < out["best_score"]:
+        return None  # the best got worse: the next best is among rows not read here
+    if out["best_id"] in (None, changed) or (-new["score"], new["candidate_id"]) < (
+        -out["best_score"],
+        out["best_id"],
+    ):
+        out.update(best_id=new["candidate_id"], best_name=new["name"], best_score=new["score"])
+    return out
+
+
+def write_queue(tx: Tx, need: Row, facts: NeedFacts, policy: Policy, summary: Summary) -> None:
+    """The need's queue row; no choosable service makes it a gap in the services list."""
     owner = levels(need["owner_code"])
     tx.upsert(
         "match_queue",
@@ -152,13 +186,9 @@ def write_queue(tx: Tx, need: Row, facts: NeedFacts, policy: Policy, rows: list[
             "urgency": need["urgency"],
             "description": need["description"],
             "raised_at": need["raised_at"],
-            "has_candidate": 0 if service is None else 1,
+            "has_candidate": 1 if summary["services"] else 0,
             "neg_priority": -priority(facts, policy),
-            "candidates": sum(1 for r in rows if counts(r)),
-            "services": sum(1 for r in rows if counts(r) and r["kind"] == "offering"),
-            "best_id": best and best["candidate_id"],
-            "best_name": best and best["name"],
-            "best_score": best and best["score"],
+            **summary,
             "escalated": need["owner_code"] != need["region_code"],
             "policy_version": policy.version,
         },
@@ -195,26 +225,58 @@ def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) ->
     kept = {r["candidate_id"] for r in rows}
     for candidate_id in sorted(old.keys() - kept):
         tx.delete("match_candidates", need_id=need["need_id"], candidate_id=candidate_id)
-    write_queue(tx, need, facts, policy, rows)
+    write_queue(tx, need, facts, policy, summary_of(rows))
 
 
-def rejudge_pair(
-    tx: Tx, need_id: str, kind: str, row: Row | None, at: datetime, policy: Policy
+def chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
+    """Slices of a list, so IN lists stay within every store's parameter limits."""
+    for begin in range(0, len(values), size):
+        yield values[begin : begin + size]
+
+
+def rejudge_candidate(
+    tx: Tx, kind: str, row: Row, need_ids: list[str], at: datetime, policy: Policy
 ) -> None:
-    """Re-judge one candidate for one open need (row None: the candidate is gone)."""
-    need = tx.get("match_needs", need_id=need_id)
-    if need is None or need["status"] != "open":
-        return
-    household = tx.get("match_households", household_id=need["household_id"])
-    facts = need_facts(need, household)
-    rows = [r for r in tx.find("match_candidates", need_id=need_id)]
-    candidate_id = row["offering_id" if kind == "offering" else "fund_id"] if row else None
-    rows = [r for r in rows if r["candidate_id"] != candidate_id]
-    if row is not None and covers(need, kind, row):
-        decision = judge(facts, kind, row, policy, f"{at:%Y-%m}")
-        new = candidate_row(need, decision, policy, at, row.get("provider_name"))
-        tx.upsert("match_candidates", new)
-        rows.append(new)
-    elif candidate_id is not None:
-        tx.delete("match_candidates", need_id=need_id, candidate_id=candidate_id)
-    write_queue(tx, need, facts, policy, rows)
+    """Re-judge one changed candidate for many open needs, reading their rows in bulk.
+
+    Only this candidate's rows and the queue rows are read; a need's other candidates are read
+    only when this one was its best and got worse.
+    """
+    candidate_id = row["offering_id" if kind == "offering" else "fund_id"]
+    period = f"{at:%Y-%m}"
+    for part in chunks(sorted(need_ids)):
+        needs = [n for n in tx.find("match_needs", need_id=part) if n["status"] == "open"]
+        if not needs:
+            continue
+        ids = [n["need_id"] for n in needs]
+        households = {
+            h["household_id"]: h
+            for h in tx.find("match_households", household_id=[n["household_id"] for n in needs])
+        }
+        queued = {r["need_id"]: r for r in tx.find("match_queue", need_id=ids)}
+        before = {
+            r["need_id"]: r
+            for r in tx.find("match_candidates", need_id=ids, candidate_id=candidate_id)
+        }
+        rescan: list[tuple[Row, NeedFacts]] = []
+        for need in needs:
+            facts = need_facts(need, households.get(need["household_id"]))
+            new: Row | None = None
+            if covers(need, kind, row):
+                decision = judge(facts, kind, row, policy, period)
+                new = candidate_row(need, decision, policy, at, row.get("provider_name"))
+                tx.upsert("match_candidates", new)
+            elif need["need_id"] in before:
+                tx.delete("match_candidates", need_id=need["need_id"], candidate_id=candidate_id)
+            queue = queued.get(need["need_id"])
+            summary = queue and adjusted(queue, before.get(need["need_id"]), new)
+            if summary is None:
+                rescan.append((need, facts))
+            else:
+                write_queue(tx, need, facts, policy, summary)
+        if rescan:
+            rows: dict[str, list[Row]] = {n["need_id"]: [] for n, _ in rescan}
+            for r in tx.find("match_candidates", need_id=list(rows)):
+                rows[r["need_id"]].append(r)
+            for need, facts in rescan:
+                write_queue(tx, need, facts, policy, summary_of(rows[need["need_id"]]))

@@ -323,8 +323,7 @@ class MatchQueue(View):
                 found = tx.find("match_needs", status="open", **{column: area}, **category)
                 needs |= {n["need_id"] for n in found}
         policy = j.policy_for(tx, row["alliance"])
-        for need_id in sorted(needs):
-            j.rejudge_pair(tx, need_id, kind, row, at, policy)
+        j.rejudge_candidate(tx, kind, row, sorted(needs), at, policy)
 
 
 def _signature(row: Row, period: str) -> tuple[Any, ...]:
