@@ -86,10 +86,6 @@ def naive_queue(store: SqlViewStore, region: str) -> list[tuple[Any, ...]]:
             "match_needs",
         )
     ]
-    households = {
-        h["household_id"]: h
-        for h in store.fetch("SELECT * FROM match_households", {}, "match_households")
-    }
     offerings = store.fetch("SELECT * FROM match_offerings", {}, "match_offerings")
     funds = store.fetch("SELECT * FROM match_funds", {}, "match_funds")
     by_category: dict[str, list[Any]] = {}
@@ -98,7 +94,7 @@ def naive_queue(store: SqlViewStore, region: str) -> list[tuple[Any, ...]]:
     period = f"{NOW:%Y-%m}"
     queue = []
     for n in needs:
-        facts = need_facts(n, households.get(n["household_id"]))
+        facts = need_facts(n)
         best = None
         for o in by_category.get(n["category"], []):
             if any(n["region_code"].startswith(a) for a in o["areas"]):

@@ -51,7 +51,7 @@ def reexplain(
     policy = policy_at(store, need["county"], version)
     if policy is None:
         return None
-    facts = need_facts(need, q.household_row(store, need["household_id"]))
+    facts = need_facts(need)
     decisions = []
     for row in q.candidates(store, need_id):
         found: Row | None = q.candidate_facts(store, row["kind"], row["candidate_id"])

@@ -36,9 +36,19 @@ def policy_version(tx: Tx, alliance: str, version: int) -> Policy | None:
     return None if row is None else Policy.parse(row["settings"], version)
 
 
-def need_facts(need: Row, household: Row | None) -> NeedFacts:
-    """A need row and its household row as the rules see them."""
+def household_facts(household: Row | None) -> Row:
+    """What the rules need of a household file, copied onto each of its need rows."""
     members = (household or {}).get("members") or []
+    return {
+        "statuses": list((household or {}).get("statuses") or ()),
+        "labels": list(labels_of(members, (household or {}).get("household_group"))),
+        "birth_years": list(birth_years(members)),
+        "circle": (household or {}).get("circle"),
+    }
+
+
+def need_facts(need: Row) -> NeedFacts:
+    """A need row (with its household's facts) as the rules see it."""
     return NeedFacts(
         need_id=need["need_id"],
         region_code=need["region_code"],
@@ -46,10 +56,10 @@ def need_facts(need: Row, household: Row | None) -> NeedFacts:
         category=need["category"],
         urgency=need["urgency"],
         raised_at=when(need["raised_at"]),
-        statuses=tuple((household or {}).get("statuses") or ()),
-        labels=labels_of(members, (household or {}).get("household_group")),
-        birth_years=birth_years(members),
-        circle=(household or {}).get("circle"),
+        statuses=tuple(need["statuses"] or ()),
+        labels=tuple(need["labels"] or ()),
+        birth_years=tuple(need["birth_years"] or ()),
+        circle=need["circle"],
     )
 
 
@@ -118,6 +128,16 @@ def candidate_row(
         "accepted": False,
         "referral_id": None,
     }
+
+
+_VERDICT = ("name", "provider_name", "eligible", "rejected", "score", "level", "checks", "parts")
+
+
+def same_verdict(old: Row, new: Row) -> bool:
+    """Whether a re-judged candidate row says what it said before (its time aside)."""
+    return (
+        all(old[k] == new[k] for k in _VERDICT) and old["policy_version"] == new["policy_version"]
+    )
 
 
 def counts(row: Row) -> bool:
@@ -197,8 +217,7 @@ def write_queue(tx: Tx, need: Row, facts: NeedFacts, policy: Policy, summary: Su
 
 def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) -> None:
     """Judge one open need against every candidate covering it; write its rows and queue row."""
-    household = tx.get("match_households", household_id=need["household_id"])
-    facts = need_facts(need, household)
+    facts = need_facts(need)
     policy = policy or policy_for(tx, need["county"])
     region = need["region_code"]
     found = tx.find(
@@ -235,41 +254,46 @@ def chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
 
 
 def rejudge_candidate(
-    tx: Tx, kind: str, row: Row, need_ids: list[str], at: datetime, policy: Policy
+    tx: Tx,
+    kind: str,
+    row: Row,
+    need_rows: dict[str, Row | None],
+    before: dict[str, Row],
+    at: datetime,
+    policy: Policy,
 ) -> None:
-    """Re-judge one changed candidate for many open needs, reading their rows in bulk.
+    """Re-judge one changed candidate for many needs (rows given, or None: read here).
 
-    Only this candidate's rows and the queue rows are read; a need's other candidates are read
-    only when this one was its best and got worse.
+    `before` holds the candidate's live rows. Only queue rows are read besides; a need's other
+    candidates are read only when this one was its best and got worse.
     """
     candidate_id = row["offering_id" if kind == "offering" else "fund_id"]
     period = f"{at:%Y-%m}"
-    for part in chunks(sorted(need_ids)):
-        needs = [n for n in tx.find("match_needs", need_id=part) if n["status"] == "open"]
-        if not needs:
-            continue
+    missing = sorted(k for k, v in need_rows.items() if v is None)
+    found = {
+        n["need_id"]: n for part in chunks(missing) for n in tx.find("match_needs", need_id=part)
+    }
+    ordered = [need_rows[k] or found.get(k) for k in sorted(need_rows)]
+    open_needs = [n for n in ordered if n is not None and n["status"] == "open"]
+    for begin in range(0, len(open_needs), 500):
+        needs = open_needs[begin : begin + 500]
         ids = [n["need_id"] for n in needs]
-        households = {
-            h["household_id"]: h
-            for h in tx.find("match_households", household_id=[n["household_id"] for n in needs])
-        }
         queued = {r["need_id"]: r for r in tx.find("match_queue", need_id=ids)}
-        before = {
-            r["need_id"]: r
-            for r in tx.find("match_candidates", need_id=ids, candidate_id=candidate_id)
-        }
         rescan: list[tuple[Row, NeedFacts]] = []
         for need in needs:
-            facts = need_facts(need, households.get(need["household_id"]))
+            facts = need_facts(need)
             new: Row | None = None
+            old = before.get(need["need_id"])
             if covers(need, kind, row):
                 decision = judge(facts, kind, row, policy, period)
                 new = candidate_row(need, decision, policy, at, row.get("provider_name"))
+                if old is not None and same_verdict(old, new):
+                    continue  # nothing a coordinator would see has changed
                 tx.upsert("match_candidates", new)
             elif need["need_id"] in before:
                 tx.delete("match_candidates", need_id=need["need_id"], candidate_id=candidate_id)
             queue = queued.get(need["need_id"])
-            summary = queue and adjusted(queue, before.get(need["need_id"]), new)
+            summary = queue and adjusted(queue, old, new)
             if summary is None:
                 rescan.append((need, facts))
             else:

@@ -50,16 +50,6 @@ def need_row(store: ReadStore, need_id: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def household_row(store: ReadStore, household_id: str) -> Row | None:
-    """What the matching view knows of a household."""
-    rows = store.fetch(
-        "SELECT * FROM match_households WHERE household_id = :id",
-        {"id": household_id},
-        "match_households",
-    )
-    return rows[0] if rows else None
-
-
 def candidates(store: ReadStore, need_id: str) -> list[Row]:
     """A need's candidates, best first: choosable by score, then rejected, then ineligible."""
     return store.fetch(

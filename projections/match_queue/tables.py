@@ -10,6 +10,7 @@ NEEDS = Table(
     cols(
         "need_id household_id region_code county town village need_type category urgency"
         " description raised_at:ts status owner_code department rejected:json"
+        " statuses:json labels:json birth_years:json circle:int"
     ),
     key=("need_id",),
     indexes=(

@@ -89,8 +89,11 @@ class MatchQueue(View):
         tx.upsert("match_households", row)
         if isinstance(e, Household.Discovered):
             return  # a new file has no needs yet
-        for need in tx.find("match_needs", household_id=key["household_id"], status="open"):
-            j.judge_need(tx, need, e.timestamp)
+        facts = j.household_facts(row)
+        for need in tx.find("match_needs", household_id=key["household_id"]):
+            tx.update("match_needs", {"need_id": need["need_id"]}, **facts)
+            if need["status"] == NeedStatus.OPEN.value:
+                j.judge_need(tx, {**need, **facts}, e.timestamp)
 
     @staticmethod
     def _raised(e: Any, tx: Tx, _: int) -> None:
@@ -108,6 +111,7 @@ class MatchQueue(View):
             "owner_code": e.region_code,
             "department": e.raised_by,
             "rejected": {},
+            **j.household_facts(tx.get("match_households", household_id=str(e.household_id))),
         }
         tx.upsert("match_needs", need)
         j.judge_need(tx, {**need, "raised_at": j.when(e.raised_at)}, e.timestamp)
@@ -309,21 +313,24 @@ class MatchQueue(View):
 
     @staticmethod
     def _rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
-        needs = {
-            r["need_id"] for r in tx.find("match_candidates", candidate_id=candidate_id, live=True)
+        # The needs it was judged for, and the open needs its (new) areas and category reach.
+        before = {
+            r["need_id"]: r
+            for r in tx.find("match_candidates", candidate_id=candidate_id, live=True)
         }
+        needs: dict[str, Row | None] = dict.fromkeys(before)
         category = {"category": row["category"]} if kind == "offering" else {}
         areas = row["areas"] if kind == "offering" else [row["region_code"]]
         for area in areas:
             column = {6: "county", 9: "town", 12: "village"}.get(len(area))
             if column is None:  # an unusual prefix: look through the alliance, keep those inside
                 found = tx.find("match_needs", county=row["alliance"], status="open", **category)
-                needs |= {n["need_id"] for n in found if n["region_code"].startswith(area)}
+                needs.update((n["need_id"], n) for n in found if n["region_code"].startswith(area))
             else:
                 found = tx.find("match_needs", status="open", **{column: area}, **category)
-                needs |= {n["need_id"] for n in found}
+                needs.update((n["need_id"], n) for n in found)
         policy = j.policy_for(tx, row["alliance"])
-        j.rejudge_candidate(tx, kind, row, sorted(needs), at, policy)
+        j.rejudge_candidate(tx, kind, row, needs, before, at, policy)
 
 
 def _signature(row: Row, period: str) -> tuple[Any, ...]:

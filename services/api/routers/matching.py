@@ -70,12 +70,11 @@ def need_candidates(need_id: UUID, container: ContainerDep) -> dict[str, Any]:
     need = q.need_row(container.store, str(need_id))
     if need is None:
         raise Problem(404, "Not found", f"no need {need_id} in the match view")
-    household = q.household_row(container.store, need["household_id"])
     now = container.clock()
     return {
         "need": need,
         "queue": q.queue_row(container.store, str(need_id)),
-        "priority_parts": priority_parts(need_facts(need, household), now),
+        "priority_parts": priority_parts(need_facts(need), now),
         "candidates": q.candidates(container.store, str(need_id)),
     }
 

@@ -200,7 +200,7 @@ def test_incremental_updates_equal_a_rebuild_and_both_stores_agree(view_store, t
 def recomputed(store: Any, need_id: str) -> dict[str, tuple[bool, int]]:
     """Every verdict of a need judged from scratch from the view's facts: the naive answer."""
     need = q.need_row(store, need_id)
-    facts = need_facts(need, q.household_row(store, need["household_id"]))
+    facts = need_facts(need)
     policy = policy_at(store, "330106", None)
     out = {}
     for o in store.fetch("SELECT * FROM match_offerings", {}, "match_offerings"):
@@ -235,6 +235,11 @@ def test_after_any_sequence_of_changes_the_view_equals_a_recompute_from_scratch(
                 d.app.refuse_referral(
                     referral_id=referral.id, by=referral.holder, at=NOW, reason="full"
                 )
+            elif action < 0.65:
+                key = pseudonymise(f"33010619800101{rng.choice([2, 3, 5]):04d}", "s")
+                toggle = rng.choice([d.app.grant_assistance, d.app.end_assistance])
+                extra_args = {"reason": "review"} if toggle == d.app.end_assistance else {}
+                toggle(household_key=key, status=Assistance.TEKUN, by="ca", at=NOW, **extra_args)
             else:
                 area = rng.choice([TOWN, TOWN + "001", "330106", "330106002"])
                 d.app.update_offering(
@@ -246,6 +251,7 @@ def test_after_any_sequence_of_changes_the_view_equals_a_recompute_from_scratch(
                             "category": rng.choice(["care", "care", "legal"]),
                             "areas": [area],
                             "capacity": rng.choice([None, 0, 1, 5]),
+                            "eligibility": rng.choice([{}, {"statuses": ["tekun"]}]),
                         }
                     ),
                     by="ca",
