@@ -205,12 +205,13 @@ def not_excluded(need: NeedFacts, targets: tuple[str, ...], policy: Policy) -> C
     return Check("policy", True, "no policy-list exclusion applies")
 
 
-def _load_part(remaining: int | None, capacity: int | None) -> int:
+def load_part(remaining: int | None, capacity: int | None) -> int:
+    """Free capacity in whole tenths (rounded up), so most single uses leave it unchanged."""
     if capacity is None or remaining is None:
         return FULL
     if capacity <= 0 or remaining <= 0:
         return 0
-    return remaining * 10 // capacity * 100  # in tenths, so single uses rarely change it
+    return -(-remaining * 10 // capacity) * 100
 
 
 # --- candidates ------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def judge_offering(need: NeedFacts, offer: OfferingFacts, policy: Policy) -> Dec
     restricted = rule.get("minimum_age") is not None or rule.get("maximum_age") is not None
     parts = {
         "distance": distance or (_LOCALITY.get(level, 200) if level else 0),
-        "load": _load_part(left, offer.capacity),
+        "load": load_part(left, offer.capacity),
         "earmark_fit": 1000
         if targeted
         else 700

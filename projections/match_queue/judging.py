@@ -188,7 +188,8 @@ def adjusted(summary: Row, old: Row | None, new: Row | None) -> Summary | None:
 
 
 def write_queue(tx: Tx, need: Row, facts: NeedFacts, policy: Policy, summary: Summary) -> None:
-    """The need's queue row; no choosable service makes it a gap in the services list."""
+    """The need's queue and summary rows; no choosable service makes it a gap."""
+    tx.upsert("match_summaries", {"need_id": need["need_id"], **summary})
     owner = levels(need["owner_code"])
     tx.upsert(
         "match_queue",
@@ -208,7 +209,6 @@ def write_queue(tx: Tx, need: Row, facts: NeedFacts, policy: Policy, summary: Su
             "raised_at": need["raised_at"],
             "has_candidate": 1 if summary["services"] else 0,
             "neg_priority": -priority(facts, policy),
-            **summary,
             "escalated": need["owner_code"] != need["region_code"],
             "policy_version": policy.version,
         },
@@ -247,6 +247,15 @@ def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) ->
     write_queue(tx, need, facts, policy, summary_of(rows))
 
 
+def write_summary(tx: Tx, need_id: str, known: Row | None, summary: Summary) -> None:
+    """A changed summary; the queue row only when the need becomes or stops being a gap."""
+    tx.upsert("match_summaries", {"need_id": need_id, **summary})
+    if known is None or bool(known["services"]) != bool(summary["services"]):
+        tx.update(
+            "match_queue", {"need_id": need_id}, has_candidate=1 if summary["services"] else 0
+        )
+
+
 def chunks(values: list[str], size: int = 500) -> Iterable[list[str]]:
     """Slices of a list, so IN lists stay within every store's parameter limits."""
     for begin in range(0, len(values), size):
@@ -278,7 +287,7 @@ def rejudge_candidate(
     for begin in range(0, len(open_needs), 500):
         needs = open_needs[begin : begin + 500]
         ids = [n["need_id"] for n in needs]
-        queued = {r["need_id"]: r for r in tx.find("match_queue", need_id=ids)}
+        queued = {r["need_id"]: r for r in tx.find("match_summaries", need_id=ids)}
         rescan: list[tuple[Row, NeedFacts]] = []
         for need in needs:
             facts = need_facts(need)
@@ -292,15 +301,16 @@ def rejudge_candidate(
                 tx.upsert("match_candidates", new)
             elif need["need_id"] in before:
                 tx.delete("match_candidates", need_id=need["need_id"], candidate_id=candidate_id)
-            queue = queued.get(need["need_id"])
-            summary = queue and adjusted(queue, old, new)
-            if summary is None:
+            known = queued.get(need["need_id"])
+            summary = known and adjusted(known, old, new)
+            if summary is None or known is None:
                 rescan.append((need, facts))
             else:
-                write_queue(tx, need, facts, policy, summary)
+                write_summary(tx, need["need_id"], known, summary)
         if rescan:
             rows: dict[str, list[Row]] = {n["need_id"]: [] for n, _ in rescan}
             for r in tx.find("match_candidates", need_id=list(rows)):
                 rows[r["need_id"]].append(r)
-            for need, facts in rescan:
-                write_queue(tx, need, facts, policy, summary_of(rows[need["need_id"]]))
+            for need, _ in rescan:
+                known = queued.get(need["need_id"])
+                write_summary(tx, need["need_id"], known, summary_of(rows[need["need_id"]]))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.query import Page, ReadStore, Where
 from projections.runtime.view import Row
 
 _OWNER_COLUMN = {6: "owner_county", 9: "owner_town", 12: "owner_village"}
-QUEUE_ORDER = "has_candidate, neg_priority, raised_at, need_id"
+QUEUE_ORDER = "has_candidate, neg_priority, raised_at, q.need_id"
+_QUEUE = (
+    "SELECT q.*, s.candidates, s.services, s.best_id, s.best_name, s.best_score"
+    " FROM match_queue q LEFT JOIN match_summaries s ON s.need_id = q.need_id"
+)
 
 
 def _jurisdiction(where: Where, region: str | None) -> Where:
@@ -31,14 +35,18 @@ def match_queue(
     """Open needs of a jurisdiction: gaps first, then priority (urgency, circle), then waiting."""
     where = _jurisdiction(Where(store.dialect), region).eq("department", department)
     where.eq("category", category)
-    return page(store, "match_queue", where, QUEUE_ORDER, limit, offset)
+    rows = store.fetch(
+        f"{_QUEUE}{where.sql()} ORDER BY {QUEUE_ORDER} LIMIT :limit OFFSET :offset",
+        {**where.params, "limit": limit, "offset": offset},
+        "match_queue",
+    )
+    total = store.scalar(f"SELECT COUNT(*) FROM match_queue{where.sql()}", where.params)
+    return Page(rows, int(total or 0), limit, offset)
 
 
 def queue_row(store: ReadStore, need_id: str) -> Row | None:
     """One need's queue row, or None when it is not open."""
-    rows = store.fetch(
-        "SELECT * FROM match_queue WHERE need_id = :id", {"id": need_id}, "match_queue"
-    )
+    rows = store.fetch(f"{_QUEUE} WHERE q.need_id = :id", {"id": need_id}, "match_queue")
     return rows[0] if rows else None
 
 

@@ -75,17 +75,24 @@ QUEUE = Table(
     cols(
         "need_id household_id region_code owner_code owner_county owner_town owner_village"
         " department need_type category urgency description raised_at:ts has_candidate:int"
-        " neg_priority:int candidates:int services:int best_id best_name best_score:int"
-        " escalated:bool policy_version:int"
+        " neg_priority:int escalated:bool policy_version:int"
     ),
     key=("need_id",),
     indexes=(
         ("owner_county", "has_candidate", "neg_priority", "raised_at", "need_id"),
         ("owner_town", "has_candidate", "neg_priority", "raised_at", "need_id"),
         ("owner_village", "has_candidate", "neg_priority", "raised_at", "need_id"),
-        ("department", "has_candidate", "neg_priority", "raised_at", "need_id"),
+        ("owner_county", "department", "has_candidate", "neg_priority", "raised_at", "need_id"),
         ("category", "region_code"),
     ),
+)
+
+# How many choosable candidates (and services) an open need has, and the best: kept apart from
+# the queue row so that a candidate's change rewrites this narrow row, not the indexed one.
+SUMMARIES = Table(
+    "match_summaries",
+    cols("need_id candidates:int services:int best_id best_name best_score:int"),
+    key=("need_id",),
 )
 
 ALL = (
@@ -100,6 +107,7 @@ ALL = (
     TRIAGES,
     CANDIDATES,
     QUEUE,
+    SUMMARIES,
 )
 
 

@@ -8,6 +8,7 @@ from domain.funds.earmark import Earmark, key_of
 from domain.funds.model import Fund
 from domain.households.model import Household
 from domain.matching.model import MatchingPolicy, Triage
+from domain.matching.rules import load_part
 from domain.needs.model import Need, NeedStatus
 from domain.supply.model import Offering, Provider
 from projections.match_queue import judging as j
@@ -122,6 +123,7 @@ class MatchQueue(View):
             need_id = str(e.originator_id)
             tx.update("match_needs", {"need_id": need_id}, status=status.value)
             tx.delete("match_queue", need_id=need_id)
+            tx.delete("match_summaries", need_id=need_id)
             for row in tx.find("match_candidates", need_id=need_id, live=True):
                 tx.update(
                     "match_candidates",
@@ -337,7 +339,7 @@ def _signature(row: Row, period: str) -> tuple[Any, ...]:
     """What of an offering the rules and scores depend on in a month."""
     facts = j.offering_facts(row, period)
     left = facts.remaining
-    load = None if left is None or not facts.capacity else (left > 0, left * 10 // facts.capacity)
+    load = (left is None or left > 0, load_part(left, facts.capacity))
     return (
         facts.name,
         facts.need_type,
