@@ -177,7 +177,13 @@ def eligibility_checks(need: NeedFacts, rule: dict[str, Any]) -> list[Check]:
         )
     low, high = rule.get("minimum_age"), rule.get("maximum_age")
     if low is not None or high is not None:
-        span = f"{low if low is not None else 0}–{high if high is not None else '…'}"
+        span = (
+            f"{low}–{high}"
+            if low is not None and high is not None
+            else f"{low} or over"
+            if low is not None
+            else f"up to {high}"
+        )
         checks.append(
             Check("age", True, f"a member is aged {span}")
             if _age_fits(need, low, high)

@@ -297,7 +297,7 @@ def match_queue_page(
             "".join(f"<div>{_reasons(c)}</div>" for c in judged[:4])
             or "<span class='overdue'>no candidate: a gap in the services list</span>"
         )
-        need["_gap"] = "GAP" if not need["has_candidate"] else ""
+        need["gap"] = "GAP" if not need["has_candidate"] else ""
         need["need"] = f"{need['urgency']} {need['need_type']}/{need['category']}: " + str(
             need["description"]
         )
