@@ -42,7 +42,7 @@ def _fill_log(env: dict[str, str], events: int) -> Any:
     app = Alliance(env=env)
     started = time.perf_counter()
     written = 0
-    for chunk in stored_log(app.mapper, events):
+    for chunk in stored_log(app.mapper, events, chunk=500):
         app.recorder.insert_events(chunk)
         written += len(chunk)
     print(f"log: {written:,} events written in {time.perf_counter() - started:.0f}s")

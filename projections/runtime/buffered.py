@@ -27,6 +27,8 @@ class BufferedTx(SqlTx):
 
     def _key(self, table: Table, values: Row) -> Key:
         try:
+            if len(table.key) == 1:
+                return (values[table.key[0]],)
             return tuple([values[k] for k in table.key])
         except KeyError:
             raise KeyError(f"{table.name}: key must be {table.key}, got {tuple(values)}") from None

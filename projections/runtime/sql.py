@@ -101,6 +101,9 @@ class SqlTx:
             raise KeyError(f"{table.name}: key must be {table.key}, got {tuple(key)}")
         return " AND ".join(f"{k} = :{k}" for k in table.key)
 
+    def flush(self) -> None:
+        """Nothing to write: every operation was sent as it happened."""
+
     def get(self, table: str, **key: Any) -> Row | None:
         """The row with this key, or None."""
         t = self._tables[table]
