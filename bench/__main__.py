@@ -1,4 +1,4 @@
-"""Run every store benchmark: `python -m bench` (or `make bench`).
+"""Run every benchmark: `python -m bench` (or `make bench`).
 
 Starts its own tansu and PostgreSQL via tests/support unless KAFKA_BOOTSTRAP_SERVERS /
 DATABASE_URL name existing ones. Each benchmark prints its result and a baseline from the same run.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from bench import batch, interactive
+from bench import batch, interactive, lag, rebuild
 from tests.support.servers import kafka_broker, postgres_server
 
 
@@ -18,6 +18,8 @@ def main() -> None:
     with kafka_broker() as broker, postgres_server() as database:
         interactive.run(broker.bootstrap_servers, database.url)
         batch.run(broker.bootstrap_servers, database.url)
+        rebuild.run(database.url, events=1_000_000, baseline_events=100_000)
+        lag.run(database.url, rate=1000, seconds=30)
 
 
 if __name__ == "__main__":
