@@ -83,7 +83,10 @@ def test_a_referral_accepted_over_24_hours_ago_without_feedback_is_overdue_and_f
     post_event(client, cloud_event("household.discovered", discovered("330106197001010022")))
     fresh = refer_and_accept(client, accepted_hours_ago=2, holder="health")
     late = refer_and_accept(client, accepted_hours_ago=30)
-    board = eventually(lambda: client.get("/v1/referrals").json(), lambda b: b["total"] == 2)
+    board = eventually(
+        lambda: client.get("/v1/referrals").json(),
+        lambda b: b["total"] == 2 and all(r["status"] == "accepted" for r in b["items"]),
+    )
     assert [(r["referral_id"], r["overdue"]) for r in board["items"]] == [
         (late, True),
         (fresh, False),
