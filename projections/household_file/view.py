@@ -29,6 +29,7 @@ TIMELINE = Table(
         " record_version:int event_type summary by_whom"
     ),
     key=("household_id", "position", "record_id"),
+    append_only=True,
 )
 # Needs and referrals name their household only when created; later steps look it up here.
 LINKS = Table("household_links", cols("record_id household_id"), key=("record_id",))

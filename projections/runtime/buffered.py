@@ -111,6 +111,9 @@ class BufferedTx(SqlTx):
         self._dirty.clear()
 
     def _bulk_upsert(self, table: Table, rows: list[Row]) -> None:
+        if table.append_only and self._dialect.name == "postgres" and len(rows) >= COPY_THRESHOLD:
+            self._copy(table, table.name, rows)
+            return
         if self._dialect.name == "postgres" and len(rows) >= COPY_THRESHOLD:
             self._copy_upsert(table, rows)
             return
@@ -136,10 +139,7 @@ class BufferedTx(SqlTx):
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage}"
             f" (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
-        with self._cursor.copy(f"COPY {stage} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                encoded = self._encode(table, row)
-                copy.write_row([encoded.get(n) for n in names])
+        self._copy(table, stage, rows)
         updates = [n for n in names if n not in table.key]
         conflict = (
             f"DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in updates)}"
@@ -151,3 +151,10 @@ class BufferedTx(SqlTx):
             f" FROM {stage} ON CONFLICT ({', '.join(table.key)}) {conflict}"
         )
         self._cursor.execute(f"TRUNCATE {stage}")
+
+    def _copy(self, table: Table, target: str, rows: list[Row]) -> None:
+        names = table.column_names
+        with self._cursor.copy(f"COPY {target} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                encoded = self._encode(table, row)
+                copy.write_row([encoded.get(n) for n in names])

@@ -24,6 +24,9 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = field(default=())
+    # Rows are only ever added (e.g. a timeline): a batch's new rows are copied in without a
+    # conflict check, since the view's position already keeps every event to one application.
+    append_only: bool = False
 
     column_names: tuple[str, ...] = field(init=False)
     _types: dict[str, ColumnType] = field(init=False, repr=False, compare=False)
