@@ -47,12 +47,19 @@ def scratch_name(instant: datetime, axis: TimeAxis) -> str:
 
 
 def build_as_of(
-    runner: Runner, views: list[View], instant: datetime, axis: TimeAxis = "recorded"
+    runner: Runner,
+    views: list[View],
+    instant: datetime,
+    axis: TimeAxis = "recorded",
+    tag: str = "",
 ) -> SqlViewStore:
-    """Build the views as they stood at an instant into a scratch store; live views untouched."""
+    """Build the views as they stood at an instant into a scratch store; live views untouched.
+
+    `tag` keeps concurrent replays of the same instant apart.
+    """
     live = runner.store
     assert isinstance(live, SqlViewStore)
-    scratch = live.scratch(scratch_name(instant, axis))
+    scratch = live.scratch(scratch_name(instant, axis) + (f"_{tag}" if tag else ""))
     for view in views:
         scratch.reset(view)
     Runner(

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from services.api import docs, pages, problems
 from services.api.routers import (
+    audit,
     events,
     health,
     lists,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(resources.router)
     app.include_router(statistics.router)
     app.include_router(matching.router)
+    app.include_router(audit.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)
