@@ -1,0 +1,120 @@
+"""Inbox worker: department events arriving on a Kafka topic (CloudEvents Kafka binding).
+
+    python -m services.workers.inbox   # ZHULIAN_INBOX_TOPIC (default zhulian.inbox)
+
+Each record becomes one ingest, exactly as over HTTP; its result (stored, duplicate or rejected
+with the problem) is published to `<inbox>.results`, keyed by the event's source and id. Key
+records by the alliance (the county code): records of one key keep their order, as a
+household's discovery must come before its needs. Offsets are committed only after the results
+are acknowledged, so a crash redelivers — which the receipts make harmless. While the event store
+is unavailable the worker backs off and retries the same record; it never skips one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import OperationalError
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from services.container import Container
+from services.errors import Problem
+from services.ingest.kafka_binding import record_to_event
+from services.ingest.service import Ingestor, Result
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+BACKOFF_S = 2.0
+
+
+def result_for(ingestor: Ingestor, value: bytes | None, headers: Any) -> Result:
+    """Ingest one record's event; a record that is not a CloudEvent is rejected, not skipped."""
+    try:
+        event = record_to_event(value, headers)
+    except Problem as problem:
+        return Result(None, None, problem=problem)
+    return ingestor.submit(event)
+
+
+class InboxWorker:
+    """Consumes the inbox topic and answers on the results topic."""
+
+    def __init__(self, ingestor: Ingestor, bootstrap: str, topic: str, group: str) -> None:
+        self.ingestor = ingestor
+        self.topic = topic
+        self.stop = threading.Event()
+        self.consumer = KafkaConsumer(
+            topic,
+            bootstrap_servers=bootstrap,
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=200,
+        )
+        self.producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+
+    def run(self) -> None:
+        """Poll, ingest, answer, commit — until stopped."""
+        while not self.stop.is_set():
+            for partition, records in self.consumer.poll(timeout_ms=500).items():
+                self._handle(partition, records)
+
+    def _handle(self, partition: TopicPartition, records: list[Any]) -> None:
+        for record in records:
+            while True:
+                try:
+                    result = result_for(self.ingestor, record.value, record.headers)
+                    break
+                except OperationalError as error:
+                    log.warning("event store unavailable (%s); retrying in %ss", error, BACKOFF_S)
+                    if self.stop.wait(BACKOFF_S):
+                        self.consumer.seek(partition, record.offset)  # redeliver after restart
+                        return
+            key = f"{result.source}\x1f{result.id}".encode()
+            self.producer.send(
+                f"{self.topic}.results",
+                key=key,
+                value=orjson.dumps({**result.as_json(), "offset": record.offset}),
+            )
+        self.producer.flush()
+        self.consumer.commit()
+
+    def close(self) -> None:
+        """Leave the group and flush."""
+        self.consumer.close()
+        self.producer.close()
+
+
+def main() -> None:
+    """Run the inbox worker in the foreground until SIGTERM or SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = Settings()
+    container = Container(settings)
+    worker = InboxWorker(
+        container.ingestor,
+        os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+        os.environ.get("ZHULIAN_INBOX_TOPIC", "zhulian.inbox"),
+        os.environ.get("ZHULIAN_INBOX_GROUP", "zhulian-inbox"),
+    )
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        worker.stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("taking department events from %s", worker.topic)
+    try:
+        worker.run()
+    finally:
+        worker.close()
+        container.close()
+
+
+if __name__ == "__main__":
+    main()
