@@ -14,7 +14,12 @@ from domain.needs.model import Need, NeedStatus
 from domain.shared.commands import CommandHandler
 from domain.shared.errors import InvalidValue, RuleViolation
 from domain.shared.money import check_fen
+from domain.shared.names import required
 from domain.shared.regions import check_region
+
+
+def _required_name(value: str, field: str) -> str:
+    return required(value, field, "is required")
 
 
 class DonorKind(StrEnum):
@@ -24,12 +29,6 @@ class DonorKind(StrEnum):
     INDIVIDUAL = "individual"
     FUND = "fund"  # another fund or foundation
     ORGANISATION = "organisation"
-
-
-def _named(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidValue(field, "is required")
-    return value.strip()
 
 
 def household_labels(household: Household) -> set[str]:
@@ -58,9 +57,9 @@ class FundCommands(CommandHandler):
             return done
         fund = Fund(
             id=key.derived_id("fund") if key else uuid4(),
-            name=_named(name, "name"),
+            name=_required_name(name, "name"),
             region_code=check_region(region_code),
-            managed_by=_named(managed_by, "managed_by"),
+            managed_by=_required_name(managed_by, "managed_by"),
             description=description.strip(),
             opened_at=at,
         )
@@ -84,11 +83,11 @@ class FundCommands(CommandHandler):
         fund = self._load(Fund, fund_id)
         fund.receive(
             donation_id=key.derived_id("donation") if key else uuid4(),
-            donor=_named(donor, "donor"),
+            donor=_required_name(donor, "donor"),
             donor_kind=donor_kind.value,
             amount_fen=check_fen(amount_fen, "amount"),
             earmark=earmark,
-            by=_named(by, "recorded_by"),
+            by=_required_name(by, "recorded_by"),
             at=at,
         )
         return self._commit("fund", fund, key=key)
@@ -108,7 +107,10 @@ class FundCommands(CommandHandler):
             return done
         fund = self._load(Fund, fund_id)
         fund.set_aside(
-            earmark=earmark, amount_fen=check_fen(amount_fen, "amount"), by=_named(by, "by"), at=at
+            earmark=earmark,
+            amount_fen=check_fen(amount_fen, "amount"),
+            by=_required_name(by, "by"),
+            at=at,
         )
         return self._commit("fund", fund, key=key)
 
@@ -136,7 +138,7 @@ class FundCommands(CommandHandler):
             labels=household_labels(household),
             earmark=earmark,
             amount_fen=check_fen(amount_fen, "amount"),
-            by=_named(by, "by"),
+            by=_required_name(by, "by"),
             at=at,
         )
 
@@ -196,7 +198,9 @@ class FundCommands(CommandHandler):
                 by=by,
                 at=at,
             )
-        fund.disburse(allocation_id=allocation_id, reference=reference, by=_named(by, "by"), at=at)
+        fund.disburse(
+            allocation_id=allocation_id, reference=reference, by=_required_name(by, "by"), at=at
+        )
         return self._commit("fund", fund, key=key)
 
     def cancel_allocation(
@@ -214,7 +218,10 @@ class FundCommands(CommandHandler):
             return done
         fund = self._load(Fund, fund_id)
         fund.cancel(
-            allocation_id=allocation_id, reason=_named(reason, "reason"), by=_named(by, "by"), at=at
+            allocation_id=allocation_id,
+            reason=_required_name(reason, "reason"),
+            by=_required_name(by, "by"),
+            at=at,
         )
         return self._commit("fund", fund, key=key)
 
@@ -236,8 +243,8 @@ class FundCommands(CommandHandler):
         fund.refund(
             donation_id=donation_id,
             amount_fen=check_fen(amount_fen, "amount"),
-            reason=_named(reason, "reason"),
-            by=_named(by, "by"),
+            reason=_required_name(reason, "reason"),
+            by=_required_name(by, "by"),
             at=at,
         )
         return self._commit("fund", fund, key=key)

@@ -10,14 +10,13 @@ from domain.households.model import Household
 from domain.households.vocabulary import Assistance, Channel, Member
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.commands import CommandHandler
-from domain.shared.errors import ConcurrentUpdate, InvalidValue
+from domain.shared.errors import ConcurrentUpdate
+from domain.shared.names import required
 from domain.shared.regions import check_region
 
 
-def _actor(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidValue(field, "must name the department or worker")
-    return value.strip()
+def _required_name(value: str, field: str) -> str:
+    return required(value, field, "must name the department or worker")
 
 
 class HouseholdCommands(CommandHandler):
@@ -46,7 +45,7 @@ class HouseholdCommands(CommandHandler):
                 household = self._load(Household, ident)
                 household.report_again(
                     channel=channel.value,
-                    reported_by=_actor(reported_by, "reported_by"),
+                    reported_by=_required_name(reported_by, "reported_by"),
                     at=at,
                     members=records,
                     note=note,
@@ -56,7 +55,7 @@ class HouseholdCommands(CommandHandler):
                     household_key=household_key,
                     region_code=region_code,
                     channel=channel.value,
-                    reported_by=_actor(reported_by, "reported_by"),
+                    reported_by=_required_name(reported_by, "reported_by"),
                     discovered_at=at,
                     members=records,
                     note=note,
@@ -83,7 +82,7 @@ class HouseholdCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         household = self._load(Household, household_id(household_key), expected_version)
-        household.grant(status=status, by=_actor(by, "department"), at=at)
+        household.grant(status=status, by=_required_name(by, "department"), at=at)
         return self._commit("household", household, key=key)
 
     def end_assistance(
@@ -101,7 +100,7 @@ class HouseholdCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         household = self._load(Household, household_id(household_key), expected_version)
-        household.end(status=status, by=_actor(by, "department"), at=at, reason=reason)
+        household.end(status=status, by=_required_name(by, "department"), at=at, reason=reason)
         return self._commit("household", household, key=key)
 
     def assess_household(
@@ -124,7 +123,7 @@ class HouseholdCommands(CommandHandler):
             difficulty_circle=difficulty_circle,
             group=group,
             plan=plan,
-            by=_actor(by, "department"),
+            by=_required_name(by, "department"),
             at=at,
         )
         return self._commit("household", household, key=key)

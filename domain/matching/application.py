@@ -29,14 +29,9 @@ from domain.referrals.model import Referral
 from domain.shared.commands import CommandHandler
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
 from domain.shared.money import check_fen
+from domain.shared.names import required
 from domain.shared.regions import alliance_of, check_region
 from domain.supply.model import Offering, Provider
-
-
-def _named(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidValue(field, "must name the coordinator's department")
-    return value.strip()
 
 
 def need_facts(need: Need, household: Household) -> NeedFacts:
@@ -89,6 +84,10 @@ def fund_facts(fund: Fund) -> FundFacts:
     return FundFacts(str(fund.id), fund.name, fund.region_code, pools)
 
 
+def _required_name(value: str, field: str) -> str:
+    return required(value, field, "must name the coordinator's department")
+
+
 class MatchingCommands(CommandHandler):
     """The coordinators' actions on the match queue, and the alliance's matching policy."""
 
@@ -118,14 +117,14 @@ class MatchingCommands(CommandHandler):
         ident = policy_id(alliance)
         if self._exists(ident):
             policy = self._load(MatchingPolicy, ident)
-            policy.revise(settings=settings, by=_named(by, "by"), reason=reason, at=at)
+            policy.revise(settings=settings, by=_required_name(by, "by"), reason=reason, at=at)
         else:
             if not reason.strip():
                 raise InvalidValue("reason", "say why")
             policy = MatchingPolicy(
                 region_code=alliance,
                 settings=settings.as_record(),
-                by=_named(by, "by"),
+                by=_required_name(by, "by"),
                 reason=reason.strip(),
                 adopted_at=at,
             )
@@ -159,7 +158,9 @@ class MatchingCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         triage = self._triage(self._open_need(need_id, "have candidates rejected"))
-        triage.reject(candidate_id=str(candidate_id), reason=reason, by=_named(by, "by"), at=at)
+        triage.reject(
+            candidate_id=str(candidate_id), reason=reason, by=_required_name(by, "by"), at=at
+        )
         return self._commit("triage", triage, key=key)
 
     def escalate_need(
@@ -177,7 +178,7 @@ class MatchingCommands(CommandHandler):
             return done
         triage = self._triage(self._open_need(need_id, "be escalated"))
         triage.escalate(
-            by=_named(by, "by"),
+            by=_required_name(by, "by"),
             reason=reason,
             at=at,
             to_department=to_department.strip() if to_department else None,
@@ -213,7 +214,7 @@ class MatchingCommands(CommandHandler):
             raise RuleViolation(f"candidate {candidate_id} belongs to another alliance")
         facts = need_facts(need, household)
         referral_id = key.derived_id("referral") if key else uuid4()
-        coordinator = _named(by, "by")
+        coordinator = _required_name(by, "by")
         if isinstance(candidate, Offering):
             decision = judge_offering(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
             _require(decision)

@@ -9,13 +9,11 @@ from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
 from domain.referrals.model import Referral
 from domain.shared.commands import CommandHandler
-from domain.shared.errors import InvalidValue
+from domain.shared.names import required
 
 
-def _named(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidValue(field, "must name a department")
-    return value.strip()
+def _required_name(value: str, field: str) -> str:
+    return required(value, field, "must name a department")
 
 
 class ReferralCommands(CommandHandler):
@@ -40,8 +38,8 @@ class ReferralCommands(CommandHandler):
             need_id=need.id,
             household_id=need.household_id,
             region_code=need.region_code,
-            from_department=_named(from_department, "from_department"),
-            to_department=_named(to_department, "to_department"),
+            from_department=_required_name(from_department, "from_department"),
+            to_department=_required_name(to_department, "to_department"),
             requested_at=at,
             note=note,
         )
@@ -136,7 +134,9 @@ class ReferralCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         referral = self._step(referral_id, expected_version)
-        referral.follow_up(by=_named(by, "department"), at=at, satisfied=satisfied, note=note)
+        referral.follow_up(
+            by=_required_name(by, "department"), at=at, satisfied=satisfied, note=note
+        )
         return self._commit("referral", referral, key=key)
 
     def refuse_referral(
@@ -174,8 +174,8 @@ class ReferralCommands(CommandHandler):
             return done
         referral = self._step(referral_id, expected_version)
         referral.reassign(
-            by=_named(by, "department"),
-            to_department=_named(to_department, "to_department"),
+            by=_required_name(by, "department"),
+            to_department=_required_name(to_department, "to_department"),
             at=at,
             reason=reason,
         )

@@ -7,17 +7,15 @@ from uuid import UUID, uuid4
 
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.commands import CommandHandler
-from domain.shared.errors import InvalidValue
+from domain.shared.names import required
 from domain.shared.regions import check_region
 from domain.supply.model import Offering, Provider
 from domain.supply.terms import OfferingTerms
 from domain.supply.vocabulary import ProviderKind
 
 
-def _named(value: str, field: str) -> str:
-    if not value.strip():
-        raise InvalidValue(field, "must name the department, provider or worker")
-    return value.strip()
+def _required_name(value: str, field: str) -> str:
+    return required(value, field, "must name the department, provider or worker")
 
 
 class SupplyCommands(CommandHandler):
@@ -39,11 +37,11 @@ class SupplyCommands(CommandHandler):
             return done
         provider = Provider(
             id=key.derived_id("provider") if key else uuid4(),
-            name=_named(name, "name"),
+            name=_required_name(name, "name"),
             kind=kind.value,
             region_code=check_region(region_code),
             description=description.strip(),
-            registered_by=_named(by, "registered_by"),
+            registered_by=_required_name(by, "registered_by"),
             registered_at=at,
         )
         return self._commit("provider", provider, key=key)
@@ -65,7 +63,7 @@ class SupplyCommands(CommandHandler):
             id=key.derived_id("offering") if key else uuid4(),
             provider_id=provider.id,
             region_code=provider.region_code,
-            published_by=_named(by, "published_by"),
+            published_by=_required_name(by, "published_by"),
             published_at=at,
             **terms.as_record(),
         )
@@ -85,7 +83,7 @@ class SupplyCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         offering = self._load(Offering, offering_id, expected_version)
-        offering.update(by=_named(by, "updated_by"), at=at, terms=terms.as_record())
+        offering.update(by=_required_name(by, "updated_by"), at=at, terms=terms.as_record())
         return self._commit("offering", offering, key=key)
 
     def close_offering(
@@ -102,5 +100,5 @@ class SupplyCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         offering = self._load(Offering, offering_id, expected_version)
-        offering.close(by=_named(by, "department"), reason=reason, at=at)
+        offering.close(by=_required_name(by, "department"), reason=reason, at=at)
         return self._commit("offering", offering, key=key)
