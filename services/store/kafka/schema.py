@@ -14,11 +14,13 @@ import psycopg
 from psycopg import sql
 
 from services.store.errors import StoreMisconfiguredError
+from services.store.kafka.commits import PARTITION_SHIFT
 
 EVENTS = "store_events"
 COMMITS = "store_commits"
 POSITIONS = "store_positions"
 TABLES = (EVENTS, COMMITS, POSITIONS)
+GUESSED_FUNCTION = "store_apply_guessed"
 # Serialises concurrent CREATE TABLE IF NOT EXISTS from several processes starting at once.
 _DDL_LOCK_KEY = 0x7A686C73
 
@@ -94,6 +96,64 @@ class IndexSql:
             "valid, reason) SELECT * FROM unnest(%s::uuid[], %s::integer[], %s::bigint[], "
             "%s::integer[], %s::integer[], %s::boolean[], %s::text[])"
         ).format(self.commits)
+        # The writer's one-round-trip path (see IndexWriter._apply_guessed). The function locks
+        # the partition's position, then fails (SQLSTATE P0001 'guess stale', nothing applied)
+        # unless the position is the writer's first offset, every aggregate's tip is the one the
+        # writer judged against (version and partition; NULL = no valid events yet) and no commit
+        # id was decided before; then it writes the rows the writer's judge produced, advances
+        # the position and notifies, all in the statement's one transaction. The rule itself
+        # stays in Python (validity.py): the function only proves its inputs were current.
+        self.guessed_function = sql.SQL("{}.{}").format(s, sql.Identifier(GUESSED_FUNCTION))
+        self.create.append(
+            sql.SQL(
+                "CREATE OR REPLACE FUNCTION {fn}(p_topic text, p_partition integer, "
+                "p_offset bigint, p_next bigint, p_oids {idt}[], p_versions bigint[], "
+                "p_commit_ids uuid[], e_oids {idt}[], e_versions bigint[], e_topics text[], "
+                "e_states bytea[], e_nids bigint[], c_ids uuid[], c_partitions integer[], "
+                "c_offsets bigint[], c_firsts integer[], c_counts integer[], c_valid boolean[], "
+                "c_reasons text[]) RETURNS void LANGUAGE plpgsql AS $fn$\n"
+                "DECLARE v_next bigint;\n"
+                "BEGIN\n"
+                "  SELECT next_offset INTO v_next FROM {positions} "
+                "WHERE topic = p_topic AND partition = p_partition FOR UPDATE;\n"
+                "  IF v_next IS DISTINCT FROM p_offset THEN\n"
+                "    RAISE EXCEPTION 'guess stale: index position is %, not %', v_next, p_offset;\n"
+                "  END IF;\n"
+                "  IF EXISTS (SELECT 1 FROM unnest(p_oids, p_versions) AS a(id, version) "
+                "LEFT JOIN LATERAL (SELECT originator_version, notification_id FROM {events} "
+                "WHERE originator_id = a.id ORDER BY originator_version DESC LIMIT 1) AS e "
+                "ON TRUE WHERE e.originator_version IS DISTINCT FROM a.version "
+                "OR (e.notification_id >> {shift}) <> p_partition) THEN\n"
+                "    RAISE EXCEPTION 'guess stale: aggregate tips moved';\n"
+                "  END IF;\n"
+                "  IF EXISTS (SELECT 1 FROM {commits} WHERE commit_id = ANY(p_commit_ids)) THEN\n"
+                "    RAISE EXCEPTION 'guess stale: commit decided before';\n"
+                "  END IF;\n"
+                "  INSERT INTO {events} (originator_id, originator_version, topic, state, "
+                "notification_id) SELECT * FROM unnest(e_oids, e_versions, e_topics, e_states, "
+                "e_nids);\n"
+                "  INSERT INTO {commits} (commit_id, partition, record_offset, first_index, "
+                "event_count, valid, reason) SELECT * FROM unnest(c_ids, c_partitions, c_offsets, "
+                "c_firsts, c_counts, c_valid, c_reasons);\n"
+                "  UPDATE {positions} SET next_offset = p_next "
+                "WHERE topic = p_topic AND partition = p_partition;\n"
+                "  PERFORM pg_notify({channel}, '');\n"
+                "END $fn$"
+            ).format(
+                fn=self.guessed_function,
+                idt=idt,
+                positions=self.positions,
+                events=self.events,
+                commits=self.commits,
+                shift=sql.Literal(PARTITION_SHIFT),
+                channel=sql.Literal(self.channel),
+            )
+        )
+        self.apply_guessed = sql.SQL(
+            "SELECT {}(%s, %s, %s, %s, %s::{idt}[], %s::bigint[], %s::uuid[], %s::{idt}[], "
+            "%s::bigint[], %s::text[], %s::bytea[], %s::bigint[], %s::uuid[], %s::integer[], "
+            "%s::bigint[], %s::integer[], %s::integer[], %s::boolean[], %s::text[])"
+        ).format(self.guessed_function, idt=idt)
         self.event_types = [id_type, "int8", "text", "bytea", "int8"]
         self.commit_types = ["uuid", "int4", "int8", "int4", "int4", "bool", "text"]
 
@@ -129,3 +189,4 @@ def drop_index(conn: psycopg.Connection, q: IndexSql) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_DDL_LOCK_KEY,))
         for table in (q.events, q.commits, q.positions):
             conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        conn.execute(sql.SQL("DROP FUNCTION IF EXISTS {}").format(q.guessed_function))
