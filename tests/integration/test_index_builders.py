@@ -16,7 +16,7 @@ from psycopg import sql
 
 from services.store.kafka.codec import encode_record
 from services.store.kafka.commits import Commit, CommitRequest
-from services.store.kafka.index import IndexWriter
+from services.store.kafka.index import IndexWriter, LogRecord
 from services.store.kafka.indexer import IndexBuilder
 from services.store.kafka.producer import OutgoingRecord, RecordProducer
 from services.store.kafka.progress import IndexProgress
@@ -201,3 +201,54 @@ def test_concurrent_batches_from_threads_all_settle(recorder: KafkaApplicationRe
     for t in threads:
         t.join(timeout=60)
     assert results == [[True] * 50] * 4
+
+
+def test_a_writers_guessed_index_write_judges_as_the_general_path(postgres: Database) -> None:
+    """One-statement path: a stale guess (position, tip, partition, decided id) writes nothing
+    and the general path decides; a right guess is applied by the same rule."""
+    topic = unique_topic()
+    schema = fresh_schema(postgres.url)
+    settings = KafkaStoreSettings("unused:9092", postgres.url, topic, partitions=2)
+    pool = open_pool(settings, max_size=2)
+    q = IndexSql(schema, "uuid")
+    try:
+        with pool.connection() as conn:
+            ensure_index(conn, q, topic, 2)
+        writer = IndexWriter(pool, q, topic)
+        guesses: list[bool] = []
+        real = writer._apply_guessed
+
+        def spy(*args: object) -> object:
+            applied = real(*args)  # type: ignore[arg-type]
+            guesses.append(applied is not None)
+            return applied
+
+        writer._apply_guessed = spy  # type: ignore[method-assign]
+        a, b, c = uuid4(), uuid4(), uuid4()
+
+        def one(partition: int, offset: int, commit: Commit) -> object:
+            applied = writer.apply(partition, [LogRecord(offset, [commit])], only_from_next=True)
+            outcome = applied.outcomes.get(commit.commit_id)
+            return applied.next_offset, outcome and (outcome.accepted, outcome.reason)
+
+        opened = Commit(uuid4(), [StoredEvent(a, 1, "O", b"{}"), StoredEvent(a, 2, "N", b"{}")])
+        assert one(0, 0, opened) == (1, (True, None))
+        stale = one(0, 1, Commit(uuid4(), [StoredEvent(a, 2, "N", b"{}")]))
+        assert stale[0] == 2 and stale[1] is not None and "version 2" in (stale[1][1] or "")
+        assert one(0, 2, opened) == (3, None)  # re-sent copy: decided before, no new outcome
+        assert one(0, 5, Commit(uuid4(), [StoredEvent(a, 3, "N", b"{}")])) == (3, None)
+        assert one(0, 3, Commit(uuid4(), [StoredEvent(b, 0, "O", b"{}")])) == (4, (True, None))
+        assert one(0, 4, Commit(uuid4(), [StoredEvent(b, 1, "N", b"{}")])) == (5, (True, None))
+        assert one(1, 0, Commit(uuid4(), [StoredEvent(c, 1, "O", b"{}")])) == (1, (True, None))
+        moved = one(0, 5, Commit(uuid4(), [StoredEvent(c, 2, "N", b"{}")]))
+        assert moved[0] == 6 and moved[1] is not None and "partition 1" in (moved[1][1] or "")
+        assert guesses == [True, False, False, False, True, False, True, False]
+        with pool.connection() as conn:
+            rows = conn.execute(
+                sql.SQL("SELECT originator_id, originator_version FROM {} ORDER BY 1, 2").format(
+                    q.events
+                )
+            ).fetchall()
+        assert sorted(rows) == sorted([(a, 1), (a, 2), (b, 0), (b, 1), (c, 1)])
+    finally:
+        pool.close()
