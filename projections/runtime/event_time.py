@@ -28,14 +28,24 @@ OCCURRED_FIELDS = (
 )
 
 
+_FIELD_BY_CLASS: dict[type, str | None] = {}
+
+
+def _field_of(event: Any) -> str | None:
+    for name in OCCURRED_FIELDS:
+        if isinstance(getattr(event, name, None), datetime):
+            return name
+    for field, value in vars(event).items():
+        if field.endswith("_at") and isinstance(value, datetime):
+            return str(field)
+    return None
+
+
 def occurred_at(event: Any) -> datetime:
     """The event's own time field, or its recording time when it has none."""
-    for name in OCCURRED_FIELDS:
-        value = getattr(event, name, None)
-        if isinstance(value, datetime):
-            return value
-    for name, value in vars(event).items():
-        if name.endswith("_at") and isinstance(value, datetime):
-            return value
-    recorded: datetime = event.timestamp
-    return recorded
+    kind = type(event)
+    if kind not in _FIELD_BY_CLASS:  # one lookup per event class: replays call this a lot
+        _FIELD_BY_CLASS[kind] = _field_of(event)
+    name = _FIELD_BY_CLASS[kind]
+    value: datetime = getattr(event, name) if name else event.timestamp
+    return value
