@@ -31,9 +31,13 @@ def eventually(probe: Callable[[], T], until: Callable[[T], bool], timeout: floa
     """Poll a read until it satisfies the condition, or fail with the last value seen."""
     deadline = time.monotonic() + timeout
     while True:
-        value = probe()
-        if until(value):
-            return value
+        try:
+            value = probe()
+            done = until(value)
+        except (KeyError, IndexError, TypeError) as not_yet:  # the view has not got the row yet
+            value, done = not_yet, False
+        if done:
+            return value  # type: ignore[return-value]
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
         time.sleep(0.05)
