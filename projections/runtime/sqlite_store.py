@@ -36,6 +36,9 @@ class SQLiteViewStore(SqlViewStore):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
+            # A bigger page cache (≈64 MB per connection) keeps large views' indexes in memory.
+            conn.execute("PRAGMA cache_size=-65536")
+            conn.execute("PRAGMA temp_store=MEMORY")
             self._local.conn = conn
         return conn
 
