@@ -79,11 +79,15 @@ class HouseholdCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Record an assistance status a department granted (e.g. 低保 certified)."""
-        if done := self._already_done(key):
-            return done
-        household = self._load(Household, household_id(household_key), expected_version)
-        household.grant(status=status, by=_required_name(by, "department"), at=at)
-        return self._commit("household", household, key=key)
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.grant(
+                status=status, by=_required_name(by, "department"), at=at
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
 
     def end_assistance(
         self,
@@ -97,11 +101,15 @@ class HouseholdCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Record that an assistance status ended, with the reason."""
-        if done := self._already_done(key):
-            return done
-        household = self._load(Household, household_id(household_key), expected_version)
-        household.end(status=status, by=_required_name(by, "department"), at=at, reason=reason)
-        return self._commit("household", household, key=key)
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.end(
+                status=status, by=_required_name(by, "department"), at=at, reason=reason
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
 
     def assess_household(
         self,
@@ -116,14 +124,16 @@ class HouseholdCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Place the household in a circle and group and set its plan (一户一策)."""
-        if done := self._already_done(key):
-            return done
-        household = self._load(Household, household_id(household_key), expected_version)
-        household.assess(
-            difficulty_circle=difficulty_circle,
-            group=group,
-            plan=plan,
-            by=_required_name(by, "department"),
-            at=at,
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.assess(
+                difficulty_circle=difficulty_circle,
+                group=group,
+                plan=plan,
+                by=_required_name(by, "department"),
+                at=at,
+            ),
+            key=key,
+            expected_version=expected_version,
         )
-        return self._commit("household", household, key=key)

@@ -68,8 +68,10 @@ class NeedCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Close an open need without meeting it."""
-        if done := self._already_done(key):
-            return done
-        need = self._load(Need, need_id, expected_version)
-        need.close(by=by, reason=reason, at=at)
-        return self._commit("need", need, key=key)
+        return self._change(
+            Need,
+            need_id,
+            lambda need: need.close(by=by, reason=reason, at=at),
+            key=key,
+            expected_version=expected_version,
+        )

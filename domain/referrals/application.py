@@ -59,11 +59,13 @@ class ReferralCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """The holding department accepts (受理); feedback is due within 24 hours."""
-        if done := self._already_done(key):
-            return done
-        referral = self._step(referral_id, expected_version)
-        referral.accept(by=by, at=at)
-        return self._commit("referral", referral, key=key)
+        return self._change(
+            Referral,
+            referral_id,
+            lambda referral: referral.accept(by=by, at=at),
+            key=key,
+            expected_version=expected_version,
+        )
 
     def route_referral(
         self,
@@ -77,11 +79,13 @@ class ReferralCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Pass an accepted referral to the unit that handles it (流转)."""
-        if done := self._already_done(key):
-            return done
-        referral = self._step(referral_id, expected_version)
-        referral.route(by=by, to_unit=to_unit, at=at, note=note)
-        return self._commit("referral", referral, key=key)
+        return self._change(
+            Referral,
+            referral_id,
+            lambda referral: referral.route(by=by, to_unit=to_unit, at=at, note=note),
+            key=key,
+            expected_version=expected_version,
+        )
 
     def give_feedback(
         self,
@@ -94,11 +98,13 @@ class ReferralCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Report back on a referral (反馈)."""
-        if done := self._already_done(key):
-            return done
-        referral = self._step(referral_id, expected_version)
-        referral.give_feedback(by=by, at=at, content=content)
-        return self._commit("referral", referral, key=key)
+        return self._change(
+            Referral,
+            referral_id,
+            lambda referral: referral.give_feedback(by=by, at=at, content=content),
+            key=key,
+            expected_version=expected_version,
+        )
 
     def complete_referral(
         self,
@@ -131,13 +137,15 @@ class ReferralCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Record the follow-up visit (回访)."""
-        if done := self._already_done(key):
-            return done
-        referral = self._step(referral_id, expected_version)
-        referral.follow_up(
-            by=_required_name(by, "department"), at=at, satisfied=satisfied, note=note
+        return self._change(
+            Referral,
+            referral_id,
+            lambda referral: referral.follow_up(
+                by=_required_name(by, "department"), at=at, satisfied=satisfied, note=note
+            ),
+            key=key,
+            expected_version=expected_version,
         )
-        return self._commit("referral", referral, key=key)
 
     def refuse_referral(
         self,
@@ -170,13 +178,15 @@ class ReferralCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Move a referral to another department, which must accept it anew."""
-        if done := self._already_done(key):
-            return done
-        referral = self._step(referral_id, expected_version)
-        referral.reassign(
-            by=_required_name(by, "department"),
-            to_department=_required_name(to_department, "to_department"),
-            at=at,
-            reason=reason,
+        return self._change(
+            Referral,
+            referral_id,
+            lambda referral: referral.reassign(
+                by=_required_name(by, "department"),
+                to_department=_required_name(to_department, "to_department"),
+                at=at,
+                reason=reason,
+            ),
+            key=key,
+            expected_version=expected_version,
         )
-        return self._commit("referral", referral, key=key)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -41,6 +42,23 @@ class CommandHandler(Application[UUID]):
         if expected_version is not None and found.version != expected_version:
             raise VersionMismatch(kind.__name__.lower(), ident, expected_version, found.version)
         return found
+
+    def _change(
+        self,
+        kind: type[A],
+        ident: UUID,
+        act: Callable[[A], object],
+        *,
+        key: EventKey | None,
+        expected_version: int | None = None,
+    ) -> Outcome:
+        """Load one record, apply the command to it, and commit it with its receipt — once."""
+        if done := self._already_done(key):
+            return done
+        record = self._load(kind, ident, expected_version)
+        act(record)
+        # Every record the alliance changes belongs to a region (and so to one log partition).
+        return self._commit(kind.__name__.lower(), cast(Regional, record), key=key)
 
     def _exists(self, ident: UUID) -> bool:
         return ident in self.repository
