@@ -78,19 +78,20 @@ class FundCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Record money received into a fund."""
-        if done := self._already_done(key):
-            return done
-        fund = self._load(Fund, fund_id)
-        fund.receive(
-            donation_id=key.derived_id("donation") if key else uuid4(),
-            donor=_required_name(donor, "donor"),
-            donor_kind=donor_kind.value,
-            amount_fen=check_fen(amount_fen, "amount"),
-            earmark=earmark,
-            by=_required_name(by, "recorded_by"),
-            at=at,
+        return self._change(
+            Fund,
+            fund_id,
+            lambda fund: fund.receive(
+                donation_id=key.derived_id("donation") if key else uuid4(),
+                donor=_required_name(donor, "donor"),
+                donor_kind=donor_kind.value,
+                amount_fen=check_fen(amount_fen, "amount"),
+                earmark=earmark,
+                by=_required_name(by, "recorded_by"),
+                at=at,
+            ),
+            key=key,
         )
-        return self._commit("fund", fund, key=key)
 
     def earmark_money(
         self,
@@ -103,16 +104,17 @@ class FundCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Set free money aside for a group, category or region."""
-        if done := self._already_done(key):
-            return done
-        fund = self._load(Fund, fund_id)
-        fund.set_aside(
-            earmark=earmark,
-            amount_fen=check_fen(amount_fen, "amount"),
-            by=_required_name(by, "by"),
-            at=at,
+        return self._change(
+            Fund,
+            fund_id,
+            lambda fund: fund.set_aside(
+                earmark=earmark,
+                amount_fen=check_fen(amount_fen, "amount"),
+                by=_required_name(by, "by"),
+                at=at,
+            ),
+            key=key,
         )
-        return self._commit("fund", fund, key=key)
 
     def _allocate(
         self,
@@ -154,19 +156,20 @@ class FundCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Commit money to a household's need; it is reserved until paid or cancelled."""
-        if done := self._already_done(key):
-            return done
-        fund = self._load(Fund, fund_id)
-        self._allocate(
-            fund,
-            allocation_id=key.derived_id("allocation") if key else uuid4(),
-            need_id=need_id,
-            amount_fen=amount_fen,
-            earmark=earmark,
-            by=by,
-            at=at,
+        return self._change(
+            Fund,
+            fund_id,
+            lambda fund: self._allocate(
+                fund,
+                allocation_id=key.derived_id("allocation") if key else uuid4(),
+                need_id=need_id,
+                amount_fen=amount_fen,
+                earmark=earmark,
+                by=by,
+                at=at,
+            ),
+            key=key,
         )
-        return self._commit("fund", fund, key=key)
 
     def disburse_money(
         self,
@@ -214,16 +217,17 @@ class FundCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Release money reserved for a need that will not be paid."""
-        if done := self._already_done(key):
-            return done
-        fund = self._load(Fund, fund_id)
-        fund.cancel(
-            allocation_id=allocation_id,
-            reason=_required_name(reason, "reason"),
-            by=_required_name(by, "by"),
-            at=at,
+        return self._change(
+            Fund,
+            fund_id,
+            lambda fund: fund.cancel(
+                allocation_id=allocation_id,
+                reason=_required_name(reason, "reason"),
+                by=_required_name(by, "by"),
+                at=at,
+            ),
+            key=key,
         )
-        return self._commit("fund", fund, key=key)
 
     def refund_donation(
         self,
@@ -237,14 +241,15 @@ class FundCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Return unspent money of a donation to its donor."""
-        if done := self._already_done(key):
-            return done
-        fund = self._load(Fund, fund_id)
-        fund.refund(
-            donation_id=donation_id,
-            amount_fen=check_fen(amount_fen, "amount"),
-            reason=_required_name(reason, "reason"),
-            by=_required_name(by, "by"),
-            at=at,
+        return self._change(
+            Fund,
+            fund_id,
+            lambda fund: fund.refund(
+                donation_id=donation_id,
+                amount_fen=check_fen(amount_fen, "amount"),
+                reason=_required_name(reason, "reason"),
+                by=_required_name(by, "by"),
+                at=at,
+            ),
+            key=key,
         )
-        return self._commit("fund", fund, key=key)

@@ -80,11 +80,15 @@ class SupplyCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Replace the terms of an open offering."""
-        if done := self._already_done(key):
-            return done
-        offering = self._load(Offering, offering_id, expected_version)
-        offering.update(by=_required_name(by, "updated_by"), at=at, terms=terms.as_record())
-        return self._commit("offering", offering, key=key)
+        return self._change(
+            Offering,
+            offering_id,
+            lambda offering: offering.update(
+                by=_required_name(by, "updated_by"), at=at, terms=terms.as_record()
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
 
     def close_offering(
         self,
@@ -97,8 +101,12 @@ class SupplyCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Stop offering a service, with the reason."""
-        if done := self._already_done(key):
-            return done
-        offering = self._load(Offering, offering_id, expected_version)
-        offering.close(by=_required_name(by, "department"), reason=reason, at=at)
-        return self._commit("offering", offering, key=key)
+        return self._change(
+            Offering,
+            offering_id,
+            lambda offering: offering.close(
+                by=_required_name(by, "department"), reason=reason, at=at
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
