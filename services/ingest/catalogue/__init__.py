@@ -1,0 +1,48 @@
+"""The event catalogue: every CloudEvents type a department may publish, declared once.
+
+Each definition (in `casework`, `supply`, `money`, `matching`) yields its current type and the
+older versions still accepted; everything else — schemas, dispatch, examples, the README table —
+is derived from it.
+"""
+
+from __future__ import annotations
+
+from services.ingest.catalogue import casework, matching, money, supply
+from services.ingest.catalogue.definition import (
+    PREFIX,
+    Context,
+    Definition,
+    Effect,
+    EventData,
+    EventType,
+)
+
+DEFINITIONS: list[Definition] = [
+    *casework.DEFINITIONS,
+    *supply.DEFINITIONS,
+    *money.DEFINITIONS,
+    *matching.DEFINITIONS,
+]
+
+CATALOGUE: dict[str, EventType] = {t.name: t for d in DEFINITIONS for t in d.types()}
+
+
+def current(name: str) -> str:
+    """The current type of a definition, e.g. `current("need.raised")`."""
+    for definition in DEFINITIONS:
+        if definition.name == name:
+            return f"{PREFIX}{name}.v{definition.version}"
+    raise KeyError(name)
+
+
+__all__ = [
+    "CATALOGUE",
+    "DEFINITIONS",
+    "PREFIX",
+    "Context",
+    "Definition",
+    "Effect",
+    "EventData",
+    "EventType",
+    "current",
+]
