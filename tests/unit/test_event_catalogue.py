@@ -1,4 +1,4 @@
-"""The event catalogue: one declaration per type, everything published derived from it and pinned."""
+"""The event catalogue: one declaration per type; all that is published is derived and pinned."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from domain.alliance import Alliance
-from services.errors import Problem
 from domain.ingest.model import EventKey
+from services.errors import Problem
 from services.ingest.catalogue import CATALOGUE, DEFINITIONS, Context, Effect
 from services.ingest.catalogue.docs import END, START, catalogue_table, with_table
 
@@ -36,7 +36,9 @@ def test_every_published_schema_equals_its_pinned_snapshot() -> None:
         SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
         SNAPSHOT.write_text(json.dumps(published, indent=1, ensure_ascii=False) + "\n")
     pinned = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    changed = sorted(n for n in published.keys() | pinned.keys() if published.get(n) != pinned.get(n))
+    changed = sorted(
+        n for n in published.keys() | pinned.keys() if published.get(n) != pinned.get(n)
+    )
     assert not changed, (
         f"the public contract changed for {changed}; publish a new version of the type, or "
         "if the change is intended re-pin with UPDATE_SNAPSHOTS=1"
