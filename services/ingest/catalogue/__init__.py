@@ -1,13 +1,13 @@
 """The event catalogue: every CloudEvents type a department may publish, declared once.
 
-Each definition (in `casework`, `supply`, `money`, `matching`) yields its current type and the
-older versions still accepted; everything else — schemas, dispatch, examples, the README table —
-is derived from it.
+Each definition (in `households`, `referrals`, `supply`, `money`, `matching`) yields its current
+type and the older versions still accepted; everything else — schemas, dispatch, examples, the
+README table — is derived from it.
 """
 
 from __future__ import annotations
 
-from services.ingest.catalogue import casework, matching, money, supply
+from services.ingest.catalogue import households, matching, money, referrals, supply
 from services.ingest.catalogue.definition import (
     PREFIX,
     Context,
@@ -18,7 +18,8 @@ from services.ingest.catalogue.definition import (
 )
 
 DEFINITIONS: list[Definition] = [
-    *casework.DEFINITIONS,
+    *households.DEFINITIONS,
+    *referrals.DEFINITIONS,
     *supply.DEFINITIONS,
     *money.DEFINITIONS,
     *matching.DEFINITIONS,
