@@ -29,7 +29,7 @@ CATALOGUE: dict[str, EventType] = {t.name: t for d in DEFINITIONS for t in d.typ
 
 
 def current(name: str) -> str:
-    """The current type of a definition, e.g. `current("need.raised")`."""
+    """The current CloudEvents type of the definition with this name."""
     for definition in DEFINITIONS:
         if definition.name == name:
             return f"{PREFIX}{name}.v{definition.version}"

@@ -148,7 +148,7 @@ class EventType:
 
     @property
     def short_name(self) -> str:
-        """The type without the common prefix, as receipts record it (e.g. need.raised.v2)."""
+        """The type without the common prefix, as receipts record it."""
         return f"{self.definition.name}.v{self.version}"
 
     @property
