@@ -7,7 +7,7 @@ README table — is derived from it.
 
 from __future__ import annotations
 
-from services.ingest.catalogue import households, matching, money, referrals, supply
+from services.ingest.catalogue import households, matching, money, referrals, supply, vocabulary
 from services.ingest.catalogue.definition import (
     PREFIX,
     Context,
@@ -23,6 +23,7 @@ DEFINITIONS: list[Definition] = [
     *supply.DEFINITIONS,
     *money.DEFINITIONS,
     *matching.DEFINITIONS,
+    *vocabulary.DEFINITIONS,
 ]
 
 CATALOGUE: dict[str, EventType] = {t.name: t for d in DEFINITIONS for t in d.types()}
