@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -131,6 +131,54 @@ class Definition:
         yield EventType(self, self.version, None)
         for old in self.legacy:
             yield EventType(self, old.version, old)
+
+
+REGISTRY: list[Definition] = []
+"""Every declared definition, in declaration order (the catalogue's modules fill it)."""
+
+D = TypeVar("D", bound=type[EventData])
+
+
+def declare(
+    name: str,
+    *,
+    creates: str | None = None,
+    changes: str | None = None,
+    opens: str | None = None,
+    command: str,
+    actor: str = "by",
+    version: int = 2,
+    v1: str | None = None,
+    example: dict[str, Any],
+) -> Callable[[D], D]:
+    """Declare the class below as the `data` of a type; its docstring is the type's summary.
+
+    `creates`, `changes` or `opens` (creates or changes) names the record the type targets;
+    `actor` is the command's parameter for the acting organisation; `v1` the name version 1 gave
+    the actor field, when version 1 is still accepted.
+    """
+    (effect, record), *rest = [
+        (e, r)
+        for e, r in (
+            (Effect.CREATES, creates),
+            (Effect.CHANGES, changes),
+            (Effect.CREATES_OR_CHANGES, opens),
+        )
+        if r is not None
+    ]
+    assert not rest, "a type creates, changes or opens its record: one of them"
+
+    def register(data: D) -> D:
+        summary = " ".join((data.__doc__ or "").split())
+        legacy = (Legacy(1, {"actor": v1}),) if v1 else ()
+        REGISTRY.append(
+            Definition(
+                name, version, summary, data, record, effect, command, actor, example, legacy
+            )
+        )
+        return data
+
+    return register
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints
 
 from domain.households.vocabulary import Assistance, Channel, Circumstance, Member
 from domain.shared.taxonomy import Category, NeedType, Urgency
-from services.ingest.catalogue.definition import Argument, Context, Definition, Effect, Legacy
+from services.ingest.catalogue.definition import Argument, Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import (
     Household,
@@ -22,9 +22,7 @@ from services.ingest.catalogue.fields import (
     Word,
 )
 
-_DEPARTMENT_V1 = (Legacy(1, {"actor": "department"}),)
 _HH = {"registration_number": "330106195803120011"}
-_REFERRAL = "5b1c0a52-61a9-4c1e-9f7e-0d3e8c2a9b41"
 _NEED = "9e0f2d7a-3b4c-4d5e-8f6a-7b8c9d0e1f2a"
 
 
@@ -35,9 +33,7 @@ class MemberData(Part, Argument):
         description="e.g. head, spouse, child, parent"
     )
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    circumstances: Annotated[
-        UniqueList[Lax[Circumstance]], Field(max_length=len(Circumstance))
-    ] = []
+    circumstances: Annotated[UniqueList[Lax[Circumstance]], Field(max_length=10)] = []
     disability_grade: Literal[1, 2, 3, 4] | None = None
 
     def argument(self, context: Context) -> Member:
@@ -45,8 +41,26 @@ class MemberData(Part, Argument):
         return Member.parse(self.model_dump(mode="json"), "data.members")
 
 
+@declare(
+    "household.discovered",
+    opens="household",
+    command="report_discovery",
+    actor="reported_by",
+    v1="reported_by",
+    example={
+        "household": _HH,
+        "region_code": "330106001001",
+        "channel": "cadre_check",
+        "actor": "civil-affairs",
+        "members": [
+            {"relation": "head", "birth_year": 1958, "disability_grade": 1},
+            {"relation": "spouse", "birth_year": 1960, "circumstances": ["chronic_illness"]},
+        ],
+    },
+)
 class Discovered(Household):
-    """A household was found."""
+    """A household was found (visit, hotline, data comparison, self-application …); opens its
+    file or adds to it"""
 
     region_code: RegionCode
     channel: Lax[Channel]
@@ -54,29 +68,76 @@ class Discovered(Household):
     note: Note = ""
 
 
+@declare(
+    "household.assistance_granted",
+    changes="household",
+    command="grant_assistance",
+    v1="department",
+    example={"household": _HH, "status": "dibao", "actor": "civil-affairs"},
+)
 class AssistanceGranted(Household):
-    """A status certified."""
+    """A department certified an assistance status (低保, 特困, 临时救助 …)"""
 
     status: Lax[Assistance]
 
 
+@declare(
+    "household.assistance_ended",
+    changes="household",
+    command="end_assistance",
+    v1="department",
+    example={
+        "household": _HH,
+        "status": "monitoring",
+        "actor": "rural-revitalization",
+        "reason": "risk eliminated",
+    },
+)
 class AssistanceEnded(Household):
-    """A status ended."""
+    """An assistance status ended, with the reason"""
 
     status: Lax[Assistance]
     reason: Text
 
 
+@declare(
+    "household.assessed",
+    changes="household",
+    command="assess_household",
+    v1="department",
+    example={
+        "household": _HH,
+        "difficulty_circle": 1,
+        "group": "severely-disabled",
+        "actor": "civil-affairs",
+        "plan": "single-person dibao, disability subsidies, medical assistance",
+    },
+)
 class Assessed(Household):
-    """Circle, group and plan."""
+    """Difficulty circle, group and plan (一户一策) set"""
 
     difficulty_circle: Literal[1, 2, 3]
     group: Word
     plan: Note = ""
 
 
+@declare(
+    "need.raised",
+    creates="need",
+    command="raise_need",
+    actor="raised_by",
+    v1="raised_by",
+    example={
+        "household": _HH,
+        "need_type": "care",
+        "category": "disability",
+        "urgency": "high",
+        "description": "daily care after a cerebral haemorrhage",
+        "actor": "civil-affairs",
+    },
+)
 class NeedRaised(Household):
-    """A need of a household."""
+    """A household needs help of a type (survival / care / development) and category"""
 
     need_type: Lax[NeedType]
     category: Lax[Category]
@@ -87,108 +148,15 @@ class NeedRaised(Household):
     )
 
 
+@declare(
+    "need.closed",
+    changes="need",
+    command="close_need",
+    v1="department",
+    example={"need_id": _NEED, "actor": "civil-affairs", "reason": "moved out of the county"},
+)
 class NeedClosed(Data):
-    """A need closed unmet."""
+    """An open need is closed without being met"""
 
     need_id: RecordId
     reason: Text
-
-
-DEFINITIONS = [
-    Definition(
-        name="household.discovered",
-        version=2,
-        summary="A household was found (visit, hotline, data comparison, self-application …); "
-        "opens its file or adds to it",
-        data=Discovered,
-        record="household",
-        effect=Effect.CREATES_OR_CHANGES,
-        command="report_discovery",
-        actor_argument="reported_by",
-        example={
-            "household": _HH,
-            "region_code": "330106001001",
-            "channel": "cadre_check",
-            "actor": "civil-affairs",
-            "members": [
-                {"relation": "head", "birth_year": 1958, "disability_grade": 1},
-                {"relation": "spouse", "birth_year": 1960, "circumstances": ["chronic_illness"]},
-            ],
-        },
-        legacy=(Legacy(1, {"actor": "reported_by"}),),
-    ),
-    Definition(
-        name="household.assistance_granted",
-        version=2,
-        summary="A department certified an assistance status (低保, 特困, 临时救助 …)",
-        data=AssistanceGranted,
-        record="household",
-        effect=Effect.CHANGES,
-        command="grant_assistance",
-        example={"household": _HH, "status": "dibao", "actor": "civil-affairs"},
-        legacy=_DEPARTMENT_V1,
-    ),
-    Definition(
-        name="household.assistance_ended",
-        version=2,
-        summary="An assistance status ended, with the reason",
-        data=AssistanceEnded,
-        record="household",
-        effect=Effect.CHANGES,
-        command="end_assistance",
-        example={
-            "household": _HH,
-            "status": "monitoring",
-            "actor": "rural-revitalization",
-            "reason": "risk eliminated",
-        },
-        legacy=_DEPARTMENT_V1,
-    ),
-    Definition(
-        name="household.assessed",
-        version=2,
-        summary="Difficulty circle, group and plan (一户一策) set",
-        data=Assessed,
-        record="household",
-        effect=Effect.CHANGES,
-        command="assess_household",
-        example={
-            "household": _HH,
-            "difficulty_circle": 1,
-            "group": "severely-disabled",
-            "actor": "civil-affairs",
-            "plan": "single-person dibao, disability subsidies, medical assistance",
-        },
-        legacy=_DEPARTMENT_V1,
-    ),
-    Definition(
-        name="need.raised",
-        version=2,
-        summary="A household needs help of a type (survival / care / development) and category",
-        data=NeedRaised,
-        record="need",
-        effect=Effect.CREATES,
-        command="raise_need",
-        actor_argument="raised_by",
-        example={
-            "household": _HH,
-            "need_type": "care",
-            "category": "disability",
-            "urgency": "high",
-            "description": "daily care after a cerebral haemorrhage",
-            "actor": "civil-affairs",
-        },
-        legacy=(Legacy(1, {"actor": "raised_by"}),),
-    ),
-    Definition(
-        name="need.closed",
-        version=2,
-        summary="An open need is closed without being met",
-        data=NeedClosed,
-        record="need",
-        effect=Effect.CHANGES,
-        command="close_need",
-        example={"need_id": _NEED, "actor": "civil-affairs", "reason": "moved out of the county"},
-        legacy=_DEPARTMENT_V1,
-    ),
-]

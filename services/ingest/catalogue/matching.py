@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model, model_validator
 
 from domain.households.vocabulary import Assistance
 from domain.matching.policy import DEFAULT_WEIGHTS, Policy
 from domain.shared.regions import Level
 from domain.shared.taxonomy import Category
-from services.ingest.catalogue.definition import Context, Definition, Effect, Legacy
+from services.ingest.catalogue.definition import Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import (
     Department,
@@ -28,7 +28,19 @@ from services.ingest.catalogue.fields import (
 
 _NEED = "9e0f2d7a-3b4c-4d5e-8f6a-7b8c9d0e1f2a"
 _OFFERING = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
-_DEPARTMENT_V1 = (Legacy(1, {"actor": "department"}),)
+
+
+def on_need(name: str, command: str, **example: Any) -> Any:
+    """Declare a coordinator's action on a need (its version is the condition's target)."""
+    return declare(
+        f"match.{name}",
+        changes="need",
+        command=command,
+        v1="department",
+        example={"need_id": _NEED, "actor": "civil-affairs", **example},
+    )
+
+
 Weight = Annotated[int, Field(ge=0, le=100)]
 
 Weights = create_model(  # one optional weight per part the policy scores
@@ -61,7 +73,21 @@ class Settings(Part):
     exclusions: Annotated[list[Exclusion], Field(max_length=200)] = []
 
 
+@declare(
+    "match.policy_adopted",
+    opens="matching_policy",
+    command="adopt_matching_policy",
+    v1="by",
+    example={
+        "region_code": "330106",
+        "settings": {"weights": {"distance": 6}, "widest_level": "town"},
+        "actor": "civil-affairs",
+        "reason": "prefer services close to home",
+    },
+)
 class PolicyAdopted(Data):
+    """The alliance's matching weights, switches and exclusions (a new version)"""
+
     region_code: RegionCode
     settings: Settings
     reason: Text
@@ -76,8 +102,10 @@ class PolicyAdopted(Data):
         }
 
 
+@on_need("candidate_accepted", "accept_candidate", candidate_id=_OFFERING)
 class CandidateAccepted(Data):
-    """Choose a candidate; a fund candidate may name the grant (default: the policy's)."""
+    """A coordinator chose a candidate: the referral, the need and the capacity or money
+    reservation in one commit (refused when the last unit or yuan is gone)"""
 
     model_config = ConfigDict(
         json_schema_extra={"not": {"required": ["amount_fen", "amount_yuan"]}}
@@ -91,80 +119,38 @@ class CandidateAccepted(Data):
     amount_fen: Fen | None = None
     amount_yuan: Yuan | None = None
 
-    def arguments(self, context: Context) -> dict[str, Any]:
-        """The grant in fen when one was named."""
+    @model_validator(mode="after")
+    def _one_amount_at_most(self) -> CandidateAccepted:
         if self.amount_fen is not None and self.amount_yuan is not None:
             raise ValueError("give at most one of amount_fen and amount_yuan")
+        return self
+
+    def arguments(self, context: Context) -> dict[str, Any]:
+        """The grant in fen when one was named."""
         out = super().arguments(context)
         out.pop("amount_yuan")
         out["amount_fen"] = fen_of(self, "amount", "data")
         return out
 
 
+@on_need(
+    "candidate_rejected",
+    "reject_candidate",
+    candidate_id=_OFFERING,
+    reason="the family prefers care at home",
+)
 class CandidateRejected(Data):
+    """A coordinator ruled a candidate out for a need, with the reason"""
+
     need_id: RecordId
     candidate_id: RecordId
     reason: Text
 
 
+@on_need("need_escalated", "escalate_need", reason="no service in the village")
 class NeedEscalated(Data):
+    """A need moved to the next level's queue (village → town → county)"""
+
     need_id: RecordId
     reason: Text
     to_department: Department | None = None
-
-
-def _on_need(name: str, summary: str, data: type[Data], command: str, **ex: Any) -> Definition:
-    return Definition(
-        name=f"match.{name}",
-        version=2,
-        summary=summary,
-        data=data,
-        record="need",
-        effect=Effect.CHANGES,
-        command=command,
-        example={"need_id": _NEED, "actor": "civil-affairs", **ex},
-        legacy=_DEPARTMENT_V1,
-    )
-
-
-DEFINITIONS = [
-    Definition(
-        name="match.policy_adopted",
-        version=2,
-        summary="The alliance's matching weights, switches and exclusions (a new version)",
-        data=PolicyAdopted,
-        record="matching_policy",
-        effect=Effect.CREATES_OR_CHANGES,
-        command="adopt_matching_policy",
-        example={
-            "region_code": "330106",
-            "settings": {"weights": {"distance": 6}, "widest_level": "town"},
-            "actor": "civil-affairs",
-            "reason": "prefer services close to home",
-        },
-        legacy=(Legacy(1, {"actor": "by"}),),
-    ),
-    _on_need(
-        "candidate_accepted",
-        "A coordinator chose a candidate: the referral, the need and the capacity or money "
-        "reservation in one commit (refused when the last unit or yuan is gone)",
-        CandidateAccepted,
-        "accept_candidate",
-        candidate_id=_OFFERING,
-    ),
-    _on_need(
-        "candidate_rejected",
-        "A coordinator ruled a candidate out for a need, with the reason",
-        CandidateRejected,
-        "reject_candidate",
-        candidate_id=_OFFERING,
-        reason="the family prefers care at home",
-    ),
-    _on_need(
-        "need_escalated",
-        "A need moved to the next level's queue (village → town → county)",
-        NeedEscalated,
-        "escalate_need",
-        reason="no service in the village",
-    ),
-]

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, model_validator
 from domain.funds.application import DonorKind
 from domain.funds.earmark import Earmark
 from domain.shared.taxonomy import Category
-from services.ingest.catalogue.definition import Argument, Context, Definition, Effect, Legacy
+from services.ingest.catalogue.definition import Argument, Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import (
     Amount,
@@ -29,7 +29,17 @@ from services.ingest.catalogue.fields import (
 
 _FUND = "6c5d4e3f-2a1b-4c9d-8e7f-6a5b4c3d2e1f"
 _NEED = "9e0f2d7a-3b4c-4d5e-8f6a-7b8c9d0e1f2a"
-_BY_V1 = (Legacy(1, {"actor": "by"}),)
+
+
+def fund_change(name: str, command: str, **example: Any) -> Any:
+    """Declare a change to a fund, acted by its manager (version 1 called the actor `by`)."""
+    return declare(
+        f"fund.{name}",
+        changes="fund",
+        command=command,
+        v1="by",
+        example={"fund_id": _FUND, "actor": "charity-federation", **example},
+    )
 
 
 class EarmarkData(Part, Argument):
@@ -52,38 +62,90 @@ class EarmarkData(Part, Argument):
         return Earmark.parse(self.model_dump(mode="json", exclude_none=True), "data.earmark")
 
 
+@declare(
+    "fund.opened",
+    creates="fund",
+    command="open_fund",
+    actor="managed_by",
+    v1="managed_by",
+    example={
+        "name": "Xihu community charity fund",
+        "region_code": "330106",
+        "actor": "charity-federation",
+    },
+)
 class FundOpened(Data):
+    """A charity fund was opened"""
+
     name: Name
     region_code: RegionCode
     description: Note = ""
 
 
+@declare(
+    "fund.donation_received",
+    changes="fund",
+    command="receive_donation",
+    v1="recorded_by",
+    example={
+        "fund_id": _FUND,
+        "donor": "Hangzhou Lvcheng Property Co.",
+        "donor_kind": "company",
+        "amount_yuan": "100000.00",
+        "earmark": {"group": "single_parent"},
+        "actor": "charity-federation",
+    },
+)
 class DonationReceived(Amount):
+    """Money received into a fund, free or earmarked by the donor"""
+
     fund_id: RecordId
     donor: Name
     donor_kind: Lax[DonorKind]
     earmark: EarmarkData | None = None
 
 
+@fund_change("earmarked", "earmark_money", earmark={"category": "medical"}, amount_yuan="20000.00")
 class Earmarked(Amount):
+    """Free money set aside for an earmark"""
+
     fund_id: RecordId
     earmark: EarmarkData
 
 
+@fund_change("allocated", "allocate_money", need_id=_NEED, amount_yuan="2500.00")
 class Allocated(Amount):
+    """Money reserved for a household's need (refused beyond the pool's balance)"""
+
     fund_id: RecordId
     need_id: RecordId
     earmark: EarmarkData | None = None
 
 
+@fund_change(
+    "allocation_cancelled",
+    "cancel_allocation",
+    allocation_id="0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a",
+    reason="covered by medical assistance",
+)
 class AllocationCancelled(Data):
+    """A reservation released; the money returns to its pool"""
+
     fund_id: RecordId
     allocation_id: RecordId
     reason: Text
 
 
+@fund_change(
+    "disbursed",
+    "disburse_money",
+    need_id=_NEED,
+    amount_yuan="2500.00",
+    reference="bank transfer 2026-11-20",
+)
 class Disbursed(Data):
-    """Pay an earlier allocation, or a need at once (need and amount, maybe from an earmark)."""
+    """Money paid to a household against a need: an earlier allocation, or a need at once (a
+    need and an amount, maybe from an earmark)"""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -130,101 +192,16 @@ class Disbursed(Data):
         return out
 
 
+@fund_change(
+    "donation_refunded",
+    "refund_donation",
+    donation_id="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    amount_yuan="500.00",
+    reason="the donor's earmark could not be used",
+)
 class Refunded(Amount):
+    """Unspent money returned to a donor"""
+
     fund_id: RecordId
     donation_id: RecordId
     reason: Text
-
-
-def _fund(name: str, summary: str, data: type[Data], command: str, **example: Any) -> Definition:
-    return Definition(
-        name=f"fund.{name}",
-        version=2,
-        summary=summary,
-        data=data,
-        record="fund",
-        effect=Effect.CHANGES,
-        command=command,
-        example={"fund_id": _FUND, "actor": "charity-federation", **example},
-        legacy=_BY_V1,
-    )
-
-
-DEFINITIONS = [
-    Definition(
-        name="fund.opened",
-        version=2,
-        summary="A charity fund was opened",
-        data=FundOpened,
-        record="fund",
-        effect=Effect.CREATES,
-        command="open_fund",
-        actor_argument="managed_by",
-        example={
-            "name": "Xihu community charity fund",
-            "region_code": "330106",
-            "actor": "charity-federation",
-        },
-        legacy=(Legacy(1, {"actor": "managed_by"}),),
-    ),
-    Definition(
-        name="fund.donation_received",
-        version=2,
-        summary="Money received into a fund, free or earmarked by the donor",
-        data=DonationReceived,
-        record="fund",
-        effect=Effect.CHANGES,
-        command="receive_donation",
-        example={
-            "fund_id": _FUND,
-            "donor": "Hangzhou Lvcheng Property Co.",
-            "donor_kind": "company",
-            "amount_yuan": "100000.00",
-            "earmark": {"group": "single_parent"},
-            "actor": "charity-federation",
-        },
-        legacy=(Legacy(1, {"actor": "recorded_by"}),),
-    ),
-    _fund(
-        "earmarked",
-        "Free money set aside for an earmark",
-        Earmarked,
-        "earmark_money",
-        earmark={"category": "medical"},
-        amount_yuan="20000.00",
-    ),
-    _fund(
-        "allocated",
-        "Money reserved for a household's need (refused beyond the pool's balance)",
-        Allocated,
-        "allocate_money",
-        need_id=_NEED,
-        amount_yuan="2500.00",
-    ),
-    _fund(
-        "allocation_cancelled",
-        "A reservation released; the money returns to its pool",
-        AllocationCancelled,
-        "cancel_allocation",
-        allocation_id="0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a",
-        reason="covered by medical assistance",
-    ),
-    _fund(
-        "disbursed",
-        "Money paid to a household against a need",
-        Disbursed,
-        "disburse_money",
-        need_id=_NEED,
-        amount_yuan="2500.00",
-        reference="bank transfer 2026-11-20",
-    ),
-    _fund(
-        "donation_refunded",
-        "Unspent money returned to a donor",
-        Refunded,
-        "refund_donation",
-        donation_id="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-        amount_yuan="500.00",
-        reason="the donor's earmark could not be used",
-    ),
-]

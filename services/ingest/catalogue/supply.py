@@ -10,7 +10,7 @@ from domain.households.vocabulary import Assistance
 from domain.shared.taxonomy import Category, NeedType
 from domain.supply.terms import UNITS, OfferingTerms
 from domain.supply.vocabulary import ProviderKind
-from services.ingest.catalogue.definition import Context, Definition, Effect, Legacy
+from services.ingest.catalogue.definition import Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import (
     Fen,
@@ -34,6 +34,14 @@ from services.ingest.catalogue.fields import (
 _PROVIDER = "3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b"
 _OFFERING = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
 _CONTRACT = "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
+_TERMS = {
+    "name": "home care for severely disabled people",
+    "need_type": "care",
+    "category": "disability",
+    "areas": ["330106001"],
+    "capacity": 40,
+    "eligibility": {"disability_required": True},
+}
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 
 
@@ -82,24 +90,65 @@ class Terms(Data):
         return {self.target: getattr(self, self.target), "terms": OfferingTerms.parse(fields)}
 
 
+@declare(
+    "offering.published",
+    creates="offering",
+    command="publish_offering",
+    v1="published_by",
+    example={"provider_id": _PROVIDER, "actor": "civil-affairs", **_TERMS},
+)
 class OfferingPublished(Terms):
+    """A provider's service: type, area, capacity, eligibility, cost"""
+
     target: ClassVar[str] = "provider_id"
     provider_id: RecordId
 
 
+@declare(
+    "offering.updated",
+    changes="offering",
+    command="update_offering",
+    v1="updated_by",
+    example={"offering_id": _OFFERING, "actor": "civil-affairs", **_TERMS, "capacity": 60},
+)
 class OfferingUpdated(Terms):
+    """An offering's terms changed"""
+
     target: ClassVar[str] = "offering_id"
     offering_id: RecordId
 
 
+@declare(
+    "provider.registered",
+    creates="provider",
+    command="register_provider",
+    v1="registered_by",
+    example={
+        "name": "Xihu Social Work Service Centre",
+        "kind": "social_work_provider",
+        "region_code": "330106",
+        "actor": "civil-affairs",
+    },
+)
 class ProviderRegistered(Data):
+    """A department, provider, social organisation or volunteer team joined"""
+
     name: Name
     kind: Lax[ProviderKind]
     region_code: RegionCode
     description: Note = ""
 
 
+@declare(
+    "offering.closed",
+    changes="offering",
+    command="close_offering",
+    v1="department",
+    example={"offering_id": _OFFERING, "actor": "civil-affairs", "reason": "contract ended"},
+)
 class OfferingClosed(Data):
+    """An offering is no longer given"""
+
     offering_id: RecordId
     reason: Text
 
@@ -126,7 +175,31 @@ class ContractItem(Part):
         return self
 
 
+@declare(
+    "contract.signed",
+    creates="contract",
+    command="sign_contract",
+    v1="signed_by",
+    example={
+        "provider_id": _PROVIDER,
+        "title": "child protection services 2026",
+        "budget_yuan": "541500.00",
+        "actor": "civil-affairs",
+        "items": [
+            {
+                "item_id": "child-protection",
+                "name": "visits to children in difficulty",
+                "need_type": "care",
+                "category": "care",
+                "budget_yuan": "541500.00",
+                "capacity": 4161,
+            }
+        ],
+    },
+)
 class ContractSigned(Data):
+    """A purchased-service contract: packaged budget split into items (打包预算、分项实施)"""
+
     model_config = ConfigDict(json_schema_extra=money_rule("budget"))
 
     provider_id: RecordId
@@ -157,7 +230,23 @@ class ContractSigned(Data):
         }
 
 
+@declare(
+    "contract.delivery_recorded",
+    changes="contract",
+    command="record_delivery",
+    v1="provider",
+    example={
+        "contract_id": _CONTRACT,
+        "item_id": "child-protection",
+        "household": {"registration_number": "330106201501010022"},
+        "person_times": 1,
+        "cost_yuan": "130.00",
+        "actor": "xihu-social-work",
+    },
+)
 class DeliveryRecorded(Household):
+    """A delivery (person-times, cost) to a household, refused beyond the item's budget"""
+
     model_config = ConfigDict(json_schema_extra=money_rule("cost"))
 
     contract_id: RecordId
@@ -178,110 +267,3 @@ class DeliveryRecorded(Household):
         out.pop("cost_yuan")
         out["cost_fen"] = fen_of(self, "cost", "data")
         return out
-
-
-_TERMS = {
-    "name": "home care for severely disabled people",
-    "need_type": "care",
-    "category": "disability",
-    "areas": ["330106001"],
-    "capacity": 40,
-    "eligibility": {"disability_required": True},
-}
-
-DEFINITIONS = [
-    Definition(
-        name="provider.registered",
-        version=2,
-        summary="A department, provider, social organisation or volunteer team joined",
-        data=ProviderRegistered,
-        record="provider",
-        effect=Effect.CREATES,
-        command="register_provider",
-        example={
-            "name": "Xihu Social Work Service Centre",
-            "kind": "social_work_provider",
-            "region_code": "330106",
-            "actor": "civil-affairs",
-        },
-        legacy=(Legacy(1, {"actor": "registered_by"}),),
-    ),
-    Definition(
-        name="offering.published",
-        version=2,
-        summary="A provider's service: type, area, capacity, eligibility, cost",
-        data=OfferingPublished,
-        record="offering",
-        effect=Effect.CREATES,
-        command="publish_offering",
-        example={"provider_id": _PROVIDER, "actor": "civil-affairs", **_TERMS},
-        legacy=(Legacy(1, {"actor": "published_by"}),),
-    ),
-    Definition(
-        name="offering.updated",
-        version=2,
-        summary="An offering's terms changed",
-        data=OfferingUpdated,
-        record="offering",
-        effect=Effect.CHANGES,
-        command="update_offering",
-        example={"offering_id": _OFFERING, "actor": "civil-affairs", **_TERMS, "capacity": 60},
-        legacy=(Legacy(1, {"actor": "updated_by"}),),
-    ),
-    Definition(
-        name="offering.closed",
-        version=2,
-        summary="An offering is no longer given",
-        data=OfferingClosed,
-        record="offering",
-        effect=Effect.CHANGES,
-        command="close_offering",
-        example={"offering_id": _OFFERING, "actor": "civil-affairs", "reason": "contract ended"},
-        legacy=(Legacy(1, {"actor": "department"}),),
-    ),
-    Definition(
-        name="contract.signed",
-        version=2,
-        summary="A purchased-service contract: packaged budget split into items "
-        "(打包预算、分项实施)",
-        data=ContractSigned,
-        record="contract",
-        effect=Effect.CREATES,
-        command="sign_contract",
-        example={
-            "provider_id": _PROVIDER,
-            "title": "child protection services 2026",
-            "budget_yuan": "541500.00",
-            "actor": "civil-affairs",
-            "items": [
-                {
-                    "item_id": "child-protection",
-                    "name": "visits to children in difficulty",
-                    "need_type": "care",
-                    "category": "care",
-                    "budget_yuan": "541500.00",
-                    "capacity": 4161,
-                }
-            ],
-        },
-        legacy=(Legacy(1, {"actor": "signed_by"}),),
-    ),
-    Definition(
-        name="contract.delivery_recorded",
-        version=2,
-        summary="A delivery (person-times, cost) to a household, refused beyond the item's budget",
-        data=DeliveryRecorded,
-        record="contract",
-        effect=Effect.CHANGES,
-        command="record_delivery",
-        example={
-            "contract_id": _CONTRACT,
-            "item_id": "child-protection",
-            "household": {"registration_number": "330106201501010022"},
-            "person_times": 1,
-            "cost_yuan": "130.00",
-            "actor": "xihu-social-work",
-        },
-        legacy=(Legacy(1, {"actor": "provider"}),),
-    ),
-]

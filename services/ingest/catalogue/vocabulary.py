@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from domain.households.vocabulary import Channel
 from domain.shared.taxonomy import Category
 from domain.vocabulary.model import terms
-from services.ingest.catalogue.definition import Context, Definition, Effect
+from services.ingest.catalogue.definition import Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import Lax, Name, Part, RegionCode, Text, UniqueList
 
@@ -32,8 +32,31 @@ class CircleData(Part):
     name: Name
 
 
+@declare(
+    "vocabulary.adopted",
+    opens="vocabulary",
+    command="adopt_vocabulary",
+    version=1,
+    example={
+        "region_code": "330106",
+        "circles": [
+            {"code": "1", "name": "core circle 核心圈"},
+            {"code": "2", "name": "close circle 紧密圈"},
+            {"code": "3", "name": "outer circle 外围圈"},
+        ],
+        "groups": [
+            {"code": "dibao-tekun", "name": "dibao and extreme poverty 低保特困"},
+            {"code": "marginal", "name": "marginal households 低边"},
+        ],
+        "categories": ["living", "medical", "education", "care"],
+        "channels": ["grid_worker", "data_comparison", "self_application"],
+        "actor": "civil-affairs",
+        "reason": "alliance meeting of 2026-11-20",
+    },
+)
 class VocabularyAdopted(Data):
-    """The whole vocabulary of an edition (what is left out is no longer allowed)."""
+    """An alliance adopted an edition of its vocabulary: its difficulty circles and groups, the
+    need categories and discovery channels it uses; values outside it are refused from then on"""
 
     region_code: RegionCode
     circles: Annotated[list[CircleData], Field(min_length=1, max_length=3)]
@@ -52,34 +75,3 @@ class VocabularyAdopted(Data):
             "channels": tuple(self.channels),
             "reason": self.reason,
         }
-
-
-DEFINITIONS = [
-    Definition(
-        name="vocabulary.adopted",
-        version=1,
-        summary="An alliance adopted an edition of its vocabulary: its difficulty circles and "
-        "groups, the need categories and discovery channels it uses; values outside it are "
-        "refused from then on",
-        data=VocabularyAdopted,
-        record="vocabulary",
-        effect=Effect.CREATES_OR_CHANGES,
-        command="adopt_vocabulary",
-        example={
-            "region_code": "330106",
-            "circles": [
-                {"code": "1", "name": "core circle 核心圈"},
-                {"code": "2", "name": "close circle 紧密圈"},
-                {"code": "3", "name": "outer circle 外围圈"},
-            ],
-            "groups": [
-                {"code": "dibao-tekun", "name": "dibao and extreme poverty 低保特困"},
-                {"code": "marginal", "name": "marginal households 低边"},
-            ],
-            "categories": ["living", "medical", "education", "care"],
-            "channels": ["grid_worker", "data_comparison", "self_application"],
-            "actor": "civil-affairs",
-            "reason": "alliance meeting of 2026-11-20",
-        },
-    ),
-]
