@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from domain.ingest.model import EventKey, Outcome
 from services.errors import Problem
+from services.ingest.catalogue.schema import json_schema
 
 PREFIX = "cn.zhulian."
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MAX_REPORTED_ERRORS = 20
 LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"  # single-line words: no control characters at all
 
@@ -215,7 +215,8 @@ class EventType:
     @property
     def schema(self) -> dict[str, Any]:
         """The JSON Schema `data` must satisfy (generated from the data model)."""
-        return json_schema(self)
+        renamed = self.legacy.renamed if self.legacy else None
+        return json_schema(self.name, self.summary, self.definition.data, renamed)
 
     @property
     def example(self) -> dict[str, Any]:
@@ -291,37 +292,3 @@ def _reason(item: Any) -> str:
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         return f"{shown}: {message[0].lower()}{message[1:]}"
     return message
-
-
-def json_schema(event_type: EventType) -> dict[str, Any]:
-    """The published schema: the model's JSON Schema, titled and identified by the type."""
-    generated = event_type.definition.data.model_json_schema(mode="validation")
-    schema = _without_titles(generated)
-    if event_type.legacy is not None:
-        schema = _renamed(schema, event_type.legacy)
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "$id": f"/v1/event-types/{event_type.name}/schema",
-        "title": event_type.name,
-        "description": event_type.summary,
-        **{k: v for k, v in schema.items() if k not in ("title", "description")},
-    }
-
-
-def _without_titles(node: Any) -> Any:
-    """Drop pydantic's generated titles (the property names already say it)."""
-    if isinstance(node, dict):
-        return {
-            k: _without_titles(v)
-            for k, v in node.items()
-            if not (k == "title" and isinstance(v, str))
-        }
-    if isinstance(node, list):
-        return [_without_titles(v) for v in node]
-    return node
-
-
-def _renamed(schema: dict[str, Any], legacy: Legacy) -> dict[str, Any]:
-    props = {legacy.field_name(k): v for k, v in schema.get("properties", {}).items()}
-    required = [legacy.field_name(k) for k in schema.get("required", [])]
-    return {**schema, "properties": props, "required": required}
