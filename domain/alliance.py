@@ -8,6 +8,7 @@ from domain.households.application import HouseholdCommands
 from domain.matching.application import MatchingCommands
 from domain.needs.application import NeedCommands
 from domain.referrals.application import ReferralCommands
+from domain.screening.application import ScreeningCommands
 from domain.supply.application import SupplyCommands
 from domain.vocabulary.application import VocabularyCommands
 
@@ -21,6 +22,7 @@ class Alliance(
     ContractCommands,
     MatchingCommands,
     VocabularyCommands,
+    ScreeningCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 

@@ -6,6 +6,7 @@ import logging
 import threading
 
 from domain.alliance import Alliance
+from projections.alerts.view import Alerts
 from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
@@ -36,6 +37,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Alerts(),
     ]
 
 

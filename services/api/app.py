@@ -17,6 +17,7 @@ from services.api.routers import (
     matching,
     metrics,
     resources,
+    screening,
     services,
     statistics,
     vocabulary,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(matching.router)
     app.include_router(audit.router)
     app.include_router(vocabulary.router)
+    app.include_router(screening.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)
