@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.households.vocabulary import Assistance
+
 # The variables a rule may name, with their CEL types (documented in the README).
 VARIABLES: dict[str, str] = {
     "region": "string — the household's 12-digit village code",
@@ -38,7 +40,8 @@ STATUS_FIELDS = frozenset({"since", "by", "at", "reason"})
 ROW_FACTS = frozenset(
     {"edition", "since", "risk", "months", "level", "reason", "filed", "case_type", "amount_yuan"}
 )
-SELECTABLE = MEMBER_FIELDS | NEED_FIELDS | STATUS_FIELDS | ROW_FACTS
+# Status names select from `assistance` / `ended_assistance` (assistance.dibao.since).
+SELECTABLE = MEMBER_FIELDS | NEED_FIELDS | STATUS_FIELDS | ROW_FACTS | {a.value for a in Assistance}
 
 _OPEN_REFERRAL = {"requested", "accepted", "routed", "feedback_given"}
 

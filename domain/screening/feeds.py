@@ -29,7 +29,7 @@ def feed_status(editions: list[dict[str, Any]], now: datetime) -> dict[str, Any]
     last = editions[-1]
     cadence = last.get("cadence_days") or 0
     due = last["recorded_at"] + timedelta(days=cadence) + GRACE if cadence else None
-    skipped = []
+    skipped: list[str] = []
     for before, after in pairwise(editions):
         expected = following(before["edition"])
         while expected is not None and expected != after["edition"] and len(skipped) < 50:

@@ -7,10 +7,8 @@ outcomes are commands. An alert never disappears: stopping to satisfy its rule i
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
-from uuid import UUID, uuid5
 
 from domain.households.identity import household_id
 from domain.households.model import Household
@@ -18,11 +16,10 @@ from domain.needs.model import Need
 from domain.referrals.model import Referral
 from domain.screening.facts import HouseholdFacts
 from domain.screening.model import AlertOutcome, DepartmentList, RuleBook
-from domain.screening.rules import Rule, RuleSet, evidence
+from domain.screening.rules import Rule, RuleSet
+from projections.alerts.judging import judge
 from projections.runtime.tables import Table, cols
 from projections.runtime.view import Handler, Row, Tx, View
-
-_ALERTS_NS = UUID("7d1e9a52-3c4b-4f8e-a6d2-9b0c1e2f3a4b")
 
 RULES = Table(
     "screening_rules",
@@ -133,7 +130,7 @@ class Alerts(View):
             facts.apply_referral(kind, record_id)
         _save(tx, hid, facts)
         if facts.region:
-            self._judge(tx, hid, facts, rules_in_force(tx, facts.region[:6]), e.timestamp, position)
+            judge(tx, hid, facts, rules_in_force(tx, facts.region[:6]), e.timestamp, position)
 
     def _list_opened(self, e: Any, tx: Tx, _: int) -> None:
         tx.upsert(
@@ -158,7 +155,7 @@ class Alerts(View):
             facts.apply_list_row(name, e.edition, e.timestamp, row_facts)
             _save(tx, hid, facts)
             if facts.region:
-                self._judge(tx, hid, facts, rules, e.timestamp, position)
+                judge(tx, hid, facts, rules, e.timestamp, position)
 
     def _gone(self, e: Any, tx: Tx, position: int) -> None:
         info = tx.get("screening_lists", list_id=str(e.originator_id))
@@ -172,7 +169,7 @@ class Alerts(View):
             facts.apply_list_gone(name)
             _save(tx, hid, facts)
             if facts.region:
-                self._judge(tx, hid, facts, rules, e.timestamp, position)
+                judge(tx, hid, facts, rules, e.timestamp, position)
 
     def _compared(self, e: Any, tx: Tx, _: int) -> None:
         info = tx.get("screening_lists", list_id=str(e.originator_id)) or {}
@@ -233,7 +230,7 @@ class Alerts(View):
         )
         for row in tx.find("screening_facts", alliance=alliance):
             facts = HouseholdFacts.from_json(row["state"])
-            self._judge(tx, row["household_id"], facts, one, e.timestamp, position)
+            judge(tx, row["household_id"], facts, one, e.timestamp, position)
 
     def _rule_retired(self, e: Any, tx: Tx, _: int) -> None:
         alliance = _alliance_of_book(tx, e)
@@ -242,69 +239,6 @@ class Alerts(View):
                 tx.update(
                     "screening_rules", _rule_key(old), status="retired", retired_at=e.retired_at
                 )
-
-    # -- hits and alerts ---------------------------------------------------------------------
-    def _judge(
-        self, tx: Tx, hid: str, facts: HouseholdFacts, rules: RuleSet, now: datetime, position: int
-    ) -> None:
-        if not rules.rules:
-            return
-        verdicts = rules.evaluate(facts, now)
-        for rule, satisfied in zip(rules.rules, verdicts, strict=True):
-            hit = tx.get("screening_hits", household_id=hid, rule_id=rule.rule_id)
-            was = bool(hit and hit["satisfied"])
-            alert_id = hit["alert_id"] if hit else None
-            if satisfied == was:
-                if hit and hit["people"] != facts.people:
-                    tx.update("screening_hits", _hit_key(hit), people=facts.people)
-                continue
-            alert = tx.get("screening_alerts", alert_id=alert_id) if alert_id else None
-            if satisfied and (alert is None or alert["status"] != "open"):
-                alert_id = str(uuid5(_ALERTS_NS, f"{hid}:{rule.rule_id}:{position}"))
-                values = facts.as_cel(now, rules.names)
-                tx.upsert(
-                    "screening_alerts",
-                    {
-                        "alert_id": alert_id,
-                        "household_id": hid,
-                        "household_key": facts.household_key,
-                        "region_code": facts.region,
-                        "rule_id": rule.rule_id,
-                        "rule_version": rule.version,
-                        "rule_name": rule.name,
-                        "fix": rule.fix,
-                        "evidence": evidence(rule.expression, values),
-                        "people": facts.people,
-                        "raised_at": now,
-                        "status": "open",
-                        "satisfied": True,
-                        "notes": [],
-                    },
-                )
-            elif alert is not None:
-                note = {
-                    "at": now.isoformat(),
-                    "rule_version": rule.version,
-                    "note": "satisfies the rule again" if satisfied else "no longer satisfies",
-                }
-                tx.update(
-                    "screening_alerts",
-                    {"alert_id": alert_id},
-                    satisfied=satisfied,
-                    notes=[*alert["notes"], note],
-                )
-            tx.upsert(
-                "screening_hits",
-                {
-                    "household_id": hid,
-                    "rule_id": rule.rule_id,
-                    "alliance": facts.region[:6],
-                    "region_code": facts.region,
-                    "satisfied": satisfied,
-                    "people": facts.people,
-                    "alert_id": alert_id,
-                },
-            )
 
     def _outcome(self, e: Any, tx: Tx, _: int) -> None:
         key = {"alert_id": str(e.alert_id)}
@@ -344,10 +278,6 @@ def _save(tx: Tx, hid: str, facts: HouseholdFacts) -> None:
 
 def _rule_key(row: Row) -> Row:
     return {"alliance": row["alliance"], "rule_id": row["rule_id"], "version": row["version"]}
-
-
-def _hit_key(row: Row) -> Row:
-    return {"household_id": row["household_id"], "rule_id": row["rule_id"]}
 
 
 def _alliance_of_book(tx: Tx, e: Any) -> str:
