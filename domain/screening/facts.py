@@ -15,7 +15,8 @@ from domain.households.vocabulary import Assistance
 # The variables a rule may name, with their CEL types (documented in the README).
 VARIABLES: dict[str, str] = {
     "region": "string — the household's 12-digit village code",
-    "people": "int — members on the file",
+    "people": "int — members on the file (at least 1: the household itself)",
+    "members_on_file": "int — members recorded on the file (0 when none were given)",
     "members": "list of {relation, age (-1 unknown), circumstances: list, disability_grade "
     "(0 none, 1–4)}",
     "disabled": "int — members with a disability grade or the disability circumstance",
@@ -170,6 +171,7 @@ def _risk(f: HouseholdFacts) -> str:
 _BUILDERS: dict[str, Any] = {
     "region": lambda f, now: f.region,
     "people": lambda f, now: f.people,
+    "members_on_file": lambda f, now: len(f.members),
     "members": _members,
     "disabled": lambda f, now: sum(
         1

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import cel
+import orjson
 
 from domain.screening.facts import SELECTABLE, VARIABLES, HouseholdFacts
 from domain.shared.errors import InvalidValue
@@ -127,9 +128,12 @@ class RuleSet:
     """Rules in force, evaluated together: one fact map and one CEL call per household.
 
     Passing a Python map into CEL costs far more than evaluating it (README, Screening), so the
-    rules are joined into one list expression over only the facts they name; if one rule errors
-    on a household (a missing list key), the rules are evaluated one by one for it.
+    rules are joined into one list expression over only the facts they name, and households whose
+    named facts are equal share one evaluation (a district has few distinct combinations); if one
+    rule errors on a household (a missing list key), the rules are evaluated one by one for it.
     """
+
+    MEMO = 100_000
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = list(rules)
@@ -138,14 +142,22 @@ class RuleSet:
         self.names = frozenset(
             n for r in self.rules for n in compiled(r.expression).variables() if n in VARIABLES
         )
+        self._memo: dict[bytes, list[bool]] = {}
 
     def evaluate(self, facts: HouseholdFacts, now: datetime) -> list[bool]:
         """Whether the household satisfies each rule, in the order of `rules`."""
         if self._program is None:
             return []
         values = facts.as_cel(now, self.names)
+        key = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
         try:
-            result = self._program.execute(values)
-            return [v is True for v in result]
+            verdicts = [v is True for v in self._program.execute(values)]
         except (RuntimeError, KeyError, ValueError, TypeError):
-            return [satisfies(r.expression, values) for r in self.rules]
+            verdicts = [satisfies(r.expression, values) for r in self.rules]
+        if len(self._memo) >= self.MEMO:
+            self._memo.clear()
+        self._memo[key] = verdicts
+        return verdicts

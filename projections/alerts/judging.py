@@ -12,8 +12,27 @@ from projections.runtime.view import Row, Tx
 _ALERTS_NS = UUID("7d1e9a52-3c4b-4f8e-a6d2-9b0c1e2f3a4b")
 
 
+class Prefetched:
+    """The facts and hits of many households read in one query each (a list chunk)."""
+
+    def __init__(self, tx: Tx, household_ids: list[str]) -> None:
+        self.facts = {
+            r["household_id"]: r for r in tx.find("screening_facts", household_id=household_ids)
+        }
+        self.hits = {
+            (r["household_id"], r["rule_id"]): r
+            for r in tx.find("screening_hits", household_id=household_ids)
+        }
+
+
 def judge(
-    tx: Tx, hid: str, facts: HouseholdFacts, rules: RuleSet, now: datetime, position: int
+    tx: Tx,
+    hid: str,
+    facts: HouseholdFacts,
+    rules: RuleSet,
+    now: datetime,
+    position: int,
+    known: Prefetched | None = None,
 ) -> None:
     """Judge one household against rules; raise an alert where a rule starts to hold, note
     one where it stops (the alert stays open until its outcome is recorded)."""
@@ -21,7 +40,11 @@ def judge(
         return
     verdicts = rules.evaluate(facts, now)
     for rule, satisfied in zip(rules.rules, verdicts, strict=True):
-        hit = tx.get("screening_hits", household_id=hid, rule_id=rule.rule_id)
+        hit = (
+            known.hits.get((hid, rule.rule_id))
+            if known is not None
+            else tx.get("screening_hits", household_id=hid, rule_id=rule.rule_id)
+        )
         was = bool(hit and hit["satisfied"])
         alert_id = hit["alert_id"] if hit else None
         if satisfied == was:

@@ -17,7 +17,7 @@ from domain.referrals.model import Referral
 from domain.screening.facts import HouseholdFacts
 from domain.screening.model import AlertOutcome, DepartmentList, RuleBook
 from domain.screening.rules import Rule, RuleSet
-from projections.alerts.judging import judge
+from projections.alerts.judging import Prefetched, judge
 from projections.runtime.tables import Table, cols
 from projections.runtime.view import Handler, Row, Tx, View
 
@@ -144,32 +144,32 @@ class Alerts(View):
         )
 
     def _rows(self, e: Any, tx: Tx, position: int) -> None:
-        info = tx.get("screening_lists", list_id=str(e.originator_id))
-        if info is None:
-            return
-        name = f"{info['department']}/{info['list_name']}"
-        rules = rules_in_force(tx, info["alliance"])
-        for key, _digest, row_facts in e.rows:
-            hid = str(household_id(key))
-            _, facts = _facts(tx, hid, key)
-            facts.apply_list_row(name, e.edition, e.timestamp, row_facts)
-            _save(tx, hid, facts)
-            if facts.region:
-                judge(tx, hid, facts, rules, e.timestamp, position)
+        self._list_change(tx, e, position, [(key, facts) for key, _digest, facts in e.rows])
 
     def _gone(self, e: Any, tx: Tx, position: int) -> None:
+        self._list_change(tx, e, position, [(key, None) for key in e.keys])
+
+    def _list_change(
+        self, tx: Tx, e: Any, position: int, changes: list[tuple[str, dict[str, Any] | None]]
+    ) -> None:
+        """Rows of a list edition (or keys gone from it), a chunk at a time."""
         info = tx.get("screening_lists", list_id=str(e.originator_id))
         if info is None:
             return
         name = f"{info['department']}/{info['list_name']}"
         rules = rules_in_force(tx, info["alliance"])
-        for key in e.keys:
-            hid = str(household_id(key))
-            _, facts = _facts(tx, hid, key)
-            facts.apply_list_gone(name)
+        ids = [str(household_id(key)) for key, _ in changes]
+        known = Prefetched(tx, ids)
+        for hid, (key, row_facts) in zip(ids, changes, strict=True):
+            row = known.facts.get(hid)
+            facts = HouseholdFacts.from_json(row["state"]) if row else HouseholdFacts(key)
+            if row_facts is None:
+                facts.apply_list_gone(name)
+            else:
+                facts.apply_list_row(name, e.edition, e.timestamp, row_facts)
             _save(tx, hid, facts)
             if facts.region:
-                judge(tx, hid, facts, rules, e.timestamp, position)
+                judge(tx, hid, facts, rules, e.timestamp, position, known)
 
     def _compared(self, e: Any, tx: Tx, _: int) -> None:
         info = tx.get("screening_lists", list_id=str(e.originator_id)) or {}
