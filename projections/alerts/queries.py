@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.screening.feeds import feed_status
 from projections.runtime.query import Page, ReadStore, Where, page
 from projections.runtime.view import Row
 
@@ -101,3 +102,15 @@ def alerts_by_rule(store: ReadStore, *, alliance: str) -> dict[str, dict[str, An
         slot["households"] += 1
         slot["people"] += row["people"]
     return out
+
+
+def feed_report(store: ReadStore, *, now: datetime, alliance: str | None = None) -> list[Row]:
+    """Completeness of every department list: silent, skipped editions (shared with /metrics)."""
+    grouped: dict[tuple[str, str, str], list[Row]] = {}
+    for row in list_editions(store, alliance=alliance):
+        row["recorded_at"] = datetime.fromisoformat(row["recorded_at"])
+        grouped.setdefault((row["alliance"], row["department"], row["list_name"]), []).append(row)
+    return [
+        {"alliance": a, "department": d, "list_name": n, **feed_status(editions, now)}
+        for (a, d, n), editions in sorted(grouped.items())
+    ]

@@ -229,3 +229,36 @@ def test_the_standing_checks_pack_lists_hits_per_town_with_each_fix(client) -> N
     assert all(i["fix"] for i in six)
     rules = client.get(f"/v1/screening/rules/{COUNTY}").json()["items"]
     assert len({r["rule_id"] for r in rules}) == 6
+
+
+def test_a_skipped_edition_is_flagged_on_the_feeds_and_in_metrics(client) -> None:
+    households = generate(10, seed=19)
+    post_batch(client, discovery_events(households))
+    rows = monitoring_rows(households)
+    send_list(client, rows, "2026-08", "l1")
+    send_list(client, rows, "2026-10", "l2")
+    feeds = eventually(
+        lambda: client.get("/v1/screening/feeds").json()["items"],
+        lambda items: items and items[0]["last_edition"] == "2026-10",
+    )
+    assert feeds[0]["skipped_editions"] == ["2026-09"]
+    assert feeds[0]["complete"] is False
+    metrics = client.get("/metrics").text
+    assert (
+        'zhulian_feed_skipped_editions{alliance="330106",department="rural-revitalization",'
+        'list_name="monitoring"} 1' in metrics
+    )
+
+
+def test_the_facts_a_rule_sees_about_a_household_can_be_read(client) -> None:
+    households = generate(30, seed=23)
+    post_batch(client, discovery_events(households))
+    send_list(client, monitoring_rows(households), "2026-10", "l1")
+    monitored = next(h for h in households if h.monitored)
+    found = eventually(
+        lambda: client.get(f"/v1/screening/households/{monitored.key}/facts").json(),
+        lambda row: "rural-revitalization/monitoring" in row["state"]["lists"],
+    )
+    assert found["state"]["lists"]["rural-revitalization/monitoring"]["risk"] == monitored.risk
+    assert found["people"] == len(monitored.members)
+    assert client.get("/v1/screening/facts").json()["variables"]["monitoring_risk"]

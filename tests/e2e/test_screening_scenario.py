@@ -31,9 +31,7 @@ def test_a_district_of_two_thousand_households_gets_exactly_the_expected_alerts(
 
     example = [h for h in households if h.example_hit]
     sudden = [
-        h
-        for h in households
-        if any("severe_illness" in m["circumstances"] for m in h.members)
+        h for h in households if any("severe_illness" in m["circumstances"] for m in h.members)
     ]
     unassessed = [h for h in households if h.dibao]
     expected = {

@@ -66,17 +66,17 @@ def test_the_flat_facts_say_the_same_as_the_members_list() -> None:
 
 
 def test_a_syntax_error_is_refused_naming_the_position() -> None:
-    with pytest.raises(InvalidValue, match="not valid CEL.*1:12"):
+    with pytest.raises(InvalidValue, match=r"not valid CEL.*1:12"):
         check_expression("disabled > ")
 
 
 def test_an_unknown_fact_is_refused_listing_the_known_ones() -> None:
-    with pytest.raises(InvalidValue, match="unknown fact.*dibao_since.*the facts are"):
+    with pytest.raises(InvalidValue, match=r"unknown fact.*dibao_since.*the facts are"):
         check_expression("dibao_since > 3")
 
 
 def test_a_misspelt_member_field_is_refused() -> None:
-    with pytest.raises(InvalidValue, match="unknown field.*disabilty_grade"):
+    with pytest.raises(InvalidValue, match=r"unknown field.*disabilty_grade"):
         check_expression("members.exists(m, m.disabilty_grade > 0)")
 
 

@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from domain.households.identity import check_household_key, household_id
 from domain.screening.facts import VARIABLES
-from domain.screening.feeds import feed_status
 from domain.screening.packs import PACKS, pack_rules
 from domain.screening.rules import Rule, check_expression, check_rule_id
 from domain.shared.errors import InvalidValue
@@ -182,21 +181,8 @@ def lists(container: ContainerDep, region: str | None = None) -> dict[str, Any]:
 @router.get("/feeds", summary="Feed completeness per department list")
 def feeds(container: ContainerDep, region: str | None = None) -> dict[str, Any]:
     """Each list's last edition, cadence, whether it fell silent and which editions it skipped."""
-    return {"items": feed_report(container, region)}
-
-
-def feed_report(container: ContainerDep, region: str | None = None) -> list[dict[str, Any]]:
-    """Completeness of every list (shared with /metrics)."""
     alliance = alliance_of(region) if region else None
-    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for row in queries.list_editions(container.store, alliance=alliance):
-        row["recorded_at"] = datetime.fromisoformat(row["recorded_at"])
-        grouped.setdefault((row["alliance"], row["department"], row["list_name"]), []).append(row)
-    now = container.clock()
-    return [
-        {"alliance": a, "department": d, "list_name": n, **feed_status(eds, now)}
-        for (a, d, n), eds in sorted(grouped.items())
-    ]
+    return {"items": queries.feed_report(container.store, now=container.clock(), alliance=alliance)}
 
 
 class WhatIf(BaseModel):
