@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from services.api import docs, pages, problems
 from services.api.routers import (
     audit,
+    deadlines,
     events,
     health,
     lists,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
+    app.include_router(deadlines.router)
     app.include_router(vocabulary.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
