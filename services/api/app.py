@@ -11,11 +11,16 @@ from fastapi import FastAPI
 from services.api import docs, pages, problems
 from services.api.routers import (
     audit,
+    contracts,
     events,
+    funds,
     health,
-    lists,
+    households,
     matching,
     metrics,
+    needs,
+    offerings,
+    referrals,
     resources,
     services,
     statistics,
@@ -56,9 +61,9 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)
-    app.include_router(lists.router)
+    for read in (needs, referrals, households, offerings, funds, contracts, resources):
+        app.include_router(read.router)
     app.include_router(services.router)
-    app.include_router(resources.router)
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
