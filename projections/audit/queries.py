@@ -7,7 +7,7 @@ the live views are never touched.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
@@ -17,8 +17,15 @@ from projections.runtime.runner import Runner
 from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 
+__all__ = ["MAX_ROWS", "Axis", "View", "view_as_of", "view_changes", "view_named"]
+
 MAX_ROWS = 5000  # per table in one answer
 Axis = Literal["recorded", "occurred"]
+
+
+def view_named(views: Sequence[View], name: str) -> View | None:
+    """The view of that name among the live ones, or None."""
+    return next((v for v in views if v.name == name), None)
 
 
 @contextmanager

@@ -26,8 +26,8 @@ from services.api.routers import (
     statistics,
 )
 from services.container import Container
-from services.demo import load_demo_if_empty
 from services.ingest.service import Clock, utc_now
+from services.seed import load_first_start
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = Container(settings, clock)
         if settings.demo:
-            load_demo_if_empty(container)
+            load_first_start(container)
         container.runner.catch_up()
         container.start()
         app.state.container = container

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import Query
 from starlette.concurrency import run_in_threadpool
 
-from projections.audit.queries import Axis, view_as_of, view_changes
-from projections.runtime.view import View
+from projections.audit.queries import Axis, View, view_as_of, view_changes, view_named
 from services.api.deps import ContainerDep
 from services.api.models.reports import AsOf, Comparison
 from services.api.routers.reading import NOT_FOUND, read_router
@@ -25,9 +24,9 @@ By = Annotated[
 
 
 def _view(container: Container, name: str) -> View:
-    for view in container.views:
-        if view.name == name:
-            return view
+    view = view_named(container.views, name)
+    if view is not None:
+        return view
     known = ", ".join(v.name for v in container.views)
     raise Problem(404, "Not found", f"no view {name!r}; the views are: {known}")
 

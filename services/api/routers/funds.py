@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Query, Request
@@ -10,12 +10,13 @@ from fastapi import Query, Request
 from domain.shared.money import fen_to_yuan
 from projections.fund_ledger import queries as money
 from projections.household_file.queries import get_household
-from projections.runtime.view import Row
 from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_prefix
 from services.api.models.money import FundLedger, FundPage, FundTrace, HouseholdMoney
 from services.api.routers.reading import NOT_FOUND, read_router
 from services.container import Container
 from services.errors import Problem
+
+Row = dict[str, Any]
 
 router = read_router("funds")
 

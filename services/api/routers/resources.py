@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from domain.shared.money import fen_to_yuan
 from projections.fund_ledger import queries as money
-from projections.runtime.view import Row
 from projections.services_list.queries import ServiceFilter, list_offerings, list_providers
 from projections.supply_stats.queries import list_contracts
 from services.api.deps import ContainerDep, Region, period_of, region_prefix
 from services.api.models.reports import Resources
-from services.api.routers.funds import fund_of, with_yuan
+from services.api.routers.funds import Row, fund_of, with_yuan
 from services.api.routers.reading import read_router
 
 router = read_router("resources")
