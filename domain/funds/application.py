@@ -73,6 +73,7 @@ class FundCommands(CommandHandler):
         earmark: Earmark | None,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Record money received into a fund."""
@@ -89,6 +90,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def earmark_money(
@@ -99,6 +101,7 @@ class FundCommands(CommandHandler):
         amount_fen: int,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Set free money aside for a group, category or region."""
@@ -112,6 +115,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def _allocate(
@@ -151,6 +155,7 @@ class FundCommands(CommandHandler):
         earmark: Earmark | None,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Commit money to a household's need; it is reserved until paid or cancelled."""
@@ -167,6 +172,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def disburse_money(
@@ -180,12 +186,13 @@ class FundCommands(CommandHandler):
         need_id: UUID | None = None,
         amount_fen: int | None = None,
         earmark: Earmark | None = None,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Pay an allocation, or allocate and pay a need at once (one commit)."""
         if done := self._already_done(key):
             return done
-        fund = self._load(Fund, fund_id)
+        fund = self._load(Fund, fund_id, expected_version)
         if allocation_id is None:
             if need_id is None or amount_fen is None:
                 raise InvalidValue("allocation_id", "name an allocation, or a need and an amount")
@@ -212,6 +219,7 @@ class FundCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Release money reserved for a need that will not be paid."""
@@ -225,6 +233,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def refund_donation(
@@ -236,6 +245,7 @@ class FundCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Return unspent money of a donation to its donor."""
@@ -250,4 +260,5 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )

@@ -24,6 +24,7 @@ from services.api.routers import (
     resources,
     services,
     statistics,
+    vocabulary,
 )
 from services.container import Container
 from services.ingest.service import Clock, utc_now
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
+    app.include_router(vocabulary.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)

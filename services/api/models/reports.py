@@ -96,3 +96,23 @@ class Comparison(Model):
     to: datetime
     by: str
     tables: dict[str, Change]
+
+
+class Word(Model):
+    """One word of an alliance's vocabulary: its code and its name."""
+
+    code: str
+    name: str
+
+
+class Vocabulary(Model):
+    """The vocabulary in force in an alliance: circles, groups, categories, channels."""
+
+    alliance: str
+    edition: int
+    adopted_by: str | None
+    adopted_at: datetime | None
+    circles: list[Word]
+    groups: list[Word]
+    categories: list[Word]
+    channels: list[Word]
