@@ -6,6 +6,7 @@ from datetime import datetime
 
 from domain.referrals.model import OPEN_STATUSES
 from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.view import Row
 
 # An answer is owed (acceptance or first feedback) and its deadline has passed.
 _OVERDUE = "(next_due_at IS NOT NULL AND next_due_at < :now)"
@@ -91,3 +92,17 @@ def on_time_rates(store: ReadStore, *, region: str | None = None) -> list[dict[s
             }
         )
     return out
+
+
+def get_referral(store: ReadStore, referral_id: str, *, now: datetime) -> Row | None:
+    """One referral with its `overdue` flag as of `now`, or None."""
+    flags = {"now": store.dialect.encode("ts", now)}
+    rows = store.fetch(
+        f"SELECT *, CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END AS overdue FROM referral_board"
+        " WHERE referral_id = :id",
+        {**flags, "id": referral_id},
+        "referral_board",
+    )
+    for row in rows:
+        row["overdue"] = bool(row["overdue"])
+    return rows[0] if rows else None
