@@ -14,6 +14,7 @@ from services.ingest.catalogue import (
     money,
     referrals,
     screening,
+    standards,
     supply,
     vocabulary,
 )
@@ -28,7 +29,8 @@ from services.ingest.catalogue.definition import (
 )
 
 _ORDER = [
-    m.__name__ for m in (households, referrals, supply, money, matching, vocabulary, screening)
+    m.__name__
+    for m in (households, referrals, standards, supply, money, matching, vocabulary, screening)
 ]
 DEFINITIONS: list[Definition] = sorted(REGISTRY, key=lambda d: _ORDER.index(d.data.__module__))
 
