@@ -24,11 +24,11 @@ from domain.households.model import Household
 from domain.screening import application as screening_app
 from domain.screening.facts import HouseholdFacts
 from domain.screening.rules import Rule, RuleSet, satisfies
+from harness.households import generate
 from projections.alerts.view import Alerts
 from projections.alerts.whatif import run_what_if
 from projections.runtime.runner import Runner
 from projections.runtime.sqlite_store import SQLiteViewStore
-from tests.support.households import generate
 
 FAST_EXAMPLE = 'monitoring_risk == "not_eliminated" && disabled > 0 && !("dibao" in statuses)'
 

@@ -16,7 +16,7 @@ import cel
 import celpy
 
 from domain.screening.facts import HouseholdFacts
-from tests.support.households import EXAMPLE_RULE, MONITORING_LIST, generate
+from harness.households import EXAMPLE_RULE, MONITORING_LIST, generate
 
 RULES = {
     "example": EXAMPLE_RULE,

@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.e2e.conftest import eventually, post_batch, post_event
-from tests.support.households import (
+from harness.households import (
     EXAMPLE_RULE,
     discovery_events,
     generate,
     monitoring_rows,
 )
+from tests.e2e.conftest import eventually, post_batch, post_event
 
 COUNTY = "330106"
 

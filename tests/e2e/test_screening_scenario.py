@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from harness.households import discovery_events, generate, monitoring_rows
 from tests.e2e.conftest import eventually, post_batch, post_event
 from tests.e2e.test_screening_over_http import COUNTY, adopt_example_rule, event, send_list
-from tests.support.households import discovery_events, generate, monitoring_rows
 
 HOUSEHOLDS = 2000
 

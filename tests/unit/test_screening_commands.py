@@ -16,8 +16,8 @@ from domain.screening.rules import Rule
 from domain.screening.whatif import what_if
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
 from domain.shared.taxonomy import Category, NeedType, Urgency
+from harness.households import EXAMPLE_RULE
 from tests.builders import NOW, VILLAGE
-from tests.support.households import EXAMPLE_RULE
 
 KEYS = [pseudonymise(f"3301061980010100{i:02d}", "test-secret") for i in range(6)]
 

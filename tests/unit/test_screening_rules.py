@@ -12,7 +12,7 @@ from domain.screening.feeds import feed_status, following
 from domain.screening.packs import pack_rules
 from domain.screening.rules import Rule, RuleSet, check_expression, evidence, satisfies
 from domain.shared.errors import InvalidValue
-from tests.support.households import EXAMPLE_RULE, MONITORING_LIST
+from harness.households import EXAMPLE_RULE, MONITORING_LIST
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -10,12 +10,12 @@ from domain.alliance import Alliance
 from domain.households.identity import household_id
 from domain.households.vocabulary import Channel, Member
 from domain.screening.model import Outcome
+from harness.households import EXAMPLE_RULE, generate
 from projections.alerts.queries import hit_counts, list_alerts
 from projections.alerts.view import Alerts
 from projections.runtime.runner import Runner
 from projections.runtime.sqlite_store import SQLiteViewStore
 from tests.builders import NOW
-from tests.support.households import EXAMPLE_RULE, generate
 
 pytestmark = pytest.mark.integration
 
