@@ -53,6 +53,9 @@ ALERTS = Table(
     key=("alert_id",),
     indexes=(("status", "raised_at"), ("region_code",)),
 )
+# The rules in force per alliance in one row, so judging a household reads it by key (a batch
+# caches it) instead of querying the rules table on every event.
+IN_FORCE = Table("screening_in_force", cols("alliance rules:json"), key=("alliance",))
 LISTS = Table(
     "screening_lists",
     cols("list_id alliance department list_name"),
@@ -76,18 +79,21 @@ def _rule_set(rules: tuple[tuple[str, int, str, str, str], ...]) -> RuleSet:
 
 def rules_in_force(tx: Tx, alliance: str) -> RuleSet:
     """The alliance's rules in force, compiled together (cached by their versions)."""
+    row = tx.get("screening_in_force", alliance=alliance)
+    return _rule_set(tuple(tuple(r) for r in row["rules"]) if row else ())
+
+
+def _store_in_force(tx: Tx, alliance: str) -> None:
     rows = tx.find("screening_rules", alliance=alliance, status="in_force")
-    key = tuple(
-        sorted((r["rule_id"], r["version"], r["name"], r["expression"], r["fix"]) for r in rows)
-    )
-    return _rule_set(key)
+    rules = sorted([r["rule_id"], r["version"], r["name"], r["expression"], r["fix"]] for r in rows)
+    tx.upsert("screening_in_force", {"alliance": alliance, "rules": rules})
 
 
 class Alerts(View):
     """Household facts, rules with their versions, hits, alerts and list editions."""
 
     name = "screening_alerts"
-    tables = (RULES, FACTS, LINKS, HITS, ALERTS, LISTS, EDITIONS)
+    tables = (RULES, IN_FORCE, FACTS, LINKS, HITS, ALERTS, LISTS, EDITIONS)
 
     def handlers(self) -> dict[type, Handler]:
         """Every event that changes a household's facts, the rules, lists and outcomes."""
@@ -225,6 +231,7 @@ class Alerts(View):
                 "retired_at": None,
             },
         )
+        _store_in_force(tx, alliance)
         one = _rule_set(
             ((rule["rule_id"], rule["version"], rule["name"], rule["expression"], rule["fix"]),)
         )
@@ -239,6 +246,7 @@ class Alerts(View):
                 tx.update(
                     "screening_rules", _rule_key(old), status="retired", retired_at=e.retired_at
                 )
+        _store_in_force(tx, alliance)
 
     def _outcome(self, e: Any, tx: Tx, _: int) -> None:
         key = {"alert_id": str(e.alert_id)}
