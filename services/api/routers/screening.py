@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -22,11 +22,22 @@ from domain.shared.errors import InvalidValue
 from domain.shared.regions import alliance_of, check_prefix, check_region
 from projections.alerts import queries
 from projections.alerts.whatif import run_what_if
-from services.api.deps import ContainerDep
+from services.api.deps import ContainerDep, PagingDep, page_of
+from services.api.models.screening import Alert as AlertModel
+from services.api.models.screening import (
+    AlertPage,
+    Checks,
+    EditionList,
+    FactModel,
+    FeedList,
+    HouseholdFacts,
+    RuleList,
+)
 from services.api.problems import problem_response
+from services.api.routers.reading import NOT_FOUND, read_router
 from services.errors import Problem
 
-router = APIRouter(prefix="/v1/screening", tags=["screening"])
+router = read_router("screening", prefix="/v1/screening")
 MAX_WHAT_IF_DAYS = 366
 
 
@@ -38,7 +49,9 @@ def _submit(container: ContainerDep, event: dict[str, Any]) -> JSONResponse:
     return JSONResponse(result.as_json(), result.status)
 
 
-@router.get("/facts", summary="The fact model screening rules are written over")
+@router.get(
+    "/facts", summary="The fact model screening rules are written over", response_model=FactModel
+)
 def facts() -> dict[str, Any]:
     """Every variable a rule may name, with its CEL type and meaning."""
     return {"variables": VARIABLES, "packs": list(PACKS)}
@@ -57,7 +70,11 @@ def check(draft: Draft) -> dict[str, Any]:
     return {"valid": True, "names": sorted(set(program.variables()) & set(VARIABLES))}
 
 
-@router.get("/rules/{region_code}", summary="An alliance's rules with every version")
+@router.get(
+    "/rules/{region_code}",
+    summary="An alliance's rules with every version",
+    response_model=RuleList,
+)
 def rules(region_code: str, container: ContainerDep) -> dict[str, Any]:
     """Rules in force, changed and retired, newest version first, with open alerts per rule."""
     alliance = alliance_of(region_code)
@@ -68,14 +85,16 @@ def rules(region_code: str, container: ContainerDep) -> dict[str, Any]:
     return {"alliance": alliance, "items": items}
 
 
-@router.get("/alerts", summary="The coordinators' alert queue (oldest first)")
+@router.get(
+    "/alerts", summary="The coordinators' alert queue (oldest first)", response_model=AlertPage
+)
 def alerts(
+    request: Request,
     container: ContainerDep,
+    paging: PagingDep,
     region: Annotated[str | None, Query(description="Jurisdiction prefix")] = None,
     status: Annotated[str | None, Query(pattern="^(open|closed)$")] = "open",
     rule_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Alerts with their age, rule version, evidence and notes; totals in households and people."""
     region = check_prefix(region, "region") if region else None
@@ -85,13 +104,15 @@ def alerts(
         region=region,
         status=status,
         rule_id=rule_id,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return {"items": result.items, "total": result.total, **totals, "limit": limit}
+    return {**page_of(request, result), **totals}
 
 
-@router.get("/alerts/{alert_id}", summary="One alert")
+@router.get(
+    "/alerts/{alert_id}", summary="One alert", response_model=AlertModel, responses=NOT_FOUND
+)
 def alert(alert_id: UUID, container: ContainerDep) -> dict[str, Any]:
     """The alert with its evidence, notes and outcome."""
     row = queries.get_alert(container.store, str(alert_id))
@@ -110,7 +131,9 @@ class OutcomeBody(BaseModel):
     id: str | None = Field(None, description="CloudEvent id for safe retries")
 
 
-@router.post("/alerts/{alert_id}/outcome", summary="End an alert with its outcome")
+@router.post(
+    "/alerts/{alert_id}/outcome", summary="End an alert with its outcome", responses=NOT_FOUND
+)
 def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -> JSONResponse:
     """Recorded as `cn.zhulian.alert.outcome_recorded.v1` through the ingest path."""
     row = queries.get_alert(container.store, str(alert_id))
@@ -138,7 +161,11 @@ def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -
     )
 
 
-@router.get("/checks/{region_code}", summary="Standing checks and other rules: hits per region")
+@router.get(
+    "/checks/{region_code}",
+    summary="Standing checks and other rules: hits per region",
+    response_model=Checks,
+)
 def checks(
     region_code: str,
     container: ContainerDep,
@@ -161,7 +188,12 @@ def checks(
     return {"alliance": alliance, "level": level, "items": rows}
 
 
-@router.get("/households/{household_key}/facts", summary="What rules see about a household")
+@router.get(
+    "/households/{household_key}/facts",
+    summary="What rules see about a household",
+    response_model=HouseholdFacts,
+    responses=NOT_FOUND,
+)
 def household_facts(household_key: str, container: ContainerDep) -> dict[str, Any]:
     """The household's facts as stored, and as the fact map rules are evaluated over."""
     key = check_household_key(household_key)
@@ -171,14 +203,18 @@ def household_facts(household_key: str, container: ContainerDep) -> dict[str, An
     return row
 
 
-@router.get("/lists", summary="Department list editions and their comparisons")
+@router.get(
+    "/lists",
+    summary="Department list editions and their comparisons",
+    response_model=EditionList,
+)
 def lists(container: ContainerDep, region: str | None = None) -> dict[str, Any]:
     """Every edition with rows, new, known, changed and gone since the previous edition."""
     alliance = alliance_of(region) if region else None
     return {"items": queries.list_editions(container.store, alliance=alliance)}
 
 
-@router.get("/feeds", summary="Feed completeness per department list")
+@router.get("/feeds", summary="Feed completeness per department list", response_model=FeedList)
 def feeds(container: ContainerDep, region: str | None = None) -> dict[str, Any]:
     """Each list's last edition, cadence, whether it fell silent and which editions it skipped."""
     alliance = alliance_of(region) if region else None
