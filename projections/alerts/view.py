@@ -163,7 +163,9 @@ class Alerts(View):
         if info is None:
             return
         name = f"{info['department']}/{info['list_name']}"
-        rules = rules_in_force(tx, info["alliance"])
+        # Judged by the rules of the household's own alliance (a list may name a household filed
+        # in another county).
+        rules = {info["alliance"]: rules_in_force(tx, info["alliance"])}
         ids = [str(household_id(key)) for key, _ in changes]
         known = Prefetched(tx, ids)
         for hid, (key, row_facts) in zip(ids, changes, strict=True):
@@ -175,7 +177,10 @@ class Alerts(View):
                 facts.apply_list_row(name, e.edition, e.timestamp, row_facts)
             _save(tx, hid, facts)
             if facts.region:
-                judge(tx, hid, facts, rules, e.timestamp, position, known)
+                alliance = facts.region[:6]
+                if alliance not in rules:
+                    rules[alliance] = rules_in_force(tx, alliance)
+                judge(tx, hid, facts, rules[alliance], e.timestamp, position, known)
 
     def _compared(self, e: Any, tx: Tx, _: int) -> None:
         info = tx.get("screening_lists", list_id=str(e.originator_id)) or {}
