@@ -3,6 +3,7 @@ outcome, the standing checks and a what-if, over HTTP on the embedded profile.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -262,3 +263,30 @@ def test_the_facts_a_rule_sees_about_a_household_can_be_read(client) -> None:
     assert found["state"]["lists"]["rural-revitalization/monitoring"]["risk"] == monitored.risk
     assert found["people"] == len(monitored.members)
     assert client.get("/v1/screening/facts").json()["variables"]["monitoring_risk"]
+
+
+def test_a_what_if_over_a_period_reports_each_day(client) -> None:
+    households = generate(20, seed=29)
+    post_batch(client, discovery_events(households))
+    today = datetime.now(UTC).date()
+    response = client.post(
+        "/v1/screening/what-if",
+        json={
+            "region": COUNTY,
+            "expression": "disabled > 0",
+            "from": (today - timedelta(days=2)).isoformat() + "T00:00:00+00:00",
+            "to": today.isoformat() + "T00:00:00+00:00",
+        },
+    )
+    assert response.status_code == 200, response.text
+    days = response.json()["results"]
+    assert [d["at"][:10] for d in days] == [
+        (today - timedelta(days=n)).isoformat() for n in (2, 1, 0)
+    ]
+    assert [d["rules"][0]["households"] for d in days] == [
+        0,
+        0,
+        sum(1 for h in households if h.disabled),
+    ]
+    bad = client.post("/v1/screening/what-if", json={"region": COUNTY, "expression": "disabled >"})
+    assert bad.status_code == 422
