@@ -11,6 +11,7 @@ from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
 from projections.needs_list.view import NeedsList
+from projections.pairings.view import Pairings
 from projections.referral_board.view import ReferralBoard
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
@@ -37,6 +38,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Pairings(),
     ]
 
 
