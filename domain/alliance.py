@@ -7,6 +7,7 @@ from domain.funds.application import FundCommands
 from domain.households.application import HouseholdCommands
 from domain.matching.application import MatchingCommands
 from domain.needs.application import NeedCommands
+from domain.pairings.application import PairingCommands
 from domain.referrals.application import ReferralCommands
 from domain.screening.application import ScreeningCommands
 from domain.supply.application import SupplyCommands
@@ -23,6 +24,7 @@ class Alliance(
     MatchingCommands,
     VocabularyCommands,
     ScreeningCommands,
+    PairingCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 

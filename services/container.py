@@ -12,6 +12,7 @@ from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
 from projections.needs_list.view import NeedsList
+from projections.pairings.view import Pairings
 from projections.referral_board.view import ReferralBoard
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
@@ -39,6 +40,7 @@ def all_views() -> list[View]:
         MatchQueue(),
         AllianceVocabulary(),
         Alerts(),
+        Pairings(),
     ]
 
 

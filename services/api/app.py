@@ -21,6 +21,7 @@ from services.api.routers import (
     metrics,
     needs,
     offerings,
+    pairings,
     referrals,
     resources,
     screening,
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)
-    for read in (needs, referrals, households, offerings, funds, contracts, resources):
+    for read in (needs, referrals, pairings, households, offerings, funds, contracts, resources):
         app.include_router(read.router)
     app.include_router(services.router)
     app.include_router(statistics.router)

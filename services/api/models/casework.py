@@ -85,6 +85,11 @@ class Household(Model):
     region_code: str
     members: list[dict[str, Any]]
     assistance: list[str] = Field(description="Assistance statuses held now")
+    temporary_grants: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="One-off temporary assistance (临时救助): granted_at, amount_fen (null when"
+        " recorded without one), by",
+    )
     difficulty_circle: int | None
     household_group: str | None
     plan: str | None
@@ -126,3 +131,29 @@ class TimelinePage(Page[TimelineEntry]):
     """A page of a household's timeline."""
 
     household_id: str
+
+
+class Pairing(Model):
+    """A pairing (结对帮扶): helper, household, and when each owed contact is due."""
+
+    pairing_id: str
+    household_id: str
+    region_code: str
+    kind: str
+    helper_ref: str
+    status: str
+    started_at: datetime
+    call_due_at: datetime | None
+    visit_due_at: datetime | None
+    deed_due_at: datetime | None
+    next_due_at: datetime | None
+    last_contact_at: datetime | None
+    contacts: int
+    ended_at: datetime | None
+    end_reason: str | None
+    overdue: bool = Field(description="A contact the pairing owes is past its due date")
+    overdue_contacts: list[str] = Field(description="Which contacts are overdue: call, visit, deed")
+
+
+class PairingPage(Page[Pairing]):
+    """A page of the pairings list."""

@@ -12,6 +12,7 @@ from services.ingest.catalogue import (
     households,
     matching,
     money,
+    pairings,
     referrals,
     screening,
     standards,
@@ -30,7 +31,17 @@ from services.ingest.catalogue.definition import (
 
 _ORDER = [
     m.__name__
-    for m in (households, referrals, standards, supply, money, matching, vocabulary, screening)
+    for m in (
+        households,
+        referrals,
+        standards,
+        pairings,
+        supply,
+        money,
+        matching,
+        vocabulary,
+        screening,
+    )
 ]
 DEFINITIONS: list[Definition] = sorted(REGISTRY, key=lambda d: _ORDER.index(d.data.__module__))
 
