@@ -25,6 +25,8 @@ VARIABLES: dict[str, str] = {
     "statuses": "list of string — assistance statuses held now (cheaper than `assistance`)",
     "assistance": "map status → {since: timestamp, by}: statuses held now",
     "ended_assistance": "map status → {at: timestamp, reason}: statuses held before",
+    "temporary_grants": "int — one-off temporary assistance payments (临时救助) granted",
+    "temporary_aid": "list of {at: timestamp, amount_fen (0 unknown)}: those payments",
     "monitoring_risk": "string — 'not_eliminated', 'eliminated' or '' (a list row's `risk`)",
     "lists": "map 'department/list' → {edition, since: timestamp, …row facts}",
     "open_needs": "list of {need_type, category, urgency}",
@@ -65,6 +67,7 @@ class HouseholdFacts:
     referrals: dict[str, str] = field(default_factory=dict)  # referral id → status
     circle: int = 0
     group: str = ""
+    temporary: list[dict[str, Any]] = field(default_factory=list)
 
     # -- state as stored in a view row -------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -95,6 +98,8 @@ class HouseholdFacts:
         elif kind == "AssistanceEnded":
             self.assistance.pop(e.status, None)
             self.ended[e.status] = {"at": _iso(e.ended_at), "reason": e.reason}
+        elif kind == "TemporaryAidGranted":
+            self.temporary.append({"at": _iso(e.granted_at), "amount_fen": e.amount_fen or 0})
         elif kind == "Assessed":
             self.circle, self.group = e.difficulty_circle, e.group
 
@@ -186,6 +191,8 @@ _BUILDERS: dict[str, Any] = {
     "assistance": lambda f, now: {k: _dated(v) for k, v in f.assistance.items()},
     "ended_assistance": lambda f, now: {k: _dated(v) for k, v in f.ended.items()},
     "monitoring_risk": lambda f, now: _risk(f),
+    "temporary_grants": lambda f, now: len(f.temporary),
+    "temporary_aid": lambda f, now: [_dated(t) for t in f.temporary],
     "lists": lambda f, now: {k: _dated(v) for k, v in f.lists.items()},
     "open_needs": lambda f, now: list(f.needs.values()),
     "open_referrals": lambda f, now: sum(1 for s in f.referrals.values() if s in _OPEN_REFERRAL),

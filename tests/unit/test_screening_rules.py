@@ -143,3 +143,16 @@ def test_a_feed_is_silent_after_its_cadence_and_skipped_editions_are_named() -> 
     assert status["silent"] is True
     assert status["skipped_editions"] == ["2026-09"]
     assert feed_status(editions[1:], NOW - timedelta(days=30))["complete"] is True
+
+
+def test_a_temporary_aid_payment_answers_standing_check_three() -> None:
+    check = next(r for r in pack_rules("standing-checks") if r.rule_id.startswith("check-3"))
+    ill = [{"relation": "head", "birth_year": 1970, "circumstances": ["severe_illness"]}]
+    facts = household(members=ill)
+    assert judged(check.expression, facts)
+    facts.apply_household(
+        "TemporaryAidGranted",
+        SimpleNamespace(granted_at=NOW, amount_fen=250_000, by="ca", reason="tuition"),
+    )
+    assert not judged(check.expression, facts)
+    assert facts.as_cel(NOW)["temporary_aid"][0]["amount_fen"] == 250_000
