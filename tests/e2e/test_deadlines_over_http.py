@@ -75,6 +75,10 @@ def test_an_unaccepted_request_is_overdue_a_day_after_it_arrived_and_escalates_o
     row = board_row(client, referral, lambda r: r["breaches"] == 1)
     assert row["overdue"] is True and row["escalated_to"] == VILLAGE[:9]
     assert breach_events(client) == Counter({"breached": 1, "to 9 digits": 1})
+    town_board = client.get("/v1/referrals", params={"escalated_to": VILLAGE[:9]}).json()
+    assert [r["referral_id"] for r in town_board["items"]] == [referral]
+    county_board = client.get("/v1/referrals", params={"escalated_to": VILLAGE[:6]}).json()
+    assert county_board["items"] == []
 
 
 def test_a_backdated_acceptance_that_arrived_late_is_still_late(clocked) -> None:
