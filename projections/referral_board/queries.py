@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.referrals.model import OPEN_STATUSES
-from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.query import Page, ReadStore, Where, order_by, page
+from projections.runtime.view import Row
 
 _OVERDUE = "(awaiting_feedback = :yes AND feedback_due_at < :now)"
+_DUE_BY = "(awaiting_feedback = :yes AND feedback_due_at >= :now AND feedback_due_at < :due_by)"
+SORTS = {
+    "feedback_due_at": "feedback_due_at",
+    "requested_at": "requested_at",
+    "holder": "holder",
+    "status": "status",
+    "category": "category",
+    "region": "region_code",
+}
 
 
 def list_referrals(
@@ -16,14 +26,18 @@ def list_referrals(
     now: datetime,
     region: str | None = None,
     holder: str | None = None,
+    household_id: str | None = None,
     status: str | None = None,
     open_only: bool = True,
     overdue_only: bool = False,
+    due_by: datetime | None = None,
+    sort: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
     """Referrals with an `overdue` flag as of `now`; overdue first, then nearest deadline."""
     where = Where(store.dialect).prefix("region_code", region).eq("holder", holder)
+    where.eq("household_id", household_id)
     where.eq("status", status)
     if status is None and open_only:
         where.within("status", sorted(s.value for s in OPEN_STATUSES))
@@ -31,12 +45,18 @@ def list_referrals(
     if overdue_only:
         where.clauses.append(_OVERDUE)
         where.params.update(flags)
+    if due_by is not None:  # not overdue yet, but feedback falls due before `due_by`
+        where.clauses.append(_DUE_BY)
+        where.params.update(flags, due_by=store.dialect.encode("ts", due_by))
+    default = (
+        f"CASE WHEN {_OVERDUE} THEN 0 ELSE 1 END, feedback_due_at IS NULL, feedback_due_at,"
+        " requested_at, referral_id"
+    )
     result = page(
         store,
         "referral_board",
         where,
-        f"CASE WHEN {_OVERDUE} THEN 0 ELSE 1 END, feedback_due_at IS NULL, feedback_due_at,"
-        " requested_at, referral_id",
+        order_by(SORTS, sort, default, "referral_id"),
         limit,
         offset,
         columns=f"*, CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END AS overdue",
@@ -45,3 +65,15 @@ def list_referrals(
     for row in result.items:
         row["overdue"] = bool(row["overdue"])
     return result
+
+
+def feedback_deadlines(store: ReadStore, *, region: str | None = None) -> list[Row]:
+    """Accepted referrals' feedback deadline and first feedback, for on-time rates."""
+    where = Where(store.dialect).prefix("region_code", region)
+    where.clauses.append("feedback_due_at IS NOT NULL")
+    return store.fetch(
+        "SELECT referral_id, feedback_due_at, first_feedback_at FROM referral_board"
+        f"{where.sql()} ORDER BY feedback_due_at, referral_id",
+        where.params,
+        "referral_board",
+    )

@@ -1,0 +1,90 @@
+"""Household files (一户一档): the list, and one household's whole file on one page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from projections.fund_ledger.queries import allocations
+from projections.household_file.queries import get_household, list_households, timeline
+from projections.needs_list.queries import list_needs
+from projections.referral_board.queries import list_referrals
+from services.api.deps import ContainerDep
+from services.errors import Problem
+from services.web.render import gettext as _
+from services.web.render import label_of, local_time, region_name, render
+from services.web.routes.common import Region, household_href, list_response, region_filter
+from services.web.table import Column, ListDep, coded, raw
+
+router = APIRouter(include_in_schema=False)
+
+
+def _assistance(row: dict[str, Any]) -> str:
+    return "、".join(label_of("assistance", a) for a in row["assistance"] or []) or "—"
+
+
+COLUMNS = [
+    Column("File", lambda r: r["household_key"], link=household_href),
+    Column("Region", lambda r: region_name(r["region_code"]), sort="region"),
+    Column("Found by", coded("channel", "first_channel"), sort="channel"),
+    Column("Assistance", _assistance),
+    Column("Open needs", raw("needs_open"), sort="needs_open", numeric=True),
+    Column("Difficulty circle", lambda r: r["difficulty_circle"] or "—", sort="circle"),
+    Column("Found (Beijing time)", lambda r: local_time(r["discovered_at"]), sort="discovered_at"),
+]
+
+
+@router.get("/ui/households")
+def households_page(
+    request: Request,
+    container: ContainerDep,
+    params: ListDep,
+    region: Region = None,
+    channel: Annotated[str | None, Query(max_length=30)] = None,
+) -> Response:
+    """Household files of a jurisdiction, most open needs first."""
+    prefix = region_filter(region)
+
+    def fetch(limit: int, offset: int):
+        return list_households(
+            container.store,
+            region=prefix,
+            channel=channel or None,
+            sort=params.sort,
+            limit=limit,
+            offset=offset,
+        )
+
+    return list_response(
+        request,
+        params,
+        what="households",
+        title=_("Household files"),
+        columns=COLUMNS,
+        fetch=fetch,
+        filters="filters_households.html",
+    )
+
+
+@router.get("/ui/households/{household_id}")
+def household_page(request: Request, household_id: UUID, container: ContainerDep) -> Response:
+    """One household: facts, members, needs, referrals, money and the whole timeline."""
+    found = get_household(container.store, str(household_id))
+    if found is None:
+        raise Problem(404, "Not found", f"no household file {household_id}")
+    hid = str(household_id)
+    return render(
+        request,
+        "household.html",
+        title=_("Household file %(key)s", key=found["household_key"]),
+        household=found,
+        needs=list_needs(container.store, household_id=hid, limit=200).items,
+        referrals=list_referrals(
+            container.store, now=container.clock(), household_id=hid, open_only=False, limit=200
+        ).items,
+        money=allocations(container.store, household_id=hid),
+        events=timeline(container.store, hid),
+    )
