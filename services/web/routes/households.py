@@ -12,6 +12,7 @@ from projections.fund_ledger.queries import allocations
 from projections.household_file.queries import get_household, list_households, timeline
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
+from projections.runtime.query import Page
 from services.api.deps import ContainerDep
 from services.errors import Problem
 from services.web.render import gettext as _
@@ -48,7 +49,7 @@ def households_page(
     """Household files of a jurisdiction, most open needs first."""
     prefix = region_filter(region)
 
-    def fetch(limit: int, offset: int):
+    def fetch(limit: int, offset: int) -> Page:
         return list_households(
             container.store,
             region=prefix,

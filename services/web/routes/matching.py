@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from projections.match_queue.queries import candidates, gap_report, match_queue
+from projections.runtime.query import Page
 from services.api.deps import ContainerDep
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name
@@ -56,7 +57,7 @@ def match_queue_page(
     """A coordinator's queue; each need with its candidates, best first, and their reasons."""
     prefix = region_filter(region)
 
-    def fetch(limit: int, offset: int):
+    def fetch(limit: int, offset: int) -> Page:
         return match_queue(
             container.store,
             region=prefix,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from projections.needs_list.queries import list_needs
+from projections.runtime.query import Page
 from services.api.deps import ContainerDep
 from services.web.render import gettext as _
 from services.web.render import local_time, region_name
@@ -47,7 +48,7 @@ def needs_page(
     chosen = status or "active"
     statuses = ACTIVE if chosen == "active" else None if chosen == "all" else (chosen,)
 
-    def fetch(limit: int, offset: int):
+    def fetch(limit: int, offset: int) -> Page:
         return list_needs(
             container.store,
             region=prefix,

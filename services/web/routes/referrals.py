@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from projections.referral_board.queries import list_referrals
+from projections.runtime.query import Page
 from services.api.deps import ContainerDep
 from services.web.render import LOCAL, local_time, region_name
 from services.web.render import gettext as _
@@ -68,7 +69,7 @@ def referrals_page(
     prefix = region_filter(region)
     now = container.clock()
 
-    def fetch(limit: int, offset: int):
+    def fetch(limit: int, offset: int) -> Page:
         return list_referrals(
             container.store,
             now=now,

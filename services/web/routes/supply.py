@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from projections.fund_ledger.queries import donors, get_fund, list_funds, pools, trace
+from projections.runtime.query import Page
 from projections.services_list.queries import ServiceFilter, list_offerings, list_providers
 from projections.supply_stats.queries import list_contracts
 from services.api.deps import ContainerDep
@@ -76,7 +77,7 @@ def services_page(
         with_capacity=bool(with_capacity),
     )
 
-    def fetch(limit: int, offset: int):
+    def fetch(limit: int, offset: int) -> Page:
         return list_offerings(container.store, wanted, period=period, limit=limit, offset=offset)
 
     return list_response(
