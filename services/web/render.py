@@ -126,4 +126,5 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     if chosen:
         response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, samesite="lax")
     response.headers["Content-Language"] = i18n.HTML_LANG[locale]
+    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:"
     return response

@@ -12,18 +12,28 @@ def test_the_demo_district_has_needs_referrals_and_an_overdue_referral(demo_clie
     assert board["items"][0]["holder"] == "disabled-federation"
 
 
-def test_the_landing_page_says_what_zhulian_is_and_links_the_lists(demo_client) -> None:
+def test_the_landing_page_is_chinese_by_default_and_links_the_lists(demo_client) -> None:
     page = demo_client.get("/").text
-    for link in ("/ui/needs", "/ui/referrals", "/ui/households", "/docs"):
-        assert f"href='{link}'" in page
-    assert "assistance alliance" in page
+    assert '<html lang="zh-CN">' in page
+    for link in ("/ui/needs", "/ui/referrals", "/ui/households", "/ui/statistics", "/docs"):
+        assert f'href="{link}' in page
+    assert "超时转介" in page and "未满足的需求" in page
+
+
+def test_the_landing_page_counts_needs_not_yet_met_never_met_ones(demo_client) -> None:
+    needs = demo_client.get("/v1/needs", params={"limit": 500}).json()["items"]
+    waiting = sum(n["status"] in ("open", "referred") for n in needs)
+    assert waiting < len(needs), "the demo must hold met or closed needs for this to mean anything"
+    page = demo_client.get("/", params={"lang": "en"}).text
+    assert f'<span class="figure">{waiting}</span>Needs not yet met' in page
 
 
 def test_the_list_pages_render_the_demo_rows(demo_client) -> None:
-    assert "Dialysis costs exceed household income" in demo_client.get("/ui/needs").text
-    assert "OVERDUE" in demo_client.get("/ui/referrals").text
+    assert "Dialysis costs exceed household income" in demo_client.get("/ui/needs", params={"status": "all"}).text
+    board = demo_client.get("/ui/referrals").text
+    assert '<tr class="overdue">' in board and "已超时" in board and "残联" in board
     household = demo_client.get("/v1/households").json()["items"][0]["household_id"]
-    assert "Timeline" in demo_client.get(f"/ui/households/{household}").text
+    assert "时间线" in demo_client.get(f"/ui/households/{household}").text
 
 
 def test_the_api_docs_are_served_without_a_cdn(demo_client) -> None:
@@ -31,3 +41,4 @@ def test_the_api_docs_are_served_without_a_cdn(demo_client) -> None:
     assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert demo_client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert "/v1/events" in demo_client.get("/openapi.json").json()["paths"]
+    assert "googleapis" not in demo_client.get("/redoc").text
