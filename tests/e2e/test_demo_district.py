@@ -42,3 +42,34 @@ def test_the_api_docs_are_served_without_a_cdn(demo_client) -> None:
     assert demo_client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert "/v1/events" in demo_client.get("/openapi.json").json()["paths"]
     assert "googleapis" not in demo_client.get("/redoc").text
+
+
+def test_each_fund_on_the_resource_list_adds_up_and_links_to_its_trace(demo_client) -> None:
+    funds = demo_client.get("/v1/funds").json()["items"]
+    page = demo_client.get("/ui/resources").text
+    for fund in funds:
+        parts = ("free", "earmarked", "reserved", "disbursed", "refunded")
+        assert sum(fund[f"{p}_fen"] for p in parts) == fund["received_fen"]
+        assert f'href="/ui/funds/{fund["fund_id"]}"' in page
+        trace = demo_client.get(f"/ui/funds/{fund['fund_id']}").text
+        assert "✓" in trace and "每一元的去向" in trace
+    assert page.count("✓") == len(funds) and "✗" not in page
+    received = funds[0]["received_fen"]
+    assert f"¥{received // 100:,}." in page
+
+
+def test_the_statistics_export_is_a_utf8_csv_with_chinese_headings(demo_client) -> None:
+    response = demo_client.get("/ui/statistics", params={"format": "csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "统计维度,对象,记录数,人次,金额"
+    months = demo_client.get("/v1/statistics", params={"by": "month"}).json()["rows"]
+    assert sum(line.startswith("月份,") for line in text.splitlines()) == len(months)
+
+
+def test_the_second_page_of_five_rows_starts_at_the_sixth_and_keeps_the_total(demo_client) -> None:
+    page = demo_client.get("/ui/needs", params={"status": "all", "size": 5, "page": 2}).text
+    total = demo_client.get("/v1/needs", params={"limit": 1}).json()["total"]
+    assert f"第 6–10 条，共 {total} 条" in page
+    assert "第 2 页" in page and 'rel="prev"' in page
