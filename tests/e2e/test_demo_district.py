@@ -29,7 +29,10 @@ def test_the_landing_page_counts_needs_not_yet_met_never_met_ones(demo_client) -
 
 
 def test_the_list_pages_render_the_demo_rows(demo_client) -> None:
-    assert "Dialysis costs exceed household income" in demo_client.get("/ui/needs", params={"status": "all"}).text
+    assert (
+        "Dialysis costs exceed household income"
+        in demo_client.get("/ui/needs", params={"status": "all"}).text
+    )
     board = demo_client.get("/ui/referrals").text
     assert '<tr class="overdue">' in board and "已超时" in board and "残联" in board
     household = demo_client.get("/v1/households").json()["items"][0]["household_id"]
