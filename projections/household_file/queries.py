@@ -60,3 +60,13 @@ def timeline(store: ReadStore, household_id: str, limit: int = 500) -> list[Row]
         params,
         "household_timeline",
     )
+
+
+def household_regions(store: ReadStore, *, limit: int = 5000) -> list[str]:
+    """The division codes households live in, for region pickers."""
+    rows = store.fetch(
+        "SELECT DISTINCT region_code FROM household_files ORDER BY region_code LIMIT :limit",
+        {"limit": limit},
+        "household_files",
+    )
+    return [str(r["region_code"]) for r in rows]

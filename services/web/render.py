@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services import divisions
-from services.web import i18n, labels
+from services.web import i18n, labels, regions
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # the alliances' wall clock
 _locale: ContextVar[str] = ContextVar("locale", default=i18n.DEFAULT)
@@ -119,6 +119,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         html_lang=i18n.HTML_LANG[locale],
         url_with=lambda **changes: url_with(request, **changes),
         edition=divisions.edition(),
+        region_choices=lambda chosen="": regions.region_choices(
+            request.app.state.container.store, chosen or None
+        ),
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)

@@ -126,6 +126,24 @@ def test_a_coordinator_finds_the_overdue_referral_from_the_chinese_landing_page(
     assert "受理" in page.locator("table").last.inner_text()
 
 
+def test_a_coordinator_picks_a_town_by_its_name_and_sees_only_its_overdue_referrals(
+    base_url, browser
+):
+    page = open_page(browser, base_url + "/ui/referrals")
+    towns = page.locator("select[name=region] option").all_inner_texts()
+    assert "\u3000北山街道" in towns  # a real town of 西湖区, by its name
+    page.select_option("select[name=region]", label="\u3000北山街道")
+    page.select_option("select[name=due]", "overdue")
+    page.click("button[type=submit]")
+    page.wait_for_url("**region=330106002**")
+    assert page.locator("tbody").inner_text() == "没有符合筛选条件的记录。"
+    page.select_option("select[name=region]", label="\u3000西湖区 · 330106001")
+    page.click("button[type=submit]")
+    page.wait_for_url("**region=330106001&**")
+    assert page.locator("tbody tr.overdue").count() == 1
+    assert page.locator("select[name=due]").input_value() == "overdue"
+
+
 def test_every_page_in_both_languages_has_no_serious_accessibility_violation(base_url, browser):
     for path in demo_paths(base_url, browser):
         for lang in ("zh-CN", "en"):

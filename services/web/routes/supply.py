@@ -92,6 +92,18 @@ def services_page(
     )
 
 
+def pool_name(pool: dict[str, Any]) -> str:
+    """The free pool, or what an earmarked pool is kept for, readable."""
+    if not pool["pool"]:
+        return _("Free money")
+    kept_for = [
+        region_name(v) if k == "region" else label_of(k, v)
+        for k, v in (pool["earmark"] or {}).items()
+        if v
+    ]
+    return _("Earmarked for %(what)s", what="、".join(kept_for) or pool["pool"])
+
+
 def _reconciled(fund: dict[str, Any]) -> dict[str, Any]:
     parts = {p: fund[f"{p}_fen"] for p in PARTS}
     return {**fund, "parts": parts, "adds_up": sum(parts.values()) == fund["received_fen"]}
@@ -127,6 +139,7 @@ def fund_page(request: Request, fund_id: str, container: ContainerDep) -> Respon
         parts=PARTS,
         part_names=part_names(),
         pools=pools(container.store, fund_id),
+        pool_name=pool_name,
         donors=donors(container.store, fund_id),
         paths=trace(container.store, fund_id=fund_id, include_cancelled=True),
     )
