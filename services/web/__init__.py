@@ -9,7 +9,16 @@ from fastapi.staticfiles import StaticFiles
 
 from services.web import i18n
 from services.web.render import use_locale
-from services.web.routes import home, households, matching, needs, referrals, statistics, supply
+from services.web.routes import (
+    home,
+    households,
+    matching,
+    money,
+    needs,
+    referrals,
+    statistics,
+    supply,
+)
 
 _STATIC = Path(__file__).parent / "static"
 
@@ -22,5 +31,5 @@ async def page_locale(request: Request) -> None:
 def install(app: FastAPI) -> None:
     """Serve the pages and their static files."""
     app.mount("/static/web", StaticFiles(directory=_STATIC), name="web-static")
-    for module in (home, needs, referrals, households, supply, matching, statistics):
+    for module in (home, needs, referrals, households, supply, money, matching, statistics):
         app.include_router(module.router, dependencies=[Depends(page_locale)])

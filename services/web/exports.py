@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -50,6 +51,11 @@ def export(
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(_cells(columns, row))
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, Decimal):  # money: yuan, shown as ¥1,234.56
+                    cell.number_format = '"¥"#,##0.00'
+                    cell.value = float(cell.value)
         sheet.freeze_panes = "A2"
         out = io.BytesIO()
         book.save(out)

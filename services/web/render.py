@@ -41,6 +41,11 @@ def yuan(fen: int | None) -> str:
     return f"{sign}¥{Decimal(abs(fen)) / 100:,.2f}"
 
 
+def yuan_number(fen: int) -> Decimal:
+    """Exact yuan with two decimals, for exports (Excel keeps it a number)."""
+    return Decimal(fen).scaleb(-2)
+
+
 def to_local(value: Any) -> datetime | None:
     """A stored time as Beijing time."""
     if value in (None, ""):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
+
 
 def test_the_demo_district_has_needs_referrals_and_an_overdue_referral(demo_client) -> None:
     needs = demo_client.get("/v1/needs", params={"limit": 500}).json()
@@ -76,3 +80,14 @@ def test_the_second_page_of_five_rows_starts_at_the_sixth_and_keeps_the_total(de
     total = demo_client.get("/v1/needs", params={"limit": 1}).json()["total"]
     assert f"第 6–10 条，共 {total} 条" in page
     assert "第 2 页" in page and 'rel="prev"' in page
+
+
+def test_the_funds_export_keeps_yuan_as_numbers_that_add_up(demo_client) -> None:
+    response = demo_client.get("/ui/resources", params={"format": "xlsx", "list": "funds"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("基金", "收到捐赠", "未定向", "定向", "已预留", "已拨付", "已退还")
+    assert len(rows) - 1 == demo_client.get("/v1/funds").json()["total"]
+    for row in rows[1:]:
+        assert round(sum(row[2:]), 2) == row[1]
+    assert sheet["B2"].number_format == '"¥"#,##0.00'

@@ -154,6 +154,24 @@ def test_every_page_in_both_languages_has_no_serious_accessibility_violation(bas
             page.close()
 
 
+def test_the_keyboard_reaches_the_skip_link_the_filters_and_the_sortable_columns(base_url, browser):
+    page = open_page(browser, base_url + "/ui/needs")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#main")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate("document.activeElement.name || document.activeElement.textContent")
+        )
+    assert "region" in reached and "need_type" in reached
+    assert any("紧急程度" in str(r) for r in reached)  # a sortable column heading's link
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
 def test_english_follows_accept_language_and_the_switch_is_remembered(base_url, browser):
     page = open_page(browser, base_url + "/ui/needs", locale="en-GB")
     assert page.locator("h1").inner_text() == "Needs list"

@@ -13,7 +13,7 @@ from services.api.deps import ContainerDep
 from services.web import exports
 from services.web.charts import bars, on_time_by_month
 from services.web.render import gettext as _
-from services.web.render import label_of, region_name, render, yuan
+from services.web.render import label_of, region_name, render, yuan, yuan_number
 from services.web.routes.common import Region, region_filter
 from services.web.table import Column, raw
 
@@ -48,7 +48,10 @@ COLUMNS = [
     Column("Records", raw("facts"), numeric=True),
     Column("Person-times", raw("person_times"), numeric=True),
     Column(
-        "Amount", lambda r: yuan(r["amount_fen"]), numeric=True, raw=lambda r: r["amount_fen"] / 100
+        "Amount",
+        lambda r: yuan(r["amount_fen"]),
+        numeric=True,
+        raw=lambda r: yuan_number(r["amount_fen"]),
     ),
 ]
 
