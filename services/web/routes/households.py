@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from projections.alliance_vocabulary.queries import vocabulary_of
 from projections.fund_ledger.queries import allocations
 from projections.household_file.queries import get_household, list_households, timeline
 from projections.needs_list.queries import list_needs
@@ -33,7 +34,7 @@ COLUMNS = [
     Column("Found by", coded("channel", "first_channel"), sort="channel"),
     Column("Assistance", _assistance),
     Column("Open needs", raw("needs_open"), sort="needs_open", numeric=True),
-    Column("Difficulty circle", lambda r: r["difficulty_circle"] or "—", sort="circle"),
+    Column("Difficulty circle", coded("circle", "difficulty_circle"), sort="circle"),
     Column("Found (Beijing time)", lambda r: local_time(r["discovered_at"]), sort="discovered_at"),
 ]
 
@@ -77,11 +78,24 @@ def household_page(request: Request, household_id: UUID, container: ContainerDep
     if found is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
     hid = str(household_id)
+    adopted = vocabulary_of(container.store, found["region_code"][:6]) or {}
+    names = {
+        (kind, str(w["code"])): w["name"]
+        for kind in ("circle", "group")
+        for w in adopted.get(f"{kind}s", [])
+    }
+
+    def word(kind: str, code: object) -> str:
+        """Our label of an alliance word, else the alliance's own name for it, else the code."""
+        shown = label_of(kind, code)
+        return names.get((kind, str(code)), shown) if shown == str(code) else shown
+
     return render(
         request,
         "household.html",
         title=_("Household file %(key)s", key=found["household_key"]),
         household=found,
+        word=word,
         needs=list_needs(container.store, household_id=hid, limit=200).items,
         referrals=list_referrals(
             container.store, now=container.clock(), household_id=hid, open_only=False, limit=200
