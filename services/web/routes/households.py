@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from projections.alliance_vocabulary.queries import vocabulary_of
-from projections.fund_ledger.queries import allocations
+from projections.fund_ledger.queries import allocations, list_funds
 from projections.household_file.queries import get_household, list_households, timeline
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
@@ -101,5 +101,9 @@ def household_page(request: Request, household_id: UUID, container: ContainerDep
             container.store, now=container.clock(), household_id=hid, open_only=False, limit=200
         ).items,
         money=allocations(container.store, household_id=hid),
+        fund_names={
+            f["fund_id"]: f["name"]
+            for f in list_funds(container.store, region=found["region_code"][:6], limit=1000).items
+        },
         events=timeline(container.store, hid),
     )
