@@ -70,3 +70,9 @@ def household_regions(store: ReadStore, *, limit: int = 5000) -> list[str]:
         "household_files",
     )
     return [str(r["region_code"]) for r in rows]
+
+
+def timeline_page(store: ReadStore, household_id: str, *, limit: int, offset: int) -> Page:
+    """One page of the household's timeline, in log order."""
+    where = Where(store.dialect).eq("household_id", household_id)
+    return page(store, "household_timeline", where, "position, record_id", limit, offset)

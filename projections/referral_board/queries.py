@@ -77,3 +77,17 @@ def feedback_deadlines(store: ReadStore, *, region: str | None = None) -> list[R
         where.params,
         "referral_board",
     )
+
+
+def get_referral(store: ReadStore, referral_id: str, *, now: datetime) -> Row | None:
+    """One referral with its `overdue` flag as of `now`, or None."""
+    flags = {"yes": store.dialect.encode("bool", True), "now": store.dialect.encode("ts", now)}
+    rows = store.fetch(
+        f"SELECT *, CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END AS overdue FROM referral_board"
+        " WHERE referral_id = :id",
+        {**flags, "id": referral_id},
+        "referral_board",
+    )
+    for row in rows:
+        row["overdue"] = bool(row["overdue"])
+    return rows[0] if rows else None
