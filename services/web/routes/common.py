@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from domain.shared.regions import check_prefix
 from projections.runtime.query import Page
+from services.container import Container
 from services.web import exports, i18n
 from services.web.render import render, use_locale
 from services.web.table import Column, ListParams, all_rows, pager
 
+
+def container_of(request: Request) -> Container:
+    """The process's container, built at start-up (the pages do not import the API package)."""
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(container_of)]
 Region = Annotated[str | None, Query(max_length=12, pattern="^[0-9]*$")]
 
 

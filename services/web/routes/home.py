@@ -9,10 +9,9 @@ from projections.household_file.queries import list_households
 from projections.match_queue.queries import match_queue
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
-from services.api.deps import ContainerDep
 from services.web.render import gettext as _
 from services.web.render import render
-from services.web.routes.common import Region, region_filter
+from services.web.routes.common import ContainerDep, Region, region_filter
 from services.web.routes.needs import ACTIVE
 from services.web.routes.referrals import end_of_today
 

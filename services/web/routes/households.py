@@ -14,11 +14,16 @@ from projections.household_file.queries import get_household, list_households, t
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
 from projections.runtime.query import Page
-from services.api.deps import ContainerDep
 from services.errors import Problem
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name, render
-from services.web.routes.common import Region, household_href, list_response, region_filter
+from services.web.routes.common import (
+    ContainerDep,
+    Region,
+    household_href,
+    list_response,
+    region_filter,
+)
 from services.web.table import Column, ListDep, coded, raw
 
 router = APIRouter(include_in_schema=False)

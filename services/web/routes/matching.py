@@ -9,10 +9,15 @@ from fastapi.responses import Response
 
 from projections.match_queue.queries import candidates, gap_report, match_queue
 from projections.runtime.query import Page
-from services.api.deps import ContainerDep
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name
-from services.web.routes.common import Region, household_href, list_response, region_filter
+from services.web.routes.common import (
+    ContainerDep,
+    Region,
+    household_href,
+    list_response,
+    region_filter,
+)
 from services.web.table import Column, ListDep, coded
 
 router = APIRouter(include_in_schema=False)

@@ -10,12 +10,11 @@ from fastapi.responses import Response
 from projections.fund_ledger.queries import donors, get_fund, list_funds, pools, trace
 from projections.services_list.queries import list_providers
 from projections.supply_stats.queries import list_contracts
-from services.api.deps import ContainerDep
 from services.errors import Problem
 from services.web import exports
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name, render, yuan, yuan_number
-from services.web.routes.common import Region, region_filter
+from services.web.routes.common import ContainerDep, Region, region_filter
 from services.web.table import Column, coded, raw
 
 router = APIRouter(include_in_schema=False)

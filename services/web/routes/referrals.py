@@ -10,10 +10,15 @@ from fastapi.responses import Response
 
 from projections.referral_board.queries import list_referrals
 from projections.runtime.query import Page
-from services.api.deps import ContainerDep
 from services.web.render import LOCAL, local_time, region_name
 from services.web.render import gettext as _
-from services.web.routes.common import Region, household_href, list_response, region_filter
+from services.web.routes.common import (
+    ContainerDep,
+    Region,
+    household_href,
+    list_response,
+    region_filter,
+)
 from services.web.table import Column, ListDep, coded, raw
 
 router = APIRouter(include_in_schema=False)

@@ -9,12 +9,11 @@ from fastapi.responses import Response
 
 from projections.referral_board.queries import feedback_deadlines
 from projections.supply_stats.queries import Dimension, statistics
-from services.api.deps import ContainerDep
 from services.web import exports
 from services.web.charts import bars, on_time_by_month
 from services.web.render import gettext as _
 from services.web.render import label_of, region_name, render, yuan, yuan_number
-from services.web.routes.common import Region, region_filter
+from services.web.routes.common import ContainerDep, Region, region_filter
 from services.web.table import Column, raw
 
 router = APIRouter(include_in_schema=False)

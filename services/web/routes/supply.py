@@ -9,10 +9,9 @@ from fastapi.responses import Response
 
 from projections.runtime.query import Page
 from projections.services_list.queries import ServiceFilter, list_offerings
-from services.api.deps import ContainerDep
 from services.web.render import gettext as _
 from services.web.render import label_of, region_name, yuan, yuan_number
-from services.web.routes.common import Region, list_response, region_filter
+from services.web.routes.common import ContainerDep, Region, list_response, region_filter
 from services.web.table import Column, ListDep, coded, raw
 
 router = APIRouter(include_in_schema=False)
