@@ -226,7 +226,7 @@ def test_the_statistics_page_draws_its_charts_from_this_server(base_url, browser
     outside = watch_outside(page, base_url)
     page.goto(base_url + "/ui/statistics")
     charts = page.locator("svg.chart")
-    assert charts.count() == 9
+    assert charts.count() == 10
     assert page.locator("figcaption").first.inner_text() == "按月份统计金额（元）"
     assert charts.first.locator("rect").count() >= 1
     page.screenshot(path=str(SHOTS / "statistics-zh.png"), full_page=True)

@@ -33,7 +33,7 @@ def landing(request: Request, container: ContainerDep, region: Region = None) ->
         ),
         (
             "warn",
-            _("Feedback due today"),
+            _("Answers due today"),
             list_referrals(store, now=now, region=prefix, due_by=end_of_today(now), limit=1).total,
             "/ui/referrals?due=today" + suffix,
         ),

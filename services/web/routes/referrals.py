@@ -33,7 +33,9 @@ def end_of_today(now: datetime) -> datetime:
 def _deadline(row: dict) -> str:  # type: ignore[type-arg]
     if row["overdue"]:
         return _("Overdue")
-    return _("Feedback owed") if row["awaiting_feedback"] else ""
+    if row["next_due_at"] is None:
+        return ""
+    return _("Acceptance owed") if row["status"] == "requested" else _("Feedback owed")
 
 
 COLUMNS = [
@@ -44,9 +46,9 @@ COLUMNS = [
     Column("Urgency", coded("urgency", "urgency")),
     Column("Region", lambda r: region_name(r["region_code"]), sort="region"),
     Column(
-        "Feedback due (Beijing time)",
-        lambda r: local_time(r["feedback_due_at"]),
-        sort="feedback_due_at",
+        "Answer due (Beijing time)",
+        lambda r: local_time(r["next_due_at"]),
+        sort="next_due_at",
     ),
     Column(
         "Requested (Beijing time)", lambda r: local_time(r["requested_at"]), sort="requested_at"

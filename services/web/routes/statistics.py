@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from projections.referral_board.queries import feedback_deadlines
+from projections.referral_board.queries import feedback_deadlines, on_time_rates
 from projections.supply_stats.queries import Dimension, statistics
 from services.web import exports
 from services.web.charts import bars, on_time_by_month
@@ -106,6 +106,20 @@ def statistics_page(
             [
                 (m["month"], m["rate"], f"{m['rate']:.0%} ({m['on_time']}/{m['due']})")
                 for m in timely
+            ],
+        )
+    )
+    by_holder = on_time_rates(container.store, region=prefix)
+    charts.append(
+        bars(
+            _("Answers on time (acceptance and feedback), by department"),
+            [
+                (
+                    label_of("department", d["department"]),
+                    float(d["on_time_rate"] or 0),  # type: ignore[arg-type]
+                    "—" if d["on_time_rate"] is None else f"{d['on_time_rate']:.0%}",
+                )
+                for d in by_holder
             ],
         )
     )
