@@ -18,6 +18,7 @@ from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
+from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 
@@ -52,6 +53,7 @@ class Container:
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
         self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -77,5 +79,6 @@ class Container:
         self.runner.wakeup.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.writes.close()
         self.store.close()
         self.app.close()

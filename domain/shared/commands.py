@@ -6,13 +6,14 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProjectorFunction
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
 from domain.ingest.model import EventKey, Outcome, Receipt
 from domain.shared.errors import ConcurrentUpdate, EventIdReused, NotFound, VersionMismatch
 from domain.shared.regions import alliance_of
+from domain.shared.snapshots import ExactSnapshot
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -31,6 +32,17 @@ class Regional(Protocol):
 
 class CommandHandler(Application[UUID]):
     """Shared mechanics of every command: one commit per command, a receipt per event."""
+
+    def take_snapshot(
+        self,
+        aggregate_id: UUID,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] | None = None,
+    ) -> None:
+        """Snapshot a record's recorded state; loading it gives back exactly that state."""
+        assert self.snapshots is not None, "snapshotting_intervals names no record type"
+        aggregate = self.repository.get(aggregate_id, version=version)
+        self.snapshots.put([ExactSnapshot.take(aggregate)])
 
     def _load(self, kind: type[A], ident: UUID, expected_version: int | None = None) -> A:
         try:
