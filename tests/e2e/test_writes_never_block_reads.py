@@ -3,55 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
-from datetime import datetime
 
 import httpx
 
-from services.api.app import create_app
-from services.ingest.service import utc_now
 from services.settings import Settings
 from tests.builders import cloud_event, discovered
+from tests.support.held_clock import HeldClock, with_app
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
 SINGLE = {"content-type": "application/cloudevents+json"}
-
-
-class HeldClock:
-    """The wall clock, except that the writer thread stops at its n-th reading until released.
-
-    The ingestor reads the clock once per item, so the batch is provably part-way through
-    while it is held; reads on the event loop never read it from a writer thread.
-    """
-
-    def __init__(self, hold_at: int) -> None:
-        self.hold_at = hold_at
-        self.calls = 0
-        self.holding = threading.Event()
-        self.release = threading.Event()
-
-    def __call__(self) -> datetime:
-        if threading.current_thread().name.startswith("writer"):
-            self.calls += 1
-            if self.calls == self.hold_at:
-                self.holding.set()
-                self.release.wait(timeout=60)
-        return utc_now()
 
 
 def households(n: int) -> list[dict[str, object]]:
     return [
         cloud_event("household.discovered", discovered(f"33010619700101{i:04d}")) for i in range(n)
     ]
-
-
-async def _with_app(settings: Settings, clock: Callable[[], datetime], body) -> None:
-    app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            await body(client)
 
 
 def test_health_and_a_list_answer_while_a_ten_thousand_item_batch_is_ingested(tmp_path) -> None:
@@ -75,7 +41,7 @@ def test_health_and_a_list_answer_while_a_ten_thousand_item_batch_is_ingested(tm
         assert response.status_code == 200
         assert response.json()["stored"] == 10_000
 
-    asyncio.run(_with_app(Settings(data_dir=tmp_path, demo=False), clock, body))
+    asyncio.run(with_app(Settings(data_dir=tmp_path, demo=False), clock, body))
     assert answered == ["health", "needs", "batch"]
 
 
@@ -96,4 +62,4 @@ def test_a_write_beyond_the_waiting_line_is_refused_with_503_and_retry_after(tmp
         retried = await client.post("/v1/events", json=event, headers=SINGLE)
         assert retried.status_code == 201
 
-    asyncio.run(_with_app(settings, clock, body))
+    asyncio.run(with_app(settings, clock, body))
