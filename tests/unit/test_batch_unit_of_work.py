@@ -22,6 +22,7 @@ def _answers(results: list[Any]) -> list[tuple[Any, ...]]:
 
 def _mixed_batch() -> list[dict[str, Any]]:
     first = cloud_event("household.discovered", discovered("330106198001010011"))
+    again = discovered("330106198001010011", reported_by="grid-worker-li")
     return [
         first,
         cloud_event("need.raised", need_raised("330106198001010011")),
