@@ -29,13 +29,8 @@ def _mixed_batch() -> list[dict[str, Any]]:
         first,  # the same event again: a duplicate of the first answer
         cloud_event("need.raised", need_raised("330106198001019999")),  # nobody: 404
         cloud_event("need.raised", need_raised("330106198001010011", urgency="never")),  # 422
-        {
-            **first,
-            "data": discovered("330106198001010011", reported_by="grid-worker-li"),
-        },  # reused id
-        cloud_event(
-            "household.discovered", discovered("330106198001010011", reported_by="grid-worker-li")
-        ),
+        {**first, "data": again},  # the first event's id reused for other content: 409
+        cloud_event("household.discovered", again),
         cloud_event("need.raised", need_raised("330106198001010011", category="housing")),
     ]
 
