@@ -120,8 +120,13 @@ class CommandHandler(Application[UUID]):
         """The original outcome if this event was taken before; refuse a reused id."""
         if key is None:
             return None
+        repository = self.repository
         try:
-            receipt: Aggregate = self.repository.get(key.receipt_id)
+            receipt: Aggregate = (
+                repository.get_uncached(key.receipt_id)
+                if isinstance(repository, OverlayRepository)
+                else repository.get(key.receipt_id)
+            )
         except AggregateNotFoundError:
             return None
         assert isinstance(receipt, Receipt)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Repository
+from eventsourcing.application import AggregateNotFoundError, Repository, project_aggregate
 from eventsourcing.domain import Aggregate
 
 
@@ -25,10 +25,14 @@ class UnitOfWork:
     partitions: dict[UUID, str] = field(default_factory=dict)
     item: int = 0  # the caller's number for the command running now
     items: dict[str, set[int]] = field(default_factory=dict)  # partition key → commands
+    events: int = 0  # how many events wait to be saved
 
     def hold(self, records: list[Aggregate], partition_key: str) -> None:
         """Take a command's changed records (their pending events saved later, together)."""
         for record in records:
+            before = self.records.get(record.id)
+            self.events += len(record.pending_events)
+            self.events -= len(before.pending_events) if before is not None else 0
             self.records[record.id] = record
             key = self.partitions.setdefault(record.id, partition_key)
             self.items.setdefault(key, set()).add(self.item)
@@ -39,11 +43,6 @@ class UnitOfWork:
         for ident, record in self.records.items():
             groups.setdefault(self.partitions[ident], []).append(record)
         return groups
-
-    @property
-    def events(self) -> int:
-        """How many events wait to be saved."""
-        return sum(len(r.pending_events) for r in self.records.values())
 
 
 class OverlayRepository(Repository[UUID]):
@@ -69,3 +68,14 @@ class OverlayRepository(Repository[UUID]):
         if unit is not None and version is None and aggregate_id in unit.records:
             return deepcopy(unit.records[aggregate_id])
         return super().get(aggregate_id, version=version, **kwargs)
+
+    def get_uncached(self, aggregate_id: UUID) -> Any:
+        """A record replayed from its events alone: for records of one event (receipts),
+        which neither a snapshot nor the cache would help."""
+        unit = self.unit
+        if unit is not None and aggregate_id in unit.records:
+            return deepcopy(unit.records[aggregate_id])
+        found = project_aggregate(None, self.event_store.get(aggregate_id))
+        if found is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return found
