@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast
@@ -15,6 +16,7 @@ from eventsourcing.utils import strtobool
 from domain.ingest.model import EventKey, Outcome, Receipt
 from domain.shared.errors import ConcurrentUpdate, EventIdReused, NotFound, VersionMismatch
 from domain.shared.regions import alliance_of
+from domain.shared.group_commit import GroupCommitter
 from domain.shared.snapshots import ExactSnapshot
 from domain.shared.unit_of_work import OverlayRepository, UnitOfWork
 
@@ -35,6 +37,28 @@ class Regional(Protocol):
 
 class CommandHandler(Application[UUID]):
     """Shared mechanics of every command: one commit per command, a receipt per event."""
+
+    _committer: GroupCommitter | None = None
+    _committer_lock = threading.Lock()
+
+    def _group_commit(self, records: list[Any], partition_key: str) -> None:
+        """Save through the group committer (GROUP_COMMIT=n in the environment: directly)."""
+        if not strtobool(self.env.get("GROUP_COMMIT", "y")):
+            self.save(*records, partition_key=partition_key)
+            return
+        if self._committer is None:
+            with self._committer_lock:
+                if self._committer is None:
+                    self._committer = GroupCommitter(
+                        lambda rs, key: self.save(*rs, partition_key=key)
+                    )
+        self._committer.commit(records, partition_key)
+
+    def close(self) -> None:
+        """Finish the queued commits, then close the stores."""
+        if self._committer is not None:
+            self._committer.close()
+        super().close()
 
     def construct_repository(self) -> OverlayRepository:
         """eventsourcing's repository, aware of this thread's unit of work."""
@@ -123,7 +147,7 @@ class CommandHandler(Application[UUID]):
         repository = self.repository
         try:
             receipt: Aggregate = (
-                repository.get_uncached(key.receipt_id)
+                repository.get_receipt(key.receipt_id)
                 if isinstance(repository, OverlayRepository)
                 else repository.get(key.receipt_id)
             )
@@ -157,7 +181,7 @@ class CommandHandler(Application[UUID]):
             unit.hold(pending, alliance_of(primary.region_code))
             return outcome
         try:
-            self.save(*pending, partition_key=alliance_of(primary.region_code))
+            self._group_commit(pending, alliance_of(primary.region_code))
         except RecordConflictError:
             done = self._already_done(key)
             if done is not None:

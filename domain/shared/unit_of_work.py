@@ -69,12 +69,18 @@ class OverlayRepository(Repository[UUID]):
             return deepcopy(unit.records[aggregate_id])
         return super().get(aggregate_id, version=version, **kwargs)
 
-    def get_uncached(self, aggregate_id: UUID) -> Any:
-        """A record replayed from its events alone: for records of one event (receipts),
-        which neither a snapshot nor the cache would help."""
+    def get_receipt(self, aggregate_id: UUID) -> Any:
+        """A receipt (a record of one event), replayed without snapshot or cache.
+
+        Inside a unit only the unit's own receipts are seen: a receipt already stored makes the
+        unit's commit conflict on its version 1, and the unit's commands then run one by one,
+        each finding it. One look-up per event saved, at the price of a slow path for re-sends.
+        """
         unit = self.unit
-        if unit is not None and aggregate_id in unit.records:
-            return deepcopy(unit.records[aggregate_id])
+        if unit is not None:
+            if aggregate_id in unit.records:
+                return deepcopy(unit.records[aggregate_id])
+            raise AggregateNotFoundError(aggregate_id)
         found = project_aggregate(None, self.event_store.get(aggregate_id))
         if found is None:
             raise AggregateNotFoundError(aggregate_id)

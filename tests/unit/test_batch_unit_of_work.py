@@ -76,3 +76,20 @@ def test_a_refused_item_leaves_no_trace_for_the_items_after_it() -> None:
     assert [r.status for r in results] == [201, 422, 201]
     household = app.repository.get(results[0].outcome.aggregate_id)  # type: ignore[union-attr]
     assert household.version == results[0].outcome.version  # type: ignore[union-attr]
+
+
+def test_a_re_sent_batch_answers_every_item_as_a_duplicate_of_its_first_answer() -> None:
+    ingestor = Ingestor(Alliance(), SECRET)
+    batch = _mixed_batch()
+    first = ingestor.submit_batch(batch)
+    again = ingestor.submit_batch(batch)
+    stored = [i for i, r in enumerate(first) if r.status == 201]
+    assert [again[i].status for i in stored] == [200] * len(stored)
+    assert [again[i].outcome.aggregate_id for i in stored] == [  # type: ignore[union-attr]
+        first[i].outcome.aggregate_id  # type: ignore[union-attr]
+        for i in stored
+    ]
+    assert [again[i].outcome.version for i in stored] == [  # type: ignore[union-attr]
+        first[i].outcome.version  # type: ignore[union-attr]
+        for i in stored
+    ]
