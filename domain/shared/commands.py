@@ -15,8 +15,8 @@ from eventsourcing.utils import strtobool
 
 from domain.ingest.model import EventKey, Outcome, Receipt
 from domain.shared.errors import ConcurrentUpdate, EventIdReused, NotFound, VersionMismatch
-from domain.shared.regions import alliance_of
 from domain.shared.group_commit import GroupCommitter
+from domain.shared.regions import alliance_of
 from domain.shared.snapshots import ExactSnapshot
 from domain.shared.unit_of_work import OverlayRepository, UnitOfWork
 
