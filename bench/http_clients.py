@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 from bench.common import percentile
+from bench.loadgen import Connection
 from tests.support.api_process import ApiProcess, start_api
 from tests.support.ports import free_port
 
-SINGLE = {"content-type": "application/cloudevents+json"}
+CLOUDEVENT = "application/cloudevents+json"
 _ids = count(1)
 
 
@@ -54,29 +56,31 @@ async def drive(url: str, clients: int, seconds: float, tag: str) -> dict[str, f
     writes: list[float] = []
     reads: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=clients + 1)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
-        deadline = time.perf_counter() + seconds
+    deadline = time.perf_counter() + seconds
 
-        async def writer() -> None:
-            nonlocal errors
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                answer = await client.post("/v1/events", json=event(tag), headers=SINGLE)
-                if answer.status_code != 201:
-                    errors += 1
-                writes.append(time.perf_counter() - started)
+    async def writer() -> None:
+        nonlocal errors
+        connection = Connection(url)
+        while time.perf_counter() < deadline:
+            body = orjson.dumps(event(tag))
+            started = time.perf_counter()
+            status, _ = await connection.request("POST", "/v1/events", body, CLOUDEVENT)
+            errors += status != 201
+            writes.append(time.perf_counter() - started)
+        connection.close()
 
-        async def reader() -> None:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                await client.get("/v1/needs" if tag == "api" else "/v1/health")
-                reads.append(time.perf_counter() - started)
-                await asyncio.sleep(0.1)
+    async def reader() -> None:
+        connection = Connection(url)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            await connection.request("GET", "/v1/needs" if tag == "api" else "/v1/health")
+            reads.append(time.perf_counter() - started)
+            await asyncio.sleep(0.1)
+        connection.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(reader(), *(writer() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(reader(), *(writer() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
     return {
         "rate": len(writes) / elapsed,
         "p50": percentile(writes, 50) * 1000,
