@@ -105,7 +105,7 @@ def sqlite_env() -> Iterator[Callable[[], dict[str, str]]]:
 def kafka_env() -> Iterator[Callable[[], dict[str, str]]]:
     """A fresh topic and index on a tansu broker and PostgreSQL started here."""
     from bench.common import kafka_store_env
-    from tests.support.servers import kafka_broker, postgres_server
+    from harness.servers import kafka_broker, postgres_server
 
     with kafka_broker() as broker, postgres_server() as database:
         env = kafka_store_env(broker.bootstrap_servers, database.url)

@@ -24,9 +24,9 @@ from typing import Any
 import httpx
 
 from bench.common import peak_rss_mb
+from bench.processes import start_api
 from domain.alliance import Alliance
 from services.ingest.service import Ingestor
-from tests.support.api_process import start_api
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
 PER_REQUEST = 10_000
@@ -65,7 +65,7 @@ def profile_env(profile: str) -> Iterator[tuple[dict[str, str], dict[str, str]]]
             )
         return
     from bench.common import kafka_store_env
-    from tests.support.servers import kafka_broker, postgres_server
+    from harness.servers import kafka_broker, postgres_server
 
     with kafka_broker() as broker, postgres_server() as database:
         store = kafka_store_env(broker.bootstrap_servers, database.url)

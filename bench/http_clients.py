@@ -13,21 +13,16 @@ import argparse
 import asyncio
 import logging
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from itertools import count
-from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 
 from bench.common import percentile
 from bench.loadgen import Connection
-from tests.support.api_process import ApiProcess, start_api
-from tests.support.ports import free_port
+from bench.processes import start_api, start_floor
 
 CLOUDEVENT = "application/cloudevents+json"
 _ids = count(1)
@@ -88,27 +83,6 @@ async def drive(url: str, clients: int, seconds: float, tag: str) -> dict[str, f
         "reads_p99": percentile(reads, 99) * 1000 if reads else 0.0,
         "errors": errors,
     }
-
-
-def start_floor() -> ApiProcess:
-    """The bare endpoint under the same uvicorn as `zhulian serve`."""
-    port = free_port()
-    log_path = Path(tempfile.mkstemp(prefix="floor-", suffix=".log")[1])
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    floor = ApiProcess(f"http://127.0.0.1:{port}", process, log_path)
-    for _ in range(100):
-        try:
-            httpx.get(floor.url + "/v1/health", timeout=1)
-            return floor
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("the floor did not start")
 
 
 def run(clients: int, seconds: float) -> None:

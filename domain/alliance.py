@@ -16,6 +16,7 @@ from domain.needs.application import NeedCommands
 from domain.referrals.application import ReferralCommands
 from domain.supply.application import SupplyCommands
 from domain.supply.model import Offering, Provider
+from domain.vocabulary.application import VocabularyCommands
 
 
 class Alliance(
@@ -26,6 +27,7 @@ class Alliance(
     FundCommands,
     ContractCommands,
     MatchingCommands,
+    VocabularyCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 

@@ -70,7 +70,7 @@ class Ingestor:
 
     def _digest(self, envelope: Envelope) -> str:
         # Keyed, so the digest of an event naming a registration number reveals nothing.
-        body = orjson.dumps([envelope.type.name, envelope.data], option=orjson.OPT_SORT_KEYS)
+        body = orjson.dumps([envelope.type.short_name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
     def submit(self, raw: Any) -> Result:
@@ -80,11 +80,13 @@ class Ingestor:
         now = self.clock()
         try:
             envelope = parse(raw, now)
-            key = EventKey(envelope.source, envelope.id, envelope.type.name, self._digest(envelope))
+            key = EventKey(
+                envelope.source, envelope.id, envelope.type.short_name, self._digest(envelope)
+            )
             context = Context(
                 key, envelope.time or now, self._secret.decode(), envelope.expected_version
             )
-            outcome = envelope.type.handle(self.app, envelope.data, context)
+            outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except OperationalError:
             raise
         except Exception as error:
@@ -94,8 +96,8 @@ class Ingestor:
     def submit_batch(self, raws: list[Any]) -> list[Result]:
         """Apply each event in order, many per commit; an unavailable store stops the batch.
 
-        Items run in chunks inside a unit of work: each item keeps its own receipt, result and
-        refusal, while a chunk's changes are saved in one commit per partition. A partition
+        Items run in units of work: each item keeps its own receipt, result and refusal, while
+        a unit's changes are saved in one commit per partition. A partition
         whose commit loses to another writer has its items run again one by one, so each gets
         the outcome it would have had alone. Items after an unavailable store are unattempted.
         """

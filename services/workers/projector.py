@@ -3,8 +3,8 @@
     python -m services.workers.projector   # settings from the environment (ZHULIAN_*, DATABASE_URL)
 
 Projectors build no index of their own (KAFKA_RUN_INDEXER=no unless set): the index comes
-from the writers and the indexer workers. Several may run at once: each view's position row is locked while a batch is applied, so they
-take turns and nothing is applied twice.
+from the writers and the indexer workers. Several may run at once: each view's position row is
+locked while a batch is applied, so they take turns and nothing is applied twice.
 """
 
 from __future__ import annotations
