@@ -69,6 +69,7 @@ class CommandHandler(Application[UUID]):
             cache_maxsize=int(maxsize) if maxsize else None,
             fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
             deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+            short_history=min((self.snapshotting_intervals or {}).values(), default=None),
         )
 
     @contextmanager

@@ -48,9 +48,25 @@ class UnitOfWork:
 class OverlayRepository(Repository[UUID]):
     """eventsourcing's repository, except that an open unit's records are seen first."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, short_history: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._local = threading.local()
+        self._short = short_history
+
+    def _reconstruct_aggregate(
+        self, aggregate_id: UUID, version: int | None, projector: Any
+    ) -> Any:
+        # A record with fewer events than the smallest snapshot interval has no snapshot: read
+        # its events first and skip the snapshot look-up (one query instead of two for every
+        # new or young record, the usual case). Longer histories take the snapshot path.
+        if version is None and self.snapshot_store is not None and self._short:
+            events = list(self.event_store.get(aggregate_id, limit=self._short))
+            if len(events) < self._short:
+                aggregate = projector(None, events)
+                if aggregate is None:
+                    raise AggregateNotFoundError(aggregate_id)
+                return aggregate
+        return super()._reconstruct_aggregate(aggregate_id, version, projector)
 
     @property
     def unit(self) -> UnitOfWork | None:
