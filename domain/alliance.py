@@ -13,6 +13,7 @@ from domain.households.model import Household
 from domain.matching.application import MatchingCommands
 from domain.matching.model import MatchingPolicy
 from domain.needs.application import NeedCommands
+from domain.pairings.application import PairingCommands
 from domain.referrals.application import ReferralCommands
 from domain.supply.application import SupplyCommands
 from domain.supply.model import Offering, Provider
@@ -28,6 +29,7 @@ class Alliance(
     ContractCommands,
     MatchingCommands,
     VocabularyCommands,
+    PairingCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 
