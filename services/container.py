@@ -22,6 +22,7 @@ from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.deadline_clock import DeadlineClock
+from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 
@@ -59,6 +60,7 @@ class Container:
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
         self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -96,5 +98,6 @@ class Container:
         self.runner.wakeup.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self.writes.close()
         self.store.close()
         self.app.close()
