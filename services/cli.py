@@ -24,6 +24,7 @@ def _rebuild(args: argparse.Namespace) -> None:
     from services.progress import ProgressLine
 
     container = Container(Settings(demo=False))
+    halted = []
     try:
         for view in _chosen(container, args.view):
             line = ProgressLine()
@@ -33,8 +34,19 @@ def _rebuild(args: argparse.Namespace) -> None:
                 f"{view.name}: {line.events} events ({applied} applied), {rate:,.0f} events/s,"
                 f" checksum {container.store.checksum(view)}"
             )
+            for stop in container.store.stopped():
+                if stop.view == view.name:
+                    halted.append(stop)
+                    print(
+                        f"{view.name}: STOPPED at log position {stop.position} (stream"
+                        f" {stop.stream}, {stop.event_type} {stop.event_id}): {stop.error}\n"
+                        f"  everything before it is applied; fix the cause, then"
+                        f" `zhulian resume --view {view.name}`"
+                    )
     finally:
         container.close()
+    if halted:
+        raise SystemExit(1)
 
 
 def _chosen(container: Any, name: str | None) -> list[Any]:

@@ -39,4 +39,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(DomainError, on_problem)
     app.add_exception_handler(OperationalError, on_problem)
+    # Anything else a route raises: PostgreSQL, pool and broker failures become 503.
+    app.add_exception_handler(Exception, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -14,7 +14,7 @@ from eventsourcing.persistence import OperationalError
 
 from domain.alliance import Alliance
 from domain.ingest.model import EventKey, Outcome
-from services.errors import Problem, problem_for
+from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
 
@@ -83,9 +83,11 @@ class Ingestor:
                 key, envelope.time or now, self._secret.decode(), envelope.expected_version
             )
             outcome = envelope.type.handle(self.app, envelope.data, context)
-        except OperationalError:
-            raise
         except Exception as error:
+            if is_part_failure(error):  # outcome unknown: the caller answers 503
+                if isinstance(error, OperationalError):
+                    raise
+                raise PartUnavailable(str(error)) from error
             return Result(ident, source, problem=problem_for(error))
         return Result(envelope.id, envelope.source, outcome)
 
