@@ -107,6 +107,7 @@ class Referral(Aggregate):
         self.status = ReferralStatus.REQUESTED
         self.feedback_due_at: datetime | None = None
         self.first_feedback_at: datetime | None = None
+        self.last_step_at: datetime | None = requested_at
 
     def is_overdue(self, now: datetime) -> bool:
         """Accepted, no feedback yet, and the 24-hour feedback window has passed."""
@@ -123,6 +124,16 @@ class Referral(Aggregate):
                 f"referral {self.id} is {self.status.value}; {action} needs it to be {names}"
             )
 
+    def _require_in_order(self, at: datetime, action: str) -> None:
+        """A step cannot be dated before the step it follows (the record's order is its time)."""
+        last: datetime | None = getattr(self, "last_step_at", None)
+        if last is not None and at < last:
+            raise InvalidValue(
+                "time",
+                f"{action} of referral {self.id} is dated {at.isoformat()}, before the step it"
+                f" follows ({last.isoformat()}); date it at or after that step",
+            )
+
     def _require_holder(self, by: str, action: str) -> None:
         if by != self.holder:
             raise RuleViolation(
@@ -133,11 +144,13 @@ class Referral(Aggregate):
         """The holding department accepts (受理); feedback becomes due in 24 hours."""
         self._require({ReferralStatus.REQUESTED}, "accept")
         self._require_holder(by, "accept")
+        self._require_in_order(at, "accept")
         self._accept(by=by, accepted_at=at, feedback_due_at=at + FEEDBACK_WINDOW)
 
     @event(Accepted)
     def _accept(self, by: str, accepted_at: datetime, feedback_due_at: datetime) -> None:
         self.status = ReferralStatus.ACCEPTED
+        self.last_step_at = accepted_at
         self.feedback_due_at = feedback_due_at
 
     def route(self, *, by: str, to_unit: str, at: datetime, note: str) -> None:
@@ -146,11 +159,13 @@ class Referral(Aggregate):
         self._require_holder(by, "route")
         if not to_unit.strip():
             raise InvalidValue("to_unit", "routing needs the unit that will handle the referral")
+        self._require_in_order(at, "route")
         self._route(by=by, to_unit=to_unit, routed_at=at, note=note)
 
     @event(Routed)
     def _route(self, by: str, to_unit: str, routed_at: datetime, note: str) -> None:
         self.status = ReferralStatus.ROUTED
+        self.last_step_at = routed_at
 
     def give_feedback(self, *, by: str, at: datetime, content: str) -> None:
         """The holder reports back on progress (反馈)."""
@@ -159,11 +174,13 @@ class Referral(Aggregate):
         self._require_holder(by, "give feedback on")
         if not content.strip():
             raise InvalidValue("content", "feedback must say something")
+        self._require_in_order(at, "feedback")
         self._give_feedback(by=by, given_at=at, content=content)
 
     @event(FeedbackGiven)
     def _give_feedback(self, by: str, given_at: datetime, content: str) -> None:
         self.status = ReferralStatus.FEEDBACK_GIVEN
+        self.last_step_at = given_at
         if self.first_feedback_at is None:
             self.first_feedback_at = given_at
 
@@ -173,20 +190,24 @@ class Referral(Aggregate):
         self._require_holder(by, "complete")
         if not outcome.strip():
             raise InvalidValue("outcome", "completing needs the outcome")
+        self._require_in_order(at, "completion")
         self._complete(by=by, completed_at=at, outcome=outcome)
 
     @event(Completed)
     def _complete(self, by: str, completed_at: datetime, outcome: str) -> None:
         self.status = ReferralStatus.COMPLETED
+        self.last_step_at = completed_at
 
     def follow_up(self, *, by: str, at: datetime, satisfied: bool, note: str) -> None:
         """Record the follow-up visit (回访) after completion."""
         self._require({ReferralStatus.COMPLETED}, "follow-up")
+        self._require_in_order(at, "follow-up")
         self._follow_up(by=by, followed_up_at=at, satisfied=satisfied, note=note)
 
     @event(FollowedUp)
     def _follow_up(self, by: str, followed_up_at: datetime, satisfied: bool, note: str) -> None:
         self.status = ReferralStatus.FOLLOWED_UP
+        self.last_step_at = followed_up_at
 
     def refuse(self, *, by: str, at: datetime, reason: str) -> None:
         """The addressed department declines, with a reason; the need goes back to the queue."""
@@ -194,11 +215,13 @@ class Referral(Aggregate):
         self._require_holder(by, "refuse")
         if not reason.strip():
             raise InvalidValue("reason", "refusing a referral needs a reason")
+        self._require_in_order(at, "refusal")
         self._refuse(by=by, refused_at=at, reason=reason)
 
     @event(Refused)
     def _refuse(self, by: str, refused_at: datetime, reason: str) -> None:
         self.status = ReferralStatus.REFUSED
+        self.last_step_at = refused_at
 
     def reassign(self, *, by: str, to_department: str, at: datetime, reason: str) -> None:
         """A coordinator moves the referral to another department, which must accept it anew."""
@@ -209,6 +232,7 @@ class Referral(Aggregate):
             raise RuleViolation(f"referral {self.id} is already held by {to_department!r}")
         if not reason.strip():
             raise InvalidValue("reason", "reassigning a referral needs a reason")
+        self._require_in_order(at, "reassignment")
         self._reassign(
             by=by,
             from_department=self.holder,
@@ -229,3 +253,4 @@ class Referral(Aggregate):
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
         self.feedback_due_at = None
+        self.last_step_at = reassigned_at

@@ -57,8 +57,11 @@ def test_malformed_json_is_a_400(client) -> None:
 
 def refer_and_accept(client, accepted_hours_ago: float, holder: str = "hrss") -> str:
     post_event(client, cloud_event("household.discovered", discovered()))
-    need_id = post_event(client, cloud_event("need.raised", need_raised())).json()["record_id"]
     now = datetime.now(UTC)
+    raised = cloud_event(
+        "need.raised", need_raised(), time=now - timedelta(hours=accepted_hours_ago + 2)
+    )
+    need_id = post_event(client, raised).json()["record_id"]
     referral = post_event(
         client,
         cloud_event(
