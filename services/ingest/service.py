@@ -13,7 +13,7 @@ import orjson
 from eventsourcing.persistence import OperationalError
 
 from domain.alliance import Alliance
-from domain.ingest.model import EventKey, Outcome
+from domain.ingest.model import DIGEST_V2, EventKey, Outcome
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
@@ -66,8 +66,17 @@ class Ingestor:
         self._secret = secret.encode()
         self.clock = clock
 
-    def _digest(self, envelope: Envelope) -> str:
+    def _digest(self, envelope: Envelope, subject: Any = None) -> str:
         # Keyed, so the digest of an event naming a registration number reveals nothing.
+        # A re-send is a duplicate only when type, subject, time and data are all the same.
+        when = envelope.time.isoformat() if envelope.time is not None else None
+        body = orjson.dumps(
+            [envelope.type.name, subject, when, envelope.data], option=orjson.OPT_SORT_KEYS
+        )
+        return DIGEST_V2 + hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def _legacy_digest(self, envelope: Envelope) -> str:
+        # What receipts written before DIGEST_V2 hold: type and data only.
         body = orjson.dumps([envelope.type.name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
@@ -78,7 +87,13 @@ class Ingestor:
         now = self.clock()
         try:
             envelope = parse(raw, now)
-            key = EventKey(envelope.source, envelope.id, envelope.type.name, self._digest(envelope))
+            key = EventKey(
+                envelope.source,
+                envelope.id,
+                envelope.type.name,
+                self._digest(envelope, raw.get("subject")),
+                self._legacy_digest(envelope),
+            )
             context = Context(
                 key, envelope.time or now, self._secret.decode(), envelope.expected_version
             )
