@@ -35,14 +35,19 @@ class PostgresViewStore(SqlViewStore):
     dialect = POSTGRES
     lock_clause = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, url: str, pool_size: int = 4, schema: str | None = None) -> None:
+    def __init__(
+        self, url: str, pool_size: int = 4, schema: str | None = None, timeout: float = 5.0
+    ) -> None:
         super().__init__()
         self.url = url
         self.schema = schema
         kwargs: dict[str, Any] = {}
         if schema:
             kwargs["options"] = f"-c search_path={schema}"
-        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs=kwargs, open=True)
+        # A bounded wait: while PostgreSQL is down, reads and health answer 503 in seconds.
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=pool_size, kwargs=kwargs, open=True, timeout=timeout
+        )
         with self._transaction() as cur:
             if schema:
                 cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
