@@ -40,7 +40,7 @@ PART_FAILURES: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 # What a value the edge let through may still raise inside a command: the event's fault.
-_INPUT_FAILURES = (
+INPUT_FAILURES = (
     ValueError,
     TypeError,
     OverflowError,
@@ -126,7 +126,7 @@ def problem_for(error: BaseException) -> Problem:
             return Problem(status, title, str(error), errors)
     if isinstance(error, DomainError):
         return Problem(409, "Refused", str(error))
-    if isinstance(error, _INPUT_FAILURES):
+    if isinstance(error, INPUT_FAILURES):
         log.warning("a request failed on its input: %r", error)
         reason = f"cannot be processed: {type(error).__name__}: {str(error)[:200]}"
         return Problem(

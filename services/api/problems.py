@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from eventsourcing.persistence import OperationalError
+import psycopg
+from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from domain.shared.errors import DomainError
-from services.errors import RETRY_AFTER_SECONDS, Problem, problem_for
+from services.errors import INPUT_FAILURES, PART_FAILURES, RETRY_AFTER_SECONDS, Problem, problem_for
+
+HANDLED = (*PART_FAILURES, *INPUT_FAILURES, psycopg.Error, PersistenceError)
 
 PROBLEM = "application/problem+json"
 
@@ -39,6 +42,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(DomainError, on_problem)
     app.add_exception_handler(OperationalError, on_problem)
-    # Anything else a route raises: PostgreSQL, pool and broker failures become 503.
-    app.add_exception_handler(Exception, on_problem)
+    # Failures of the parts (503) and values no store could hold (422), wherever raised; only
+    # other exceptions (bugs) are left to the server's 500.
+    for kind in HANDLED:
+        app.add_exception_handler(kind, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
