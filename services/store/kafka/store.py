@@ -83,6 +83,8 @@ class KafkaStore:
             check_encodable(request.events, self.settings.originator_id_type)
         commits = [(Commit(uuid4(), r.events), r.partition_key) for r in requests]
         packed = pack_commits(commits, self.settings.partitions, self.settings.max_request_size)
+        # What the index had read before producing: a new record can only land beyond it.
+        read_before = {p: self.progress.next_offset(p) for p, _, _ in packed}
         offsets = self.producer.send_all(
             [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed]
         )
@@ -90,8 +92,7 @@ class KafkaStore:
         for (partition, _, record_commits), offset in zip(packed, offsets, strict=True):
             by_partition.setdefault(partition, []).append(LogRecord(offset, record_commits))
         self.lineage.after_ack(
-            {p: min(r.offset for r in rs) for p, rs in by_partition.items()},
-            {p: self.progress.next_offset(p) for p in by_partition},
+            {p: min(r.offset for r in rs) for p, rs in by_partition.items()}, read_before
         )
         deadline = time.monotonic() + self.settings.index_wait_timeout_s
         outcomes: dict[UUID, CommitOutcome] = {}
