@@ -52,8 +52,13 @@ class EventKey:
         return legacy and self.legacy_digest is not None and receipt.digest == self.legacy_digest
 
     def derived_id(self, purpose: str) -> UUID:
-        """A stable id for a record this event creates, so a retry names the same record."""
-        return uuid5(_NAMESPACE, _encode("derived", self.source, self.event_id, purpose))
+        """A stable id for a record this event creates, so a retry names the same record.
+
+        Kept in its first form (published ids, the demo's data, depend on it): two events whose
+        source and id collide under the separator would name one record, and the second
+        creation is refused as a conflict (409), never merged — the receipt tells them apart.
+        """
+        return uuid5(_NAMESPACE, f"{self.source}\x1f{self.event_id}\x1f{purpose}")
 
 
 @dataclass(frozen=True)

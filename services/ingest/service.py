@@ -71,12 +71,12 @@ class Ingestor:
         # A re-send is a duplicate only when type, subject, time and data are all the same.
         when = envelope.time.isoformat() if envelope.time is not None else None
         body = orjson.dumps(
-            [envelope.type.name, subject, when, envelope.data], option=orjson.OPT_SORT_KEYS
+            [envelope.type.short_name, subject, when, envelope.data], option=orjson.OPT_SORT_KEYS
         )
         return DIGEST_V2 + hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
     def _legacy_digest(self, envelope: Envelope) -> str:
-        # What receipts written before DIGEST_V2 hold: type and data only.
+        # What receipts written before DIGEST_V2 hold: the full type name and the data only.
         body = orjson.dumps([envelope.type.name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
@@ -90,14 +90,14 @@ class Ingestor:
             key = EventKey(
                 envelope.source,
                 envelope.id,
-                envelope.type.name,
+                envelope.type.short_name,
                 self._digest(envelope, raw.get("subject")),
                 self._legacy_digest(envelope),
             )
             context = Context(
                 key, envelope.time or now, self._secret.decode(), envelope.expected_version
             )
-            outcome = envelope.type.handle(self.app, envelope.data, context)
+            outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except Exception as error:
             if is_part_failure(error):  # outcome unknown: the caller answers 503
                 if isinstance(error, OperationalError):
