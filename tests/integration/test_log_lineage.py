@@ -14,8 +14,9 @@ from services.store.kafka import KafkaFactory
 from services.store.kafka.lineage import LogWentBackwards
 from services.store.kafka.recorder import KafkaApplicationRecorder
 from tests.integration.conftest import store_env_for
+from tests.support.broker_restart import restart_empty
 from tests.support.postgres import Database
-from tests.support.tansu import Broker, restart_empty, start_tansu
+from tests.support.tansu import Broker, start_tansu
 
 
 @pytest.fixture

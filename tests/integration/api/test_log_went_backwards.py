@@ -16,8 +16,9 @@ from kafka.admin import NewTopic
 from tests.builders import cloud_event, discovered
 from tests.integration.conftest import store_env_for
 from tests.support.api_process import start_api
+from tests.support.broker_restart import restart_empty
 from tests.support.postgres import Database, drop_database, fresh_database
-from tests.support.tansu import Broker, restart_empty, start_tansu
+from tests.support.tansu import Broker, start_tansu
 
 CE = {"content-type": "application/cloudevents+json"}
 
