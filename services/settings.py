@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     )  # production: the PostgreSQL of the event index and the views
     runner_interval: float = 0.25
     run_projections: bool = True  # production may leave views to separate projector workers
+    run_clock: bool = True  # record deadline breaches in this process (any number may)
+    clock_interval: float = 30.0  # seconds between the clock's sweeps
     # Request limits (services/api/limits.py): refused with 413 / 422 naming the setting.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_batch_body_bytes: int = Field(default=33_554_432, ge=1024)

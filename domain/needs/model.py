@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -76,7 +76,7 @@ class Need(Aggregate):
 
     def _require_after_raised(self, at: datetime, action: str) -> None:
         raised: datetime | None = getattr(self, "raised_at", None)
-        if raised is not None and at < raised:
+        if raised is not None and at < raised - timedelta(seconds=1):  # clients give seconds
             raise InvalidValue(
                 "time",
                 f"{action} need {self.id} is dated {at.isoformat()}, before it was raised"

@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.referrals.deadlines import DeadlinePolicy, Step, is_late, next_level
+from domain.referrals.status import AWAITING_FEEDBACK, OPEN_STATUSES, ReferralStatus
+from domain.referrals.upcasting import actor_was_by, recorded_when_claimed
 from domain.shared.errors import InvalidValue, RuleViolation
 
-FEEDBACK_WINDOW = timedelta(hours=24)
+__all__ = ["AWAITING_FEEDBACK", "OPEN_STATUSES", "Referral", "ReferralStatus"]
 
-
-def actor_was_by(state: dict[str, Any]) -> None:
-    """Upcast a v1 step event: the acting department was stored as `by`, now `actor`."""
-    state["actor"] = state.pop("by")
-
-
-class ReferralStatus(StrEnum):
-    """Where a referral stands in its loop."""
-
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    ROUTED = "routed"
-    FEEDBACK_GIVEN = "feedback_given"
-    COMPLETED = "completed"
-    FOLLOWED_UP = "followed_up"
-    REFUSED = "refused"
-
-
-OPEN_STATUSES = frozenset(
-    {
-        ReferralStatus.REQUESTED,
-        ReferralStatus.ACCEPTED,
-        ReferralStatus.ROUTED,
-        ReferralStatus.FEEDBACK_GIVEN,
-    }
-)
-AWAITING_FEEDBACK = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.ROUTED})
+DEFAULT_POLICY = DeadlinePolicy()
+# Steps dated within this of the step they follow are in order (clients often give whole seconds).
+ORDER_TOLERANCE = timedelta(seconds=1)
 
 
 class Referral(Aggregate):
@@ -53,14 +30,22 @@ class Referral(Aggregate):
         to_department: str
         requested_at: datetime
         note: str
+        class_version = 2
+        recorded_at: datetime  # when zhulian recorded it; deadlines run from here
+        acceptance_due_at: datetime
+
+        upcast_v1_v2 = recorded_when_claimed("requested_at", "acceptance_due_at")
 
     class Accepted(Aggregate.Event):
-        class_version = 2
+        class_version = 3
         actor: str  # v1 called it `by`
         accepted_at: datetime
         feedback_due_at: datetime
+        recorded_at: datetime
+        late: bool
 
         upcast_v1_v2 = staticmethod(actor_was_by)
+        upcast_v2_v3 = recorded_when_claimed("accepted_at")
 
     class Routed(Aggregate.Event):
         class_version = 2
@@ -72,12 +57,15 @@ class Referral(Aggregate):
         upcast_v1_v2 = staticmethod(actor_was_by)
 
     class FeedbackGiven(Aggregate.Event):
-        class_version = 2
+        class_version = 3
         actor: str  # v1 called it `by`
         given_at: datetime
         content: str
+        recorded_at: datetime
+        late: bool
 
         upcast_v1_v2 = staticmethod(actor_was_by)
+        upcast_v2_v3 = recorded_when_claimed("given_at")
 
     class Completed(Aggregate.Event):
         class_version = 2
@@ -105,14 +93,29 @@ class Referral(Aggregate):
         upcast_v1_v2 = staticmethod(actor_was_by)
 
     class Reassigned(Aggregate.Event):
-        class_version = 2
+        class_version = 3
         actor: str  # v1 called it `by`
         from_department: str
         to_department: str
         reassigned_at: datetime
         reason: str
+        recorded_at: datetime
+        acceptance_due_at: datetime
 
         upcast_v1_v2 = staticmethod(actor_was_by)
+        upcast_v2_v3 = recorded_when_claimed("reassigned_at", "acceptance_due_at")
+
+    class DeadlineBreached(Aggregate.Event):
+        step: str
+        due_at: datetime
+        holder: str
+        recorded_at: datetime
+
+    class Escalated(Aggregate.Event):
+        step: str
+        from_region: str
+        to_region: str
+        recorded_at: datetime
 
     @event(Requested)
     def __init__(
@@ -126,23 +129,58 @@ class Referral(Aggregate):
         to_department: str,
         requested_at: datetime,
         note: str,
+        recorded_at: datetime,
+        acceptance_due_at: datetime,
     ) -> None:
         self.need_id = need_id
         self.household_id = household_id
         self.region_code = region_code
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
+        self.acceptance_due_at: datetime | None = acceptance_due_at
         self.feedback_due_at: datetime | None = None
         self.first_feedback_at: datetime | None = None
         self.last_step_at: datetime | None = requested_at
+        self.breached: set[tuple[str, datetime]] = set()
+        self.escalated_to = region_code
+
+    def pending(self) -> tuple[Step, datetime] | None:
+        """The step the holder owes an answer to, and when it is due; None when nothing is."""
+        if self.status is ReferralStatus.REQUESTED and self.acceptance_due_at is not None:
+            return Step.ACCEPTANCE, self.acceptance_due_at
+        if self.status in AWAITING_FEEDBACK and self.feedback_due_at is not None:
+            return Step.FEEDBACK, self.feedback_due_at
+        return None
 
     def is_overdue(self, now: datetime) -> bool:
-        """Accepted, no feedback yet, and the 24-hour feedback window has passed."""
-        return (
-            self.status in AWAITING_FEEDBACK
-            and self.feedback_due_at is not None
-            and now > self.feedback_due_at
-        )
+        """An answer is owed and its deadline has passed."""
+        owed = self.pending()
+        return owed is not None and now > owed[1]
+
+    def breach(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
+        """Record that the owed answer is overdue, once per deadline, and escalate a level.
+
+        Returns False when nothing is overdue or this deadline's breach is already recorded.
+        """
+        owed = self.pending()
+        if owed is None or now <= owed[1] or (owed[0].value, owed[1]) in self.breached:
+            return False
+        step, due_at = owed
+        self._breach(step=step.value, due_at=due_at, holder=self.holder, recorded_at=now)
+        upper = next_level(self.escalated_to, policy.ladder)
+        if upper is not None:
+            self._escalate(
+                step=step.value, from_region=self.escalated_to, to_region=upper, recorded_at=now
+            )
+        return True
+
+    @event(DeadlineBreached)
+    def _breach(self, step: str, due_at: datetime, holder: str, recorded_at: datetime) -> None:
+        self.breached.add((step, due_at))
+
+    @event(Escalated)
+    def _escalate(self, step: str, from_region: str, to_region: str, recorded_at: datetime) -> None:
+        self.escalated_to = to_region
 
     def _require(self, allowed: set[ReferralStatus], action: str) -> None:
         if self.status not in allowed:
@@ -152,9 +190,13 @@ class Referral(Aggregate):
             )
 
     def _require_in_order(self, at: datetime, action: str) -> None:
-        """A step cannot be dated before the step it follows (the record's order is its time)."""
+        """A step cannot be dated before the step it follows (the record's order is its time).
+
+        Within a second is in order: a client giving whole seconds may follow a step the
+        service dated at arrival, to the microsecond.
+        """
         last: datetime | None = getattr(self, "last_step_at", None)
-        if last is not None and at < last:
+        if last is not None and at < last - ORDER_TOLERANCE:
             raise InvalidValue(
                 "time",
                 f"{action} of referral {self.id} is dated {at.isoformat()}, before the step it"
@@ -167,15 +209,35 @@ class Referral(Aggregate):
                 f"referral {self.id} is held by {self.holder!r}; {by!r} cannot {action} it"
             )
 
-    def accept(self, *, by: str, at: datetime) -> None:
-        """The holding department accepts (受理); feedback becomes due in 24 hours."""
+    def accept(
+        self,
+        *,
+        by: str,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        policy: DeadlinePolicy = DEFAULT_POLICY,
+    ) -> None:
+        """The holding department accepts (受理); feedback is due within the policy's hours."""
         self._require({ReferralStatus.REQUESTED}, "accept")
         self._require_holder(by, "accept")
         self._require_in_order(at, "accept")
-        self._accept(actor=by, accepted_at=at, feedback_due_at=at + FEEDBACK_WINDOW)
+        self._accept(
+            actor=by,
+            accepted_at=at,
+            feedback_due_at=policy.due(Step.FEEDBACK, recorded_at or at),
+            recorded_at=recorded_at or at,
+            late=is_late(recorded_at or at, self.acceptance_due_at),
+        )
 
     @event(Accepted)
-    def _accept(self, actor: str, accepted_at: datetime, feedback_due_at: datetime) -> None:
+    def _accept(
+        self,
+        actor: str,
+        accepted_at: datetime,
+        feedback_due_at: datetime,
+        recorded_at: datetime,
+        late: bool,
+    ) -> None:
         self.status = ReferralStatus.ACCEPTED
         self.last_step_at = accepted_at
         self.feedback_due_at = feedback_due_at
@@ -194,7 +256,9 @@ class Referral(Aggregate):
         self.status = ReferralStatus.ROUTED
         self.last_step_at = routed_at
 
-    def give_feedback(self, *, by: str, at: datetime, content: str) -> None:
+    def give_feedback(
+        self, *, by: str, at: datetime, content: str, recorded_at: datetime | None = None
+    ) -> None:
         """The holder reports back on progress (反馈)."""
         allowed = {ReferralStatus.ACCEPTED, ReferralStatus.ROUTED, ReferralStatus.FEEDBACK_GIVEN}
         self._require(allowed, "feedback")
@@ -202,10 +266,14 @@ class Referral(Aggregate):
         if not content.strip():
             raise InvalidValue("content", "feedback must say something")
         self._require_in_order(at, "feedback")
-        self._give_feedback(actor=by, given_at=at, content=content)
+        recorded = recorded_at or at
+        late = self.first_feedback_at is None and is_late(recorded, self.feedback_due_at)
+        self._give_feedback(actor=by, given_at=at, content=content, recorded_at=recorded, late=late)
 
     @event(FeedbackGiven)
-    def _give_feedback(self, actor: str, given_at: datetime, content: str) -> None:
+    def _give_feedback(
+        self, actor: str, given_at: datetime, content: str, recorded_at: datetime, late: bool
+    ) -> None:
         self.status = ReferralStatus.FEEDBACK_GIVEN
         self.last_step_at = given_at
         if self.first_feedback_at is None:
@@ -250,7 +318,16 @@ class Referral(Aggregate):
         self.status = ReferralStatus.REFUSED
         self.last_step_at = refused_at
 
-    def reassign(self, *, by: str, to_department: str, at: datetime, reason: str) -> None:
+    def reassign(
+        self,
+        *,
+        by: str,
+        to_department: str,
+        at: datetime,
+        reason: str,
+        recorded_at: datetime | None = None,
+        policy: DeadlinePolicy = DEFAULT_POLICY,
+    ) -> None:
         """A coordinator moves the referral to another department, which must accept it anew."""
         self._require(
             {ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.ROUTED}, "reassign"
@@ -266,6 +343,8 @@ class Referral(Aggregate):
             to_department=to_department,
             reassigned_at=at,
             reason=reason,
+            recorded_at=recorded_at or at,
+            acceptance_due_at=policy.due(Step.ACCEPTANCE, recorded_at or at),
         )
 
     @event(Reassigned)
@@ -276,8 +355,11 @@ class Referral(Aggregate):
         to_department: str,
         reassigned_at: datetime,
         reason: str,
+        recorded_at: datetime,
+        acceptance_due_at: datetime,
     ) -> None:
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
+        self.acceptance_due_at = acceptance_due_at
         self.feedback_due_at = None
         self.last_step_at = reassigned_at

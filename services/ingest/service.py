@@ -95,7 +95,11 @@ class Ingestor:
                 self._legacy_digest(envelope),
             )
             context = Context(
-                key, envelope.time or now, self._secret.decode(), envelope.expected_version
+                key,
+                envelope.time or now,
+                self._secret.decode(),
+                envelope.expected_version,
+                recorded_at=now,
             )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except Exception as error:

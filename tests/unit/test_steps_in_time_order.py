@@ -18,7 +18,7 @@ EARLIER = NOW - timedelta(days=365 * 30)
 def test_accepting_before_the_request_is_refused_naming_the_time() -> None:
     r = referral()
     with pytest.raises(InvalidValue) as refused:
-        r.accept(by="hrss", at=NOW - timedelta(seconds=1))
+        r.accept(by="hrss", at=NOW - timedelta(seconds=2))
     assert refused.value.field == "time" and "before the step it follows" in str(refused.value)
 
 
@@ -65,3 +65,8 @@ def test_a_need_cannot_be_closed_or_referred_before_it_was_raised() -> None:
     with pytest.raises(InvalidValue):
         need.refer(referral_id=uuid4(), at=EARLIER)
     need.close(by="ca", reason="moved", at=NOW)
+
+
+def test_a_step_in_the_same_second_as_the_one_it_follows_is_in_order() -> None:
+    r = referral()  # requested at NOW, to the microsecond the service chose
+    r.accept(by="hrss", at=NOW - timedelta(microseconds=999_999))
