@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import cast
 
 from domain.alliance import Alliance
 from projections.fund_ledger.view import FundLedger
@@ -19,6 +20,10 @@ from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.ingest.service import Clock, Ingestor, utc_now
+from services.observability.ingest import ObservedIngestor
+from services.observability.metrics import time_produce
+from services.observability.readiness import Readiness
+from services.observability.settings import OperationsSettings
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,7 +56,20 @@ class Container:
         )
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
-        self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        # Counted and refusals logged; the same interface as the Ingestor it wraps.
+        self.ingestor = cast(
+            Ingestor, ObservedIngestor(Ingestor(self.app, settings.household_secret, clock))
+        )
+        # The Kafka store (production) when there is one: readiness and metrics look into it.
+        store = getattr(self.app.recorder, "store", None)
+        self.kafka_store = store if hasattr(store, "producer") else None
+        time_produce(self.kafka_store)
+        self.readiness = Readiness(
+            database_url=settings.database_url if settings.profile == "production" else None,
+            kafka_store=self.kafka_store,
+            container=self,
+            bounds=OperationsSettings().bounds(),
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -77,5 +95,6 @@ class Container:
         self.runner.wakeup.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.readiness.close()
         self.store.close()
         self.app.close()

@@ -13,15 +13,29 @@ import signal
 import threading
 from types import FrameType
 
+from services import exits
 from services.container import Container
+from services.observability import logs
+from services.observability.server import HealthServer
+from services.secret_files import load_secret_files
 from services.settings import Settings
+from services.workers.settings import WorkerSettings
 
 
 def main() -> None:
-    """Run the projection runner in the foreground until SIGTERM or SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """Run the projection runner until SIGTERM or SIGINT; one line and an exit code on bad setup."""
+    logs.configure()
+    exits.run(_run, "zhulian-projector")
+
+
+def _run() -> None:
+    load_secret_files()
+    worker = WorkerSettings()
     settings = Settings()
     container = Container(settings)
+    health = HealthServer(
+        container.readiness, container, worker.health_host, worker.health_port, "projector"
+    ).start()
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -34,6 +48,7 @@ def main() -> None:
     try:
         container.runner.run(stop, settings.runner_interval)
     finally:
+        health.stop()
         container.close()
 
 

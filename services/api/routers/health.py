@@ -1,20 +1,58 @@
-"""Health: the log head and how far behind each view is."""
+"""Health: alive (/healthz), ready (/readyz), and the detailed /v1/health; 503 when not ready."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from services.api.deps import ContainerDep
+from services.errors import RETRY_AFTER_SECONDS
+from services.observability.readiness import Readiness, Report
 
-router = APIRouter(prefix="/v1", tags=["operations"])
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/health", summary="Service health and projection lag")
-def health(container: ContainerDep) -> dict[str, Any]:
-    """Profile, log head, and each view's positions and lag (events and seconds)."""
-    head = container.runner.head()
+def _readiness(request: Request) -> Readiness:
+    readiness: Readiness = request.app.state.readiness
+    return readiness
+
+
+def _answer(body: dict[str, Any], report: Report) -> JSONResponse:
+    if report.ready:
+        return JSONResponse(body)
+    return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+def healthz() -> dict[str, str]:
+    """200 while the process can answer at all (restart it when this fails)."""
+    return {"status": "alive"}
+
+
+@router.get("/readyz", summary="Readiness: writes and views work now")
+def readyz(request: Request) -> JSONResponse:
+    """200 when the broker, the database, the index and every view are usable; else 503."""
+    report = _readiness(request).report()
+    return _answer(report.as_json(), report)
+
+
+@router.get("/v1/health", summary="Service health and projection lag")
+def health(request: Request, container: ContainerDep) -> JSONResponse:
+    """Profile, log head, each view's positions and lag, and the checks; 503 if not ready."""
+    report = _readiness(request).report()
+    body: dict[str, Any] = {
+        "status": "ok" if report.ready else "degraded",
+        "profile": container.settings.profile,
+        "checks": report.checks,
+    }
+    if report.checks.get("database", {}).get("ok", False):
+        body.update(_views(container))
+    return _answer(body, report)
+
+
+def _views(container: Any) -> dict[str, Any]:
     now = container.clock()
     stopped = {s.view: s for s in container.store.stopped()}
     views = {}
@@ -27,10 +65,4 @@ def health(container: ContainerDep) -> dict[str, Any]:
             "lag_seconds": round(lag.seconds, 3),
             "stopped": {"position": halt.position, "error": halt.error} if halt else None,
         }
-    healthy = not stopped
-    return {
-        "status": "ok" if healthy else "degraded",
-        "profile": container.settings.profile,
-        "log_head": head,
-        "views": views,
-    }
+    return {"log_head": container.runner.head(), "views": views}

@@ -1,0 +1,69 @@
+"""Counts every ingest outcome and logs every refusal with its reason — never the event's data."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from services.observability.logs import redact
+from services.observability.metrics import INGEST
+
+log = logging.getLogger("zhulian.ingest")
+
+
+def observe(raw: Any, result: Any, index: int | None = None) -> None:
+    """Count one result; log it when refused (type, source, id, status, title, fields, reason)."""
+    problem = getattr(result, "problem", None)
+    if problem is None:
+        outcome = result.outcome
+        INGEST.labels("duplicate" if outcome.duplicate else "stored", "").inc()
+        return
+    INGEST.labels("refused", problem.title).inc()
+    envelope = raw if isinstance(raw, dict) else {}
+    fields = [e.get("field", "") for e in problem.errors]
+    reasons = [redact(str(e.get("reason", ""))) for e in problem.errors]
+    log.warning(
+        "event refused: %s",
+        problem.title,
+        extra={
+            "event_type": _text(envelope.get("type")),
+            "event_source": _text(envelope.get("source")),
+            "event_id": _text(envelope.get("id")),
+            "batch_index": index,
+            "status": problem.status,
+            "reason": redact(problem.detail),
+            "fields": fields,
+            "field_reasons": reasons,
+        },
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value[:200] if isinstance(value, str) else None
+
+
+class ObservedIngestor:
+    """An ingestor whose every result is counted and every refusal logged."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def submit(self, raw: Any) -> Any:
+        """Submit one event through the wrapped ingestor."""
+        try:
+            result = self._inner.submit(raw)
+        except Exception:
+            INGEST.labels("unavailable", "Store unavailable").inc()
+            raise
+        observe(raw, result)
+        return result
+
+    def submit_batch(self, raws: list[Any], *args: Any, **kwargs: Any) -> Any:
+        """Submit a batch through the wrapped ingestor; each item is observed."""
+        results = self._inner.submit_batch(raws, *args, **kwargs)
+        for index, (raw, result) in enumerate(zip(raws, results, strict=False)):
+            observe(raw, result, index)
+        return results
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
