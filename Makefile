@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint bench rebuild clean install
+.PHONY: run test test-unit test-integration lint bench rebuild clean install lock
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ lint: $(STAMP)
 ## Rebuild every view from the event store (embedded profile by default)
 rebuild: $(STAMP)
 	$(BIN)/zhulian rebuild
+
+## The image's locked dependencies (hashes; Linux x86-64, CPython 3.11, as the image)
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	  --output-file deploy/requirements.lock pyproject.toml deploy/build-requirements.in
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

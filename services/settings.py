@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED_SECRET = "embedded-profile-demo-secret-not-for-production"
+_PLACEHOLDER = re.compile(r"replace|change.?me|example|secret-here|^x+$", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -38,6 +40,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "ZHULIAN_HOUSEHOLD_SECRET must be set in production:"
                     " it keys the household pseudonyms"
+                )
+            if len(self.household_secret) < 16 or _PLACEHOLDER.search(self.household_secret):
+                raise ValueError(
+                    "ZHULIAN_HOUSEHOLD_SECRET looks like a placeholder or is shorter than 16"
+                    " characters: generate one (e.g. `openssl rand -base64 32`)"
                 )
             if not self.database_url:
                 raise ValueError("DATABASE_URL must name the PostgreSQL of the production profile")

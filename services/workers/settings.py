@@ -15,3 +15,4 @@ class WorkerSettings(BaseSettings):
     health_port: int = Field(default=8000, ge=0, le=65535)
     inbox_topic: str = "zhulian.inbox"
     inbox_group: str = "zhulian-inbox"
+    inbox_partitions: int = Field(default=0, ge=0)  # 0: as many as KAFKA_EVENTS_PARTITIONS
