@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from services.observability.logs import redact
+from services.observability.logs import REQUEST_ID, redact
 from services.observability.metrics import INGEST
 
 log = logging.getLogger("zhulian.ingest")
@@ -26,6 +26,7 @@ def observe(raw: Any, result: Any, index: int | None = None) -> None:
         "event refused: %s",
         problem.title,
         extra={
+            "request_id": REQUEST_ID.get(),
             "event_type": _text(envelope.get("type")),
             "event_source": _text(envelope.get("source")),
             "event_id": _text(envelope.get("id")),

@@ -60,6 +60,7 @@ class RequestContext:
                     scope.get("path"),
                     status,
                     extra={
+                        "request_id": request_id,
                         "status": status,
                         "route": route,
                         "duration_ms": round(elapsed * 1000, 2),
