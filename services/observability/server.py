@@ -53,37 +53,27 @@ class HealthServer:
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?")[0]
-        headers: dict[str, str] = {}
+        kind = "application/json"
         try:
             if path == "/healthz":
-                status, body, kind = (
-                    200,
-                    orjson.dumps({"status": "alive", "role": self.role}),
-                    "json",
-                )
+                status, body = 200, orjson.dumps({"status": "alive", "role": self.role})
             elif path == "/readyz":
                 report = self.readiness.report()
                 status = 200 if report.ready else 503
                 body = orjson.dumps({"role": self.role, **report.as_json()})
             elif path == "/metrics":
-                status, body, kind = 200, exposition(self.readiness, self.container), "text"
+                status, body, kind = 200, exposition(self.readiness, self.container), CONTENT_TYPE
             else:
-                status, body, kind = (
-                    404,
-                    orjson.dumps({"status": 404, "title": "Not found"}),
-                    "json",
-                )
+                status, body = 404, orjson.dumps({"status": 404, "title": "Not found"})
         except Exception as error:  # a part failed while answering: not ready, never a 500
             log.warning("health check failed: %s", error)
-            status, kind = 503, "json"
+            status, kind = 503, "application/json"
             body = orjson.dumps({"status": "not ready", "error": type(error).__name__})
-        if status == 503:
-            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         handler.send_response(status)
-        handler.send_header("Content-Type", "application/json" if kind == "json" else CONTENT_TYPE)
+        handler.send_header("Content-Type", kind)
         handler.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            handler.send_header(name, value)
+        if status == 503:
+            handler.send_header("Retry-After", str(RETRY_AFTER_SECONDS))
         handler.end_headers()
         handler.wfile.write(body)
 
