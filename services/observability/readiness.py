@@ -35,7 +35,8 @@ class Report:
     """The outcome of every check: ready only when all passed."""
 
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    index_lag: dict[int, int] = field(default_factory=dict)
+    log_ends: dict[int, int] = field(default_factory=dict)  # next offset per partition
+    index_lag: dict[int, int] = field(default_factory=dict)  # acknowledged, not yet indexed
 
     @property
     def ready(self) -> bool:
@@ -98,7 +99,7 @@ class Readiness:
             self._close_consumer()
             report.checks["broker"] = {"ok": False, "detail": _short(error)}
             return False
-        report.index_lag = {tp.partition: int(end) for tp, end in ends.items()}  # ends, for now
+        report.log_ends = {tp.partition: int(end) for tp, end in ends.items()}
         report.checks["broker"] = {"ok": True, "detail": store.settings.bootstrap_servers}
         return True
 
@@ -119,7 +120,7 @@ class Readiness:
         return True
 
     def _check_index(self, report: Report) -> None:
-        ends = report.index_lag
+        ends = report.log_ends
         try:
             store: Any = self.kafka_store
             positions = store.writer.positions()

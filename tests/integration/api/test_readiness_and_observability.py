@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from kafka import KafkaProducer
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
@@ -127,3 +129,20 @@ def test_a_refused_event_is_found_in_the_json_log_by_its_request_id(api_processe
     refused = [ln for ln in mine if ln.get("request_id") == "op-find-me" and ln.get("reason")]
     assert refused and refused[0]["status"] == 422 and refused[0]["event_id"] == event["id"]
     assert number not in api.log_path.read_text()
+
+
+def test_an_index_left_behind_the_log_makes_the_api_unready(api_processes, production_env):
+    production_env.update(KAFKA_RUN_INDEXER="false", ZHULIAN_READY_MAX_INDEX_LAG="0")
+    (api,) = api_processes(1)
+    producer = KafkaProducer(
+        bootstrap_servers=production_env["KAFKA_BOOTSTRAP_SERVERS"], acks="all"
+    )
+    try:
+        for n in range(3):  # records no process of this deployment indexes: no indexer runs
+            producer.send(production_env["KAFKA_EVENTS_TOPIC"], b"not-a-commit-%d" % n).get(10)
+    finally:
+        producer.close()
+    down = eventually(lambda: ready(api.url), lambda r: r.status_code == 503)
+    assert not down.json()["checks"]["index"]["ok"], down.text
+    metrics = httpx.get(api.url + "/metrics").text
+    assert re.search(r'^zhulian_index_lag_records\{partition="0"\} [1-9]', metrics, re.MULTILINE)
