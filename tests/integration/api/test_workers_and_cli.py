@@ -70,6 +70,12 @@ def test_the_projector_and_the_indexer_serve_readiness_and_metrics(production_en
         answer = httpx.get(projector + "/readyz", timeout=30)
         assert answer.status_code == 200 and answer.json()["role"] == "projector"
         assert "zhulian_view_lag_seconds" in httpx.get(projector + "/metrics").text
+        port = projector.rsplit(":", 1)[1]  # the container healthcheck, against this worker
+        assert (
+            run(["-m", "services.probe", "/readyz"], {"ZHULIAN_HEALTH_PORT": port}).returncode == 0
+        )
+    nobody = {"ZHULIAN_HEALTH_PORT": str(free_port())}
+    assert run(["-m", "services.probe", "/healthz"], nobody).returncode == 1
 
 
 def test_the_topics_step_creates_the_inbox_topics_and_can_run_again(production_env) -> None:
