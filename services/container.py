@@ -7,6 +7,7 @@ import threading
 from typing import cast
 
 from domain.alliance import Alliance
+from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
@@ -39,6 +40,7 @@ def all_views() -> list[View]:
         FundLedger(),
         SupplyStats(),
         MatchQueue(),
+        AllianceVocabulary(),
     ]
 
 

@@ -75,6 +75,7 @@ class FundCommands(CommandHandler):
         earmark: Earmark | None,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Record money received into a fund."""
@@ -91,6 +92,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def earmark_money(
@@ -101,6 +103,7 @@ class FundCommands(CommandHandler):
         amount_fen: int,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Set free money aside for a group, category or region."""
@@ -114,6 +117,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def _allocate(
@@ -153,6 +157,7 @@ class FundCommands(CommandHandler):
         earmark: Earmark | None,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Commit money to a household's need; it is reserved until paid or cancelled."""
@@ -169,6 +174,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def disburse_money(
@@ -182,12 +188,13 @@ class FundCommands(CommandHandler):
         need_id: UUID | None = None,
         amount_fen: int | None = None,
         earmark: Earmark | None = None,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Pay an allocation, or allocate and pay a need at once (one commit)."""
         if done := self._already_done(key):
             return done
-        fund = self._load(Fund, fund_id)
+        fund = self._load(Fund, fund_id, expected_version)
         if allocation_id is None:
             if need_id is None or amount_fen is None:
                 raise InvalidValue("allocation_id", "name an allocation, or a need and an amount")
@@ -214,6 +221,7 @@ class FundCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Release money reserved for a need that will not be paid."""
@@ -227,6 +235,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def refund_donation(
@@ -238,6 +247,7 @@ class FundCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Return unspent money of a donation to its donor."""
@@ -252,4 +262,5 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )

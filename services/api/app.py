@@ -19,6 +19,7 @@ from services.api.routers import (
     resources,
     services,
     statistics,
+    vocabulary,
 )
 from services.container import Container
 from services.demo import load_demo_if_empty
@@ -68,6 +69,7 @@ def create_app(
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
+    app.include_router(vocabulary.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)
