@@ -13,12 +13,13 @@ from collections.abc import Callable
 from enum import IntEnum
 
 import psycopg
-from eventsourcing.persistence import OperationalError, ProgrammingError
+from eventsourcing.persistence import OperationalError
 from kafka.errors import KafkaError
 from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 
 from services.secret_files import SecretFileError
+from services.store.errors import StoreMisconfiguredError
 
 log = logging.getLogger("zhulian")
 
@@ -47,7 +48,7 @@ def classify(error: BaseException) -> tuple[Exit, str] | None:
         where = ".".join(str(p) for p in first.get("loc", ()))
         message = str(first["msg"]).removeprefix("Value error, ")
         return Exit.CONFIG, f"configuration: {where + ': ' if where else ''}{message}"
-    if isinstance(error, SecretFileError | ProgrammingError):
+    if isinstance(error, SecretFileError | StoreMisconfiguredError):
         return Exit.CONFIG, f"configuration: {_line(error)}"
     if isinstance(error, NotFoundError):
         return Exit.NOT_FOUND, _line(error)

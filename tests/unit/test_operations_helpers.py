@@ -6,11 +6,15 @@ import io
 import json
 import logging
 
+import psycopg
 import pytest
+from kafka.errors import KafkaConnectionError
 
+from services.exits import Exit, classify
 from services.observability.logs import REQUEST_ID, JsonFormatter, redact, request_id_from
 from services.progress import ProgressLine
 from services.secret_files import SecretFileError, load_secret_files
+from services.store.errors import StoreMisconfiguredError, StoreUnavailableError
 from services.store.kafka.topic import min_insync_problem, required_min_insync
 
 
@@ -83,3 +87,18 @@ def test_three_replicas_need_two_in_sync_and_fewer_need_one() -> None:
     assert min_insync_problem({"min.insync.replicas": "1"}, 3) is not None
     assert min_insync_problem({"min.insync.replicas": "2"}, 3) is None
     assert min_insync_problem({}, 3) is None  # not reported: cannot be judged here
+
+
+def code(error: Exception) -> Exit | None:
+    known = classify(error)
+    return known[0] if known else None
+
+
+def test_expected_failures_map_to_distinct_exit_codes_and_bugs_to_none() -> None:
+    assert code(StoreMisconfiguredError("topic has 3 partitions")) == Exit.CONFIG
+    assert code(KafkaConnectionError("refused")) == Exit.BROKER
+    assert code(psycopg.OperationalError("connection refused")) == Exit.DATABASE
+    assert code(StoreUnavailableError("PostgreSQL (DATABASE_URL) is unreachable")) == Exit.DATABASE
+    assert code(StoreUnavailableError("Kafka broker x is unreachable")) == Exit.BROKER
+    assert code(RuntimeError("a bug")) is None
+    assert len({c.value for c in Exit}) == len(Exit)
