@@ -31,8 +31,8 @@ from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
 from services.container import all_views
 from services.store.kafka.commits import CommitRequest
-from tests.support.postgres import fresh_database
-from tests.support.servers import kafka_broker, postgres_server
+from harness.postgres import fresh_database
+from harness.servers import kafka_broker, postgres_server
 
 COMMIT_EVENTS = 2
 BATCH_COMMITS = 2000

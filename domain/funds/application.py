@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from domain.funds.earmark import Earmark
 from domain.funds.model import Fund
+from domain.households.labels import household_labels as labels_of
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need, NeedStatus
@@ -33,10 +34,7 @@ class DonorKind(StrEnum):
 
 def household_labels(household: Household) -> set[str]:
     """The groups an earmark may name: the assessed group and every member's circumstances."""
-    labels = {c for m in household.members for c in m.get("circumstances", [])}
-    if household.group:
-        labels.add(household.group)
-    return labels
+    return set(labels_of(household.members, household.group))
 
 
 class FundCommands(CommandHandler):
