@@ -27,12 +27,12 @@ from kafka import KafkaConsumer, TopicPartition
 from bench.casework_log import household_events
 from bench.common import kafka_store_env
 from domain.alliance import Alliance
+from harness.postgres import fresh_database
+from harness.servers import kafka_broker, postgres_server
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
 from services.container import all_views
 from services.store.kafka.commits import CommitRequest
-from harness.postgres import fresh_database
-from harness.servers import kafka_broker, postgres_server
 
 COMMIT_EVENTS = 2
 BATCH_COMMITS = 2000
