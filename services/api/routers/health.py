@@ -25,13 +25,14 @@ def _answer(body: dict[str, Any], report: Report) -> JSONResponse:
     return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-@router.get("/healthz", summary="Liveness: the process answers")
+# The probes stay out of the OpenAPI document (operators' endpoints, see deploy/README.md).
+@router.get("/healthz", summary="Liveness: the process answers", include_in_schema=False)
 def healthz() -> dict[str, str]:
     """200 while the process can answer at all (restart it when this fails)."""
     return {"status": "alive"}
 
 
-@router.get("/readyz", summary="Readiness: writes and views work now")
+@router.get("/readyz", summary="Readiness: writes and views work now", include_in_schema=False)
 def readyz(request: Request) -> JSONResponse:
     """200 when the broker, the database, the index and every view are usable; else 503."""
     report = _readiness(request).report()
