@@ -18,6 +18,7 @@ from kafka.errors import KafkaError
 from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 
+from services.observability.server import HealthPortError
 from services.secret_files import SecretFileError
 from services.store.errors import StoreMisconfiguredError
 
@@ -48,7 +49,7 @@ def classify(error: BaseException) -> tuple[Exit, str] | None:
         where = ".".join(str(p) for p in first.get("loc", ()))
         message = str(first["msg"]).removeprefix("Value error, ")
         return Exit.CONFIG, f"configuration: {where + ': ' if where else ''}{message}"
-    if isinstance(error, SecretFileError | StoreMisconfiguredError):
+    if isinstance(error, SecretFileError | StoreMisconfiguredError | HealthPortError):
         return Exit.CONFIG, f"configuration: {_line(error)}"
     if isinstance(error, NotFoundError):
         return Exit.NOT_FOUND, _line(error)

@@ -16,6 +16,10 @@ from services.observability.readiness import Readiness
 log = logging.getLogger(__name__)
 
 
+class HealthPortError(RuntimeError):
+    """The health port cannot be bound (in use, or not allowed)."""
+
+
 class HealthServer:
     """Serves a worker's health and metrics in a daemon thread."""
 
@@ -34,7 +38,12 @@ class HealthServer:
         self.readiness = readiness
         self.container = container
         self.role = role
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        try:
+            self.httpd = ThreadingHTTPServer((host, port), Handler)
+        except OSError as error:
+            raise HealthPortError(
+                f"ZHULIAN_HEALTH_PORT={port} on {host}: {error.strerror or error}"
+            ) from None
         self.httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="health-server", daemon=True
@@ -81,3 +90,13 @@ class HealthServer:
         """Stop serving."""
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def serve_health(
+    readiness: Readiness, container: Any | None, host: str, port: int | None, role: str
+) -> HealthServer | None:
+    """Start a worker's health server when a port is configured; None when not."""
+    if port is None:
+        log.info("no ZHULIAN_HEALTH_PORT: %s serves no health endpoints", role)
+        return None
+    return HealthServer(readiness, container, host, port, role).start()

@@ -29,7 +29,7 @@ from services.errors import Problem
 from services.ingest.kafka_binding import record_to_event
 from services.ingest.service import Ingestor, Result
 from services.observability import logs
-from services.observability.server import HealthServer
+from services.observability.server import serve_health
 from services.secret_files import load_secret_files
 from services.settings import Settings
 from services.workers.settings import WorkerSettings
@@ -113,9 +113,9 @@ def _run() -> None:
         options.inbox_topic,
         options.inbox_group,
     )
-    health = HealthServer(
+    health = serve_health(
         container.readiness, container, options.health_host, options.health_port, "inbox"
-    ).start()
+    )
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         worker.stop.set()
@@ -126,7 +126,8 @@ def _run() -> None:
     try:
         worker.run()
     finally:
-        health.stop()
+        if health is not None:
+            health.stop()
         worker.close()
         container.close()
 

@@ -18,7 +18,7 @@ from eventsourcing.utils import Environment
 from services import exits
 from services.observability import logs
 from services.observability.readiness import Readiness
-from services.observability.server import HealthServer
+from services.observability.server import serve_health
 from services.observability.settings import OperationsSettings
 from services.secret_files import load_secret_files
 from services.store.kafka.index import IndexWriter
@@ -53,8 +53,7 @@ def _run() -> None:
         kafka_store=SimpleNamespace(settings=settings, writer=writer),
         bounds=OperationsSettings().bounds(),
     )
-    health = HealthServer(readiness, None, worker.health_host, worker.health_port, "indexer")
-    health.start()
+    health = serve_health(readiness, None, worker.health_host, worker.health_port, "indexer")
 
     def stop(signum: int, frame: FrameType | None) -> None:
         builder.stop()
@@ -67,7 +66,8 @@ def _run() -> None:
     try:
         builder.run()
     finally:
-        health.stop()
+        if health is not None:
+            health.stop()
         readiness.close()
         pool.close()
 

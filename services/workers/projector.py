@@ -16,7 +16,7 @@ from types import FrameType
 from services import exits
 from services.container import Container
 from services.observability import logs
-from services.observability.server import HealthServer
+from services.observability.server import serve_health
 from services.secret_files import load_secret_files
 from services.settings import Settings
 from services.workers.settings import WorkerSettings
@@ -33,9 +33,9 @@ def _run() -> None:
     worker = WorkerSettings()
     settings = Settings()
     container = Container(settings)
-    health = HealthServer(
+    health = serve_health(
         container.readiness, container, worker.health_host, worker.health_port, "projector"
-    ).start()
+    )
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -48,7 +48,8 @@ def _run() -> None:
     try:
         container.runner.run(stop, settings.runner_interval)
     finally:
-        health.stop()
+        if health is not None:
+            health.stop()
         container.close()
 
 

@@ -12,7 +12,8 @@ class WorkerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZHULIAN_", extra="ignore")
 
     health_host: str = "0.0.0.0"
-    health_port: int = Field(default=8000, ge=0, le=65535)
+    # None: no health server (a bare process); the image and the deploy files set 8000; 0: any.
+    health_port: int | None = Field(default=None, ge=0, le=65535)
     inbox_topic: str = "zhulian.inbox"
     inbox_group: str = "zhulian-inbox"
     inbox_partitions: int = Field(default=0, ge=0)  # 0: as many as KAFKA_EVENTS_PARTITIONS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -118,6 +119,19 @@ def test_an_unreachable_database_is_one_line_and_exit_code_5(production_env) -> 
     assert_one_line_error(
         run(["-m", "services.cli", "checksums"], env), Exit.DATABASE, "PostgreSQL"
     )
+
+
+def test_a_worker_whose_health_port_is_taken_ends_in_one_line_with_exit_code_3(
+    production_env,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        env = {**production_env, "ZHULIAN_HEALTH_HOST": "127.0.0.1", "ZHULIAN_HEALTH_PORT": port}
+        done = run(["-m", "services.workers.projector"], env)
+    assert done.returncode == Exit.CONFIG and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("zhulian-projector: error:")
 
 
 def test_an_unknown_view_is_one_line_and_exit_code_6(tmp_path) -> None:
