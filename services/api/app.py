@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.api import docs, pages, problems
+from services import web
+from services.api import docs, problems
 from services.api.routers import (
     audit,
     contracts,
@@ -80,5 +81,5 @@ def create_app(
     app.include_router(vocabulary.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.include_router(pages.router)
+    web.install(app)
     return app
