@@ -7,6 +7,7 @@ import threading
 from typing import cast
 
 from domain.alliance import Alliance
+from projections.alerts.view import Alerts
 from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
@@ -22,6 +23,7 @@ from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.deadline_clock import DeadlineClock
+from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.observability.ingest import ObservedIngestor
 from services.observability.metrics import time_produce
@@ -43,6 +45,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Alerts(),
         Pairings(),
     ]
 
@@ -65,6 +68,7 @@ class Container:
         self.ingestor = cast(
             Ingestor, ObservedIngestor(Ingestor(self.app, settings.household_secret, clock))
         )
+        self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         # The Kafka store (production) when there is one: readiness and metrics look into it.
         store = getattr(self.app.recorder, "store", None)
@@ -113,5 +117,6 @@ class Container:
         for thread in self._threads:
             thread.join(timeout=10)
         self.readiness.close()
+        self.writes.close()
         self.store.close()
         self.app.close()

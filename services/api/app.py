@@ -25,6 +25,7 @@ from services.api.routers import (
     pairings,
     referrals,
     resources,
+    screening,
     services,
     statistics,
     vocabulary,
@@ -79,6 +80,7 @@ def create_app(
     app.include_router(audit.router)
     app.include_router(deadlines.router)
     app.include_router(vocabulary.router)
+    app.include_router(screening.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     web.install(app)

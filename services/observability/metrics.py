@@ -16,6 +16,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, g
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from projections.alerts.queries import feed_report
 from services.observability.readiness import Readiness
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -116,6 +117,20 @@ def _view_gauges(container: Any) -> Iterable[Metric]:
     halted = GaugeMetricFamily(
         "zhulian_view_stopped", "1 when a view is stopped at a poison event", labels=["view"]
     )
+    silent = GaugeMetricFamily(
+        "zhulian_feed_silent",
+        "1 when a department list is overdue for its cadence",
+        labels=["alliance", "department", "list_name"],
+    )
+    skipped = GaugeMetricFamily(
+        "zhulian_feed_skipped_editions",
+        "Editions a department list skipped",
+        labels=["alliance", "department", "list_name"],
+    )
+    for feed in feed_report(container.store, now=now):
+        labels = [str(feed[k]) for k in ("alliance", "department", "list_name")]
+        silent.add_metric(labels, int(feed["silent"]))
+        skipped.add_metric(labels, len(feed["skipped_editions"]))
     for view in container.views:
         for stream, at in sorted(container.store.positions(view).items()):
             position.add_metric([view.name, str(stream)], at)
@@ -123,7 +138,7 @@ def _view_gauges(container: Any) -> Iterable[Metric]:
         events.add_metric([view.name], lag.events)
         seconds.add_metric([view.name], round(lag.seconds, 3))
         halted.add_metric([view.name], int(view.name in stopped))
-    return [head, position, events, seconds, halted]
+    return [head, position, events, seconds, halted, silent, skipped]
 
 
 def exposition(readiness: Readiness, container: Any | None) -> bytes:
