@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from services.observability.logs import REQUEST_ID, redact
@@ -44,13 +46,29 @@ def _text(value: Any) -> str | None:
 
 
 class ObservedIngestor:
-    """An ingestor whose every result is counted and every refusal logged."""
+    """An ingestor whose every result is counted and every refusal logged.
+
+    `submit` and `submit_batch` are read in the request (the router passes them to the write
+    gate's threads), so they capture the request's context then: the refusal lines a writer
+    thread logs still carry the request id.
+    """
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
 
-    def submit(self, raw: Any) -> Any:
-        """Submit one event through the wrapped ingestor."""
+    @property
+    def submit(self) -> Callable[[Any], Any]:
+        """Submit one event through the wrapped ingestor (in the caller's context)."""
+        context = contextvars.copy_context()
+        return lambda raw: context.copy().run(self._submit, raw)
+
+    @property
+    def submit_batch(self) -> Callable[..., Any]:
+        """Submit a batch through the wrapped ingestor (in the caller's context)."""
+        context = contextvars.copy_context()
+        return lambda raws, *a, **k: context.copy().run(self._submit_batch, raws, *a, **k)
+
+    def _submit(self, raw: Any) -> Any:
         try:
             result = self._inner.submit(raw)
         except Exception:
@@ -59,8 +77,7 @@ class ObservedIngestor:
         observe(raw, result)
         return result
 
-    def submit_batch(self, raws: list[Any], *args: Any, **kwargs: Any) -> Any:
-        """Submit a batch through the wrapped ingestor; each item is observed."""
+    def _submit_batch(self, raws: list[Any], *args: Any, **kwargs: Any) -> Any:
         results = self._inner.submit_batch(raws, *args, **kwargs)
         for index, (raw, result) in enumerate(zip(raws, results, strict=False)):
             observe(raw, result, index)
