@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint bench rebuild clean install messages
+.PHONY: run test test-unit test-integration lint bench rebuild clean install lock messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ lint: $(STAMP)
 ## Rebuild every view from the event store (embedded profile by default)
 rebuild: $(STAMP)
 	$(BIN)/zhulian rebuild
+
+## The image's locked dependencies (hashes; Linux x86-64, CPython 3.11, as the image)
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	  --output-file deploy/requirements.lock pyproject.toml deploy/build-requirements.in
 
 ## Re-extract the pages' messages and merge them into the catalogues (then translate the new ones)
 messages: $(STAMP)

@@ -1,12 +1,17 @@
-"""The zhulian command: serve the API, rebuild views, load the demo."""
+"""The zhulian command: serve the API, rebuild views, load the demo.
+
+Expected failures end with one line and an exit code of services.exits.Exit (README).
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
 from datetime import datetime
 from typing import Any
 
+from services import exits
+from services.observability import logs
+from services.secret_files import load_secret_files
 from services.settings import Settings
 
 
@@ -14,8 +19,11 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from services.api.app import create_app
+    from services.container import Container
 
-    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info")
+    # Built before the server starts, so a bad setting or an unreachable part is one clear line.
+    container = Container(Settings())
+    uvicorn.run(create_app(container=container), host=args.host, port=args.port, log_config=None)
 
 
 def _rebuild(args: argparse.Namespace) -> None:
@@ -53,7 +61,7 @@ def _chosen(container: Any, name: str | None) -> list[Any]:
     views = [v for v in container.views if name in (None, v.name)]
     if not views:
         known = ", ".join(v.name for v in container.views)
-        raise SystemExit(f"no view {name!r}; the views are: {known}")
+        raise exits.NotFoundError(f"no view {name!r}; the views are: {known}")
     return views
 
 
@@ -136,7 +144,7 @@ def _instant(text: str) -> datetime:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `zhulian` command."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     parser = argparse.ArgumentParser(prog="zhulian", description=__doc__)
     commands = parser.add_subparsers(required=True)
     serve = commands.add_parser("serve", help="run the API (profile from ZHULIAN_PROFILE)")
@@ -164,7 +172,12 @@ def main(argv: list[str] | None = None) -> None:
     as_of.add_argument("--view", help="only this view")
     as_of.set_defaults(run=_as_of)
     args = parser.parse_args(argv)
-    args.run(args)
+
+    def command() -> None:
+        load_secret_files()
+        args.run(args)
+
+    exits.run(command)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import cast
 
 from domain.alliance import Alliance
 from projections.alerts.view import Alerts
@@ -24,6 +25,10 @@ from projections.supply_stats.view import SupplyStats
 from services.deadline_clock import DeadlineClock
 from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
+from services.observability.ingest import ObservedIngestor
+from services.observability.metrics import time_produce
+from services.observability.readiness import Readiness
+from services.observability.settings import OperationsSettings
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,9 +64,22 @@ class Container:
         )
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
-        self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        # Counted and refusals logged; the same interface as the Ingestor it wraps.
+        self.ingestor = cast(
+            Ingestor, ObservedIngestor(Ingestor(self.app, settings.household_secret, clock))
+        )
         self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
+        # The Kafka store (production) when there is one: readiness and metrics look into it.
+        store = getattr(self.app.recorder, "store", None)
+        self.kafka_store = store if hasattr(store, "producer") else None
+        time_produce(self.kafka_store)
+        self.readiness = Readiness(
+            database_url=settings.database_url if settings.profile == "production" else None,
+            kafka_store=self.kafka_store,
+            container=self,
+            bounds=OperationsSettings().bounds(),
+        )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -98,6 +116,7 @@ class Container:
         self.runner.wakeup.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self.readiness.close()
         self.writes.close()
         self.store.close()
         self.app.close()

@@ -8,17 +8,25 @@ from typing import TextIO
 
 
 class ProgressLine:
-    """Redraws one terminal line per update; callable as a runner progress callback."""
+    """Redraws one terminal line per update; callable as a runner progress callback.
 
-    def __init__(self, out: TextIO = sys.stderr, width: int = 30) -> None:
+    Only on a terminal: when the output is a file or a pipe (a log), nothing is drawn.
+    """
+
+    def __init__(
+        self, out: TextIO = sys.stderr, width: int = 30, enabled: bool | None = None
+    ) -> None:
         self.out = out
         self.width = width
+        self.enabled = _is_terminal(out) if enabled is None else enabled
         self.started = time.perf_counter()
         self.events = 0
 
     def __call__(self, view: str, fetched: int, fraction: float) -> None:
         """Record a step and redraw."""
         self.events += fetched
+        if not self.enabled:
+            return
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         rate = self.events / elapsed
         eta = elapsed * (1 - fraction) / fraction if fraction > 0 else float("inf")
@@ -32,6 +40,14 @@ class ProgressLine:
 
     def finish(self) -> float:
         """End the line; return events per second overall."""
-        self.out.write("\n")
+        if self.enabled:
+            self.out.write("\n")
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         return self.events / elapsed
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # closed or not a real stream
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED_SECRET = "embedded-profile-demo-secret-not-for-production"
+_PLACEHOLDER = re.compile(r"replace|change.?me|example|secret-here|^x+$", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -31,10 +33,11 @@ class Settings(BaseSettings):
     write_workers: int = Field(default=16, ge=1)  # commands run at once, off the event loop
     write_queue: int = Field(default=256, ge=0)  # commands waiting beyond those; then 503
     # Request limits (services/api/limits.py): refused with 413 / 422 naming the setting.
-    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # One event may be a department's whole list (≤ 100,000 rows, about 8 MB).
+    max_body_bytes: int = Field(default=16_777_216, ge=1024)
     max_batch_body_bytes: int = Field(default=33_554_432, ge=1024)
     max_json_depth: int = Field(default=32, ge=4)
-    max_array_items: int = Field(default=256, ge=1)
+    max_array_items: int = Field(default=100_000, ge=1)
     max_batch_items: int = Field(default=10_000, ge=1)
     max_string_chars: int = Field(default=8192, ge=64)
 
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "ZHULIAN_HOUSEHOLD_SECRET must be set in production:"
                     " it keys the household pseudonyms"
+                )
+            if len(self.household_secret) < 16 or _PLACEHOLDER.search(self.household_secret):
+                raise ValueError(
+                    "ZHULIAN_HOUSEHOLD_SECRET looks like a placeholder or is shorter than 16"
+                    " characters: generate one (e.g. `openssl rand -base64 32`)"
                 )
             if not self.database_url:
                 raise ValueError("DATABASE_URL must name the PostgreSQL of the production profile")

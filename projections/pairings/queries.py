@@ -45,3 +45,14 @@ def list_pairings(
         row["overdue"] = bool(row["overdue"])
         row["overdue_contacts"] = [kind for kind in _KINDS if row.pop(f"{kind}_overdue")]
     return result
+
+
+def overdue_counts(store: ReadStore, *, now: datetime) -> dict[str, int]:
+    """Per county: active pairings owing an overdue contact now."""
+    rows = store.fetch(
+        "SELECT SUBSTR(region_code, 1, 6) AS alliance, COUNT(*) AS n_overdue FROM pairings"
+        f" WHERE status = 'active' AND {_OVERDUE} GROUP BY SUBSTR(region_code, 1, 6)",
+        {"now": store.dialect.encode("ts", now)},
+        "pairings",
+    )
+    return {r["alliance"]: int(r["n_overdue"] or 0) for r in rows}

@@ -139,3 +139,16 @@ def get_referral(store: ReadStore, referral_id: str, *, now: datetime) -> Row | 
     for row in rows:
         row["overdue"] = bool(row["overdue"])
     return rows[0] if rows else None
+
+
+def deadline_counts(store: ReadStore, *, now: datetime) -> dict[str, tuple[int, int]]:
+    """Per county: referrals owing an overdue answer now, and breaches recorded on them."""
+    rows = store.fetch(
+        "SELECT SUBSTR(region_code, 1, 6) AS alliance,"
+        f" SUM(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END) AS n_overdue,"
+        " SUM(breaches) AS n_breaches FROM referral_board"
+        " WHERE next_due_at IS NOT NULL OR breaches > 0 GROUP BY SUBSTR(region_code, 1, 6)",
+        {"now": store.dialect.encode("ts", now)},
+        "referral_board",
+    )
+    return {r["alliance"]: (int(r["n_overdue"] or 0), int(r["n_breaches"] or 0)) for r in rows}

@@ -33,24 +33,29 @@ from services.api.routers import (
 )
 from services.container import Container
 from services.ingest.service import Clock, utc_now
+from services.observability.middleware import RequestContext
 from services.seed import load_first_start
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> FastAPI:
-    """An API process on the profile the settings choose."""
-    settings = settings or Settings()
+def create_app(
+    settings: Settings | None = None, clock: Clock = utc_now, container: Container | None = None
+) -> FastAPI:
+    """An API process on the profile the settings choose (or on a container built already)."""
+    settings = container.settings if container is not None else settings or Settings()
+    given = container
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        container = Container(settings, clock)
+        container = given or Container(settings, clock)
         if settings.demo:
             load_first_start(container)
         container.runner.catch_up()
         container.start()
         app.state.container = container
+        app.state.readiness = container.readiness
         try:
             yield
         finally:
@@ -75,6 +80,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
             string_chars=settings.max_string_chars,
         ),
     )
+    app.add_middleware(RequestContext)
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)

@@ -23,11 +23,16 @@ import orjson
 from eventsourcing.persistence import OperationalError
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from services import exits
 from services.container import Container
 from services.errors import Problem
 from services.ingest.kafka_binding import record_to_event
 from services.ingest.service import Ingestor, Result
+from services.observability import logs
+from services.observability.server import serve_health
+from services.secret_files import load_secret_files
 from services.settings import Settings
+from services.workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 BACKOFF_S = 2.0
@@ -92,15 +97,24 @@ class InboxWorker:
 
 
 def main() -> None:
-    """Run the inbox worker in the foreground until SIGTERM or SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """Run the inbox worker until SIGTERM or SIGINT; one line and an exit code on bad setup."""
+    logs.configure()
+    exits.run(_run, "zhulian-inbox")
+
+
+def _run() -> None:
+    load_secret_files()
+    options = WorkerSettings()
     settings = Settings()
     container = Container(settings)
     worker = InboxWorker(
         container.ingestor,
         os.environ["KAFKA_BOOTSTRAP_SERVERS"],
-        os.environ.get("ZHULIAN_INBOX_TOPIC", "zhulian.inbox"),
-        os.environ.get("ZHULIAN_INBOX_GROUP", "zhulian-inbox"),
+        options.inbox_topic,
+        options.inbox_group,
+    )
+    health = serve_health(
+        container.readiness, container, options.health_host, options.health_port, "inbox"
     )
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -112,6 +126,8 @@ def main() -> None:
     try:
         worker.run()
     finally:
+        if health is not None:
+            health.stop()
         worker.close()
         container.close()
 

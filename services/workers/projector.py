@@ -15,18 +15,32 @@ import signal
 import threading
 from types import FrameType
 
+from services import exits
 from services.container import Container
+from services.observability import logs
+from services.observability.server import serve_health
+from services.secret_files import load_secret_files
 from services.settings import Settings
+from services.workers.settings import WorkerSettings
 
 
 def main() -> None:
-    """Run the projection runner in the foreground until SIGTERM or SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """Run the projection runner until SIGTERM or SIGINT; one line and an exit code on bad setup."""
+    logs.configure()
+    exits.run(_run, "zhulian-projector")
+
+
+def _run() -> None:
+    load_secret_files()
+    worker = WorkerSettings()
     # Projectors follow the index that the writers and the indexer workers build; a builder of
     # their own would consume the whole topic again in every projector process.
     os.environ.setdefault("KAFKA_RUN_INDEXER", "no")
     settings = Settings()
     container = Container(settings)
+    health = serve_health(
+        container.readiness, container, worker.health_host, worker.health_port, "projector"
+    )
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -39,6 +53,8 @@ def main() -> None:
     try:
         container.runner.run(stop, settings.runner_interval)
     finally:
+        if health is not None:
+            health.stop()
         container.close()
 
 

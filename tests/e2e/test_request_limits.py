@@ -77,8 +77,14 @@ def test_a_batch_with_one_overly_deep_item_is_refused_whole_before_anything_is_s
 
 
 def test_a_4000_item_unique_array_is_refused_on_its_length_before_schema_validation(
-    client,
+    tmp_path,
 ) -> None:
+    settings = Settings(data_dir=tmp_path, demo=False, max_array_items=256)
+    with TestClient(create_app(settings)) as client:
+        _a_long_array_is_refused(client)
+
+
+def _a_long_array_is_refused(client: TestClient) -> None:
     member = {
         "relation": "head",
         "birth_year": 1970,

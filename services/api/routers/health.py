@@ -1,27 +1,59 @@
-"""Health: the log head, how far behind each view is, and anything that stops the service.
-
-503 (with Retry-After) names what is wrong: a view stopped at an event it cannot apply, or an
-event store that refuses writes (the log went backwards). A part that cannot be reached
-(PostgreSQL, the broker) answers 503 through the common problem mapping.
-"""
+"""Health: alive (/healthz), ready (/readyz), and the detailed /v1/health; 503 when not ready."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from services.api.deps import ContainerDep
-from services.errors import RETRY_AFTER_SECONDS, store_halt
+from services.errors import RETRY_AFTER_SECONDS
+from services.observability.readiness import Readiness, Report
 
-router = APIRouter(prefix="/v1", tags=["operations"])
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/health", summary="Service health and projection lag")
-def health(container: ContainerDep) -> JSONResponse:
-    """Profile, log head, each view's positions and lag; 503 naming any stopped view or store."""
-    head = container.runner.head()
+def _readiness(request: Request) -> Readiness:
+    readiness: Readiness = request.app.state.readiness
+    return readiness
+
+
+def _answer(body: dict[str, Any], report: Report) -> JSONResponse:
+    if report.ready:
+        return JSONResponse(body)
+    return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+# The probes stay out of the OpenAPI document (operators' endpoints, see deploy/README.md).
+@router.get("/healthz", summary="Liveness: the process answers", include_in_schema=False)
+def healthz() -> dict[str, str]:
+    """200 while the process can answer at all (restart it when this fails)."""
+    return {"status": "alive"}
+
+
+@router.get("/readyz", summary="Readiness: writes and views work now", include_in_schema=False)
+def readyz(request: Request) -> JSONResponse:
+    """200 when the broker, the database, the index and every view are usable; else 503."""
+    report = _readiness(request).report()
+    return _answer(report.as_json(), report)
+
+
+@router.get("/v1/health", summary="Service health and projection lag")
+def health(request: Request, container: ContainerDep) -> JSONResponse:
+    """Profile, log head, each view's positions and lag, and the checks; 503 if not ready."""
+    report = _readiness(request).report()
+    body: dict[str, Any] = {
+        "status": "ok" if report.ready else "degraded",
+        "profile": container.settings.profile,
+        "checks": report.checks,
+    }
+    if report.checks.get("database", {}).get("ok", False):
+        body.update(_views(container))
+    return _answer(body, report)
+
+
+def _views(container: Any) -> dict[str, Any]:
     now = container.clock()
     stops = container.store.stopped()
     stopped = {s.view: s for s in stops}
@@ -35,21 +67,4 @@ def health(container: ContainerDep) -> JSONResponse:
             "lag_seconds": round(lag.seconds, 3),
             "stopped": halt.as_json() if halt else None,
         }
-    problems = [
-        f"view {s.view} stopped at position {s.position} (stream {s.stream}, {s.event_type}"
-        f" {s.event_id}): {s.error}"
-        for s in stops
-    ]
-    halted = store_halt(container.app)
-    if halted:
-        problems.append(halted)
-    body = {
-        "status": "ok" if not problems else "unavailable",
-        "profile": container.settings.profile,
-        "log_head": head,
-        "problems": problems,
-        "views": views,
-    }
-    if not problems:
-        return JSONResponse(body)
-    return JSONResponse(body, 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return {"log_head": container.runner.head(), "views": views}

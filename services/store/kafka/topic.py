@@ -1,5 +1,9 @@
 """Creates the events topic at start-up, or verifies it, and refuses a misconfigured one.
 
+min.insync.replicas is set on creation (2 with three or more replicas, else 1) and, where the
+broker reports configs, an existing topic with a lower value is refused: with acks=all it is
+what makes an acknowledged commit survive the loss of a broker.
+
 What tansu 0.6 (the test broker) does, checked with kafka-python 3.0.12:
 - CreateTopics works, with configs accepted (but not stored: DescribeConfigs answers an empty
   list for the topic), so cleanup.policy / retention.ms can only be verified on brokers that
@@ -25,6 +29,23 @@ from services.store.kafka.settings import KafkaStoreSettings
 log = logging.getLogger(__name__)
 
 REQUIRED_CONFIGS = {"cleanup.policy": "delete", "retention.ms": "-1"}
+
+
+def required_min_insync(replication_factor: int) -> int:
+    """The min.insync.replicas the log needs: 2 once there are 3+ replicas (one may be down)."""
+    return 2 if replication_factor >= 3 else 1
+
+
+def min_insync_problem(configs: dict[str, str], replication_factor: int) -> str | None:
+    """Why the topic's reported min.insync.replicas is too weak for acks=all, or None."""
+    actual = configs.get("min.insync.replicas")
+    required = required_min_insync(replication_factor)
+    if actual is None or not actual.isdigit() or int(actual) >= required:
+        return None
+    return (
+        f"min.insync.replicas={actual}, but KAFKA_REPLICATION_FACTOR={replication_factor} needs "
+        f"at least {required}: an acknowledged write could live on one broker only"
+    )
 
 
 def ensure_topic(settings: KafkaStoreSettings) -> None:
@@ -63,7 +84,10 @@ def _create(admin: KafkaAdminClient, settings: KafkaStoreSettings) -> None:
         settings.topic,
         num_partitions=settings.partitions,
         replication_factor=settings.replication_factor,
-        topic_configs=dict(REQUIRED_CONFIGS),
+        topic_configs={
+            **REQUIRED_CONFIGS,
+            "min.insync.replicas": str(required_min_insync(settings.replication_factor)),
+        },
     )
     try:
         admin.create_topics([topic])
@@ -84,8 +108,8 @@ def _verify(admin: KafkaAdminClient, settings: KafkaStoreSettings) -> None:
     configs = _topic_configs(admin, settings.topic)
     if not configs:
         log.warning(
-            "broker does not report configs of topic %s; cannot verify cleanup.policy=delete "
-            "and retention.ms=-1",
+            "broker does not report configs of topic %s; cannot verify cleanup.policy=delete, "
+            "retention.ms=-1 and min.insync.replicas",
             settings.topic,
         )
         return
@@ -96,6 +120,9 @@ def _verify(admin: KafkaAdminClient, settings: KafkaStoreSettings) -> None:
                 f"topic {settings.topic!r} has {name}={actual}, but the log of record needs "
                 f"{name}={required} (never compaction, never expiry): refusing to start"
             )
+    weak = min_insync_problem(configs, settings.replication_factor)
+    if weak is not None:
+        raise StoreMisconfiguredError(f"topic {settings.topic!r} has {weak}: refusing to start")
 
 
 def _topic_configs(admin: KafkaAdminClient, topic: str) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Operating a running process: JSON logs with request ids, Prometheus metrics, readiness."""
