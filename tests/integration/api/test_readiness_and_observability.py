@@ -45,7 +45,7 @@ def test_a_working_stack_is_ready_and_its_metrics_name_kafka_and_the_index(api_p
     (api,) = api_processes(1)
     answer = ready(api.url)
     assert answer.status_code == 200, answer.text
-    assert set(answer.json()["checks"]) == {"broker", "database", "index", "views"}
+    assert set(answer.json()["checks"]) == {"broker", "database", "index", "log", "views"}
     event = cloud_event("household.discovered", discovered())
     assert httpx.post(api.url + "/v1/events", json=event, headers=STRUCTURED).status_code == 201
     text = httpx.get(api.url + "/metrics").text
