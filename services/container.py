@@ -6,6 +6,7 @@ import logging
 import threading
 
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
@@ -20,6 +21,7 @@ from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
+from services.transparency.setup import open_transparency
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +53,12 @@ class Container:
         )
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
-        self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        self.keyring = HouseholdKeyring(settings.household_secrets(), settings.household_secret_id)
+        self.ingestor = Ingestor(self.app, self.keyring, clock)
+        self.transparency = open_transparency(settings, self.app.recorder)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._heads: threading.Thread | None = None
 
     def start(self) -> None:
         """Follow the log in a background thread (unless projector workers do it)."""
@@ -66,6 +71,19 @@ class Container:
             daemon=True,
         )
         self._thread.start()
+        if self.settings.tree_head_interval > 0:
+            self._heads = threading.Thread(
+                target=self._publish_heads, name="tree-heads", daemon=True
+            )
+            self._heads.start()
+
+    def _publish_heads(self) -> None:
+        """Sign a head of every log that grew, every tree_head_interval seconds."""
+        while not self._stop.wait(self.settings.tree_head_interval):
+            try:
+                self.transparency.publish(only_if_grown=True)
+            except Exception:
+                log.exception("publishing signed tree heads failed; retrying next interval")
 
     def nudge(self) -> None:
         """Tell the runner new events were written."""
@@ -75,7 +93,9 @@ class Container:
         """Stop following and release the stores."""
         self._stop.set()
         self.runner.wakeup.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in (self._thread, self._heads):
+            if thread is not None:
+                thread.join(timeout=10)
+        self.transparency.db.close()
         self.store.close()
         self.app.close()

@@ -16,6 +16,7 @@ from services.api.routers import (
     lists,
     matching,
     metrics,
+    proofs,
     resources,
     services,
     statistics,
@@ -64,5 +65,6 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(audit.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(proofs.router)
     app.include_router(pages.router)
     return app

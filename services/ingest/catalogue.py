@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.alliance import Alliance
-from domain.households.identity import check_household_key, pseudonymise
+from domain.households.identity import HouseholdKeys
 from domain.households.vocabulary import Assistance, Channel, Member
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.taxonomy import Category, NeedType, Urgency
@@ -22,11 +22,11 @@ PREFIX = "cn.zhulian."
 
 @dataclass(frozen=True)
 class Context:
-    """What the envelope adds to the data: identity, time, secret, expected version."""
+    """What the envelope adds to the data: identity, time, household keys, expected version."""
 
     key: EventKey
     at: datetime
-    secret: str
+    secret: HouseholdKeys
     expected_version: int | None
 
 
@@ -43,12 +43,12 @@ class EventType:
     handle: Handle
 
 
-def household_key(data: dict[str, Any], secret: str) -> str:
-    """The pseudonymous key of the household an event names."""
+def household_key(data: dict[str, Any], keys: HouseholdKeys) -> str:
+    """The pseudonymous key of the household an event names (only keys this deployment issued)."""
     ref = data["household"]
     if "registration_number" in ref:
-        return pseudonymise(ref["registration_number"], secret)
-    return check_household_key(ref["household_key"], "data.household.household_key")
+        return keys.from_registration(ref["registration_number"])
+    return keys.check(ref["household_key"], "data.household.household_key")
 
 
 def _discovered(app: Alliance, d: dict[str, Any], c: Context) -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.households.identity import HOUSEHOLD_KEY_PATTERN
 from domain.households.vocabulary import Assistance, Channel, Circumstance
 from domain.shared.taxonomy import Category, NeedType, Urgency
 
@@ -29,7 +30,7 @@ _HOUSEHOLD: Schema = {
     "or the household key zhulian returned earlier",
     "properties": {
         "registration_number": {"type": "string", "pattern": "^[0-9A-Za-z]{6,64}$"},
-        "household_key": {"type": "string", "pattern": "^hh_[0-9a-f]{32}$"},
+        "household_key": {"type": "string", "pattern": HOUSEHOLD_KEY_PATTERN},
     },
     "oneOf": [{"required": ["registration_number"]}, {"required": ["household_key"]}],
     "additionalProperties": False,

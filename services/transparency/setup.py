@@ -1,0 +1,26 @@
+"""Builds the transparency log of a profile: where its tree lives and the key that signs heads."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from services.settings import Settings
+from services.transparency.db import Db, PostgresDb, SQLiteDb
+from services.transparency.log import TransparencyLog
+from services.transparency.signing import HeadSigner, parse_signing_key
+
+
+def tree_db(settings: Settings, recorder: ApplicationRecorder) -> Db:
+    """The tree's tables: beside the Kafka store's index, or a SQLite file beside events.db."""
+    store = getattr(recorder, "store", None)
+    index_sql = getattr(recorder, "sql", None)
+    if store is not None and index_sql is not None:
+        return PostgresDb(store.pool, index_sql.schema)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SQLiteDb(str(settings.data_dir / "transparency.db"))
+
+
+def open_transparency(settings: Settings, recorder: ApplicationRecorder) -> TransparencyLog:
+    """The transparency log of this process's event store."""
+    signer = HeadSigner(parse_signing_key(settings.log_signing_key))
+    return TransparencyLog(recorder, tree_db(settings, recorder), signer)
