@@ -68,7 +68,7 @@ class _SQLiteTx:
 
     @staticmethod
     def _sql(statement: str) -> str:
-        return statement.replace("%s", "?").replace(" FOR UPDATE", "").format(t="tlog_")
+        return statement.replace("%s", "?").replace(" FOR UPDATE", "").format(t="tlog_", i="tlog_")
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._conn.execute(self._sql(statement), params).fetchall()
@@ -104,7 +104,7 @@ class _PostgresTx:
         self._prefix = prefix
 
     def _sql(self, statement: str) -> str:
-        return statement.replace("BLOB", "bytea").format(t=self._prefix)
+        return statement.replace("BLOB", "bytea").format(t=self._prefix, i="tlog_")
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._conn.execute(self._sql(statement), params).fetchall())

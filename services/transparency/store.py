@@ -28,7 +28,7 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {t}leaves (log BIGINT NOT NULL, leaf_index BIGINT NOT NULL, "
     "notification_id BIGINT NOT NULL, originator_id TEXT NOT NULL, "
     "originator_version BIGINT NOT NULL, leaf_hash BLOB NOT NULL, PRIMARY KEY (log, leaf_index))",
-    "CREATE INDEX IF NOT EXISTS {t}leaves_by_event ON {t}leaves (originator_id, originator_version)",
+    "CREATE INDEX IF NOT EXISTS {i}leaves_by_event ON {t}leaves (originator_id, originator_version)",
     "CREATE TABLE IF NOT EXISTS {t}nodes (log BIGINT NOT NULL, level INTEGER NOT NULL, "
     "node_index BIGINT NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (log, level, node_index))",
     "CREATE TABLE IF NOT EXISTS {t}heads (log BIGINT NOT NULL, tree_size BIGINT NOT NULL, "

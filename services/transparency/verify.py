@@ -79,8 +79,13 @@ def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source:
     size = tree.frontier.size if tree else 0
     for head in signed:
         if not tlog.signer.check(head):
+            why = (
+                "a bad signature"
+                if head.key_id == tlog.signer.key_id
+                else f"another key's signature (key id {head.key_id})"
+            )
             report.findings.append(
-                Finding(head.tree_size, f"the head of {head.tree_size} leaves has a bad signature")
+                Finding(head.tree_size, f"the head of {head.tree_size} leaves has {why}")
             )
             return report
     report.head_size = signed[-1].tree_size if signed else None
