@@ -84,9 +84,7 @@ class Ingestor:
         try:
             envelope = parse(raw, now)
             key = EventKey(envelope.source, envelope.id, envelope.type.name, self._digest(envelope))
-            context = Context(
-                key, envelope.time or now, self._keys, envelope.expected_version
-            )
+            context = Context(key, envelope.time or now, self._keys, envelope.expected_version)
             outcome = envelope.type.handle(self.app, envelope.data, context)
         except OperationalError:
             raise

@@ -25,6 +25,8 @@ class Tx(Protocol):
 
     def run_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None: ...
+
 
 class Db(Protocol):
     """Where the tree lives."""
@@ -79,6 +81,12 @@ class _SQLiteTx:
     def run_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         self._conn.executemany(self._sql(statement), rows)
 
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        marks = ", ".join("?" * len(columns))
+        self._conn.executemany(
+            f"INSERT INTO tlog_{table} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+
 
 class PostgresDb:
     """Tables in the event index's schema, through the index's connection pool."""
@@ -87,7 +95,8 @@ class PostgresDb:
 
     def __init__(self, pool: ConnectionPool, schema: str) -> None:
         self._pool = pool
-        self._prefix = sql.Identifier(schema).as_string() + ".tlog_"
+        self.schema = sql.Identifier(schema).as_string()
+        self._prefix = self.schema + ".tlog_"
 
     @contextmanager
     def tx(self) -> Iterator[_PostgresTx]:
@@ -116,3 +125,14 @@ class _PostgresTx:
         if rows:
             with self._conn.cursor() as cur:
                 cur.executemany(self._sql(statement), rows)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """COPY: one round trip for any number of rows."""
+        if not rows:
+            return
+        with (
+            self._conn.cursor() as cur,
+            cur.copy(f"COPY {self._prefix}{table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)

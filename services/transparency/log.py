@@ -17,9 +17,10 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from services.transparency import store
 from services.transparency.db import Db
-from services.transparency.leaves import event_leaf_hash, leaf_bytes
+from services.transparency.leaves import leaf_bytes
 from services.transparency.merkle import consistency_path, inclusion_path
 from services.transparency.signing import HeadSigner, TreeHead
+from services.transparency.sources import LeafSource, RecorderSource
 
 ALL_IDS = 2**63 - 1
 
@@ -71,8 +72,10 @@ class TransparencyLog:
         signer: HeadSigner,
         batch_size: int = 5000,
         clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        source: LeafSource | None = None,
     ) -> None:
         self.recorder = recorder
+        self.source = source or RecorderSource(recorder)
         self.db = db
         self.signer = signer
         self.batch_size = batch_size
@@ -93,26 +96,10 @@ class TransparencyLog:
     def _step(self, r: LogRange) -> tuple[int, bool]:
         with self.db.tx() as tx:
             tree = store.lock_tree(tx, r.log, r.low - 1)
-            batch = self.recorder.select_notifications(
-                start=tree.position,
-                limit=self.batch_size,
-                stop=r.high,
-                inclusive_of_start=False,
-            )
+            batch = self.source.leaves_after(tree.position, r.high, self.batch_size)
             if not batch:
                 return tree.frontier.size, False
-            first = tree.frontier.size
-            leaves = [
-                store.LeafRow(
-                    first + i,
-                    n.id,
-                    str(n.originator_id),
-                    n.originator_version,
-                    event_leaf_hash(n.originator_id, n.originator_version, n.topic, n.state),
-                )
-                for i, n in enumerate(batch)
-            ]
-            store.append_leaves(tx, tree, leaves, batch[-1].id)
+            store.append_leaves(tx, tree, batch, batch[-1][0])
             return tree.frontier.size, len(batch) == self.batch_size
 
     def publish(self, only_if_grown: bool = False) -> list[TreeHead]:
@@ -148,21 +135,21 @@ class TransparencyLog:
         self, originator_id: Any, version: int, tree_size: int | None = None
     ) -> InclusionProof:
         """The inclusion proof of an aggregate's event of this version."""
-        with self.db.tx() as tx:
-            found = store.find_leaf(tx, str(originator_id), version)
-        if found is None:
-            raise LookupError(f"no event {originator_id} v{version} in any tree yet")
-        return self.inclusion(found[0], found[1].leaf_index, tree_size)
+        nid = self.source.notification_of(str(originator_id), version)
+        if nid is None:
+            raise LookupError(f"no event {originator_id} v{version} in the log")
+        return self.inclusion_by_notification(nid, tree_size)
 
     def inclusion_by_notification(
         self, notification_id: int, tree_size: int | None = None
     ) -> InclusionProof:
         """The inclusion proof of the event with this notification id."""
-        found = self.recorder.select_notifications(start=notification_id, limit=1)
-        if not found or found[0].id != notification_id:
-            raise LookupError(f"no event with notification id {notification_id}")
-        return self.inclusion_by_event(found[0].originator_id, found[0].originator_version,
-                                       tree_size)
+        log = log_of(self.recorder, notification_id)
+        with self.db.tx() as tx:
+            leaf = store.find_leaf(tx, log, notification_id)
+        if leaf is None:
+            raise LookupError(f"notification {notification_id} is not in log {log}'s tree yet")
+        return self.inclusion(log, leaf.leaf_index, tree_size)
 
     def inclusion(self, log: int, leaf_index: int, tree_size: int | None = None) -> InclusionProof:
         """The inclusion proof of the leaf at a position, in the tree of `tree_size` leaves."""

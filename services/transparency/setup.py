@@ -8,6 +8,7 @@ from services.settings import Settings
 from services.transparency.db import Db, PostgresDb, SQLiteDb
 from services.transparency.log import TransparencyLog
 from services.transparency.signing import HeadSigner, parse_signing_key
+from services.transparency.sources import LeafSource, PostgresIndexSource, RecorderSource
 
 
 def tree_db(settings: Settings, recorder: ApplicationRecorder) -> Db:
@@ -23,4 +24,15 @@ def tree_db(settings: Settings, recorder: ApplicationRecorder) -> Db:
 def open_transparency(settings: Settings, recorder: ApplicationRecorder) -> TransparencyLog:
     """The transparency log of this process's event store."""
     signer = HeadSigner(parse_signing_key(settings.log_signing_key))
-    return TransparencyLog(recorder, tree_db(settings, recorder), signer)
+    return TransparencyLog(
+        recorder, tree_db(settings, recorder), signer, source=leaf_source(recorder)
+    )
+
+
+def leaf_source(recorder: ApplicationRecorder) -> LeafSource:
+    """The Kafka store's index hashes its own rows; any other recorder is read and hashed here."""
+    store = getattr(recorder, "store", None)
+    index_sql = getattr(recorder, "sql", None)
+    if store is not None and index_sql is not None:
+        return PostgresIndexSource(store.pool, index_sql.events, index_sql.id_type)
+    return RecorderSource(recorder)

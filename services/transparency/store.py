@@ -1,34 +1,38 @@
-"""The persisted tree of each log: its frontier, its leaves, some interior nodes, signed heads.
+"""The persisted tree of each log: its frontier, its leaves in tiles, interior nodes, heads.
 
 - tlog_trees: per log, the leaves appended so far, the last notification id taken and the
   frontier (the compact range): appending costs O(log n) without reading old leaves.
-- tlog_leaves: per position, the event it holds (notification id, aggregate, version) and its
-  leaf hash, so a proof can be served by aggregate and version, and a verifier can name what a
-  position held even after the event was removed from the log.
-- tlog_nodes: the perfect subtrees of height 8, 16, 24 …, so a proof reads O(log n) tiles of at
+- tlog_tiles: the leaves, 256 to a row (their hashes, and the notification id, aggregate and
+  version each position holds), so a verifier can name what a position held even after the
+  event was removed from the log, and maintenance writes one row per 256 events.
+- tlog_nodes: the perfect subtrees of height 8, 16, 24 …, so a proof reads O(log n) rows of at
   most 256 hashes instead of every leaf.
 - tlog_heads: every signed tree head published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from services.transparency.db import Db, Tx
 from services.transparency.merkle import Frontier, SubtreeHash, node_hash, split_point
 from services.transparency.signing import TreeHead
 
 TILE_HEIGHT = 8
+TILE = 1 << TILE_HEIGHT
+_TILE_COLUMNS = ("log", "tile_index", "first_notification_id", "hashes", "events")
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS {t}trees (log BIGINT PRIMARY KEY, size BIGINT NOT NULL, "
     "position BIGINT NOT NULL, frontier BLOB NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS {t}leaves (log BIGINT NOT NULL, leaf_index BIGINT NOT NULL, "
-    "notification_id BIGINT NOT NULL, originator_id TEXT NOT NULL, "
-    "originator_version BIGINT NOT NULL, leaf_hash BLOB NOT NULL, PRIMARY KEY (log, leaf_index))",
-    "CREATE INDEX IF NOT EXISTS {i}leaves_by_event ON {t}leaves (originator_id, originator_version)",
+    "CREATE TABLE IF NOT EXISTS {t}tiles (log BIGINT NOT NULL, tile_index BIGINT NOT NULL, "
+    "first_notification_id BIGINT NOT NULL, hashes BLOB NOT NULL, events BLOB NOT NULL, "
+    "PRIMARY KEY (log, tile_index))",
+    "CREATE INDEX IF NOT EXISTS {i}tiles_by_notification ON {t}tiles (log, first_notification_id)",
     "CREATE TABLE IF NOT EXISTS {t}nodes (log BIGINT NOT NULL, level INTEGER NOT NULL, "
     "node_index BIGINT NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (log, level, node_index))",
     "CREATE TABLE IF NOT EXISTS {t}heads (log BIGINT NOT NULL, tree_size BIGINT NOT NULL, "
@@ -62,6 +66,7 @@ def ensure_schema(db: Db) -> None:
     with db.tx() as tx:
         if db.dialect == "postgresql":
             tx.run("SELECT pg_advisory_xact_lock(7240)")  # several processes starting at once
+            tx.run(f"CREATE SCHEMA IF NOT EXISTS {getattr(db, 'schema', 'public')}")
         for statement in SCHEMA:
             tx.run(statement)
 
@@ -80,7 +85,7 @@ def lock_tree(tx: Tx, log: int, low_position: int) -> TreeState:
 
 
 def read_tree(tx: Tx, log: int) -> TreeState | None:
-    """The log's tree as committed, or None before its first leaf."""
+    """The log's tree as committed, or None before its first step."""
     found = tx.rows("SELECT size, position, frontier FROM {t}trees WHERE log = %s", (log,))
     if not found:
         return None
@@ -88,25 +93,32 @@ def read_tree(tx: Tx, log: int) -> TreeState | None:
     return TreeState(log, position, Frontier.decode(size, bytes(blob)))
 
 
-def append_leaves(tx: Tx, tree: TreeState, leaves: Sequence[LeafRow], position: int) -> None:
-    """Append leaves to the locked tree; persist them, the tiles they complete and the frontier."""
+def append_leaves(
+    tx: Tx, tree: TreeState, leaves: Sequence[tuple[int, str, int, bytes]], position: int
+) -> None:
+    """Append (notification id, aggregate, version, leaf hash) leaves to the locked tree."""
+    first = tree.frontier.size
     nodes: list[tuple[int, int, int, bytes]] = []
+    append = tree.frontier.append
     for leaf in leaves:
-        for level, index, h in tree.frontier.append(leaf.leaf_hash):
+        for level, index, h in append(leaf[3]):
             if level % TILE_HEIGHT == 0:
                 nodes.append((tree.log, level, index, h))
-    tx.run_many(
-        "INSERT INTO {t}leaves (log, leaf_index, notification_id, originator_id, "
-        "originator_version, leaf_hash) VALUES (%s, %s, %s, %s, %s, %s)",
-        [
-            (tree.log, r.leaf_index, r.notification_id, r.originator_id, r.originator_version,
-             r.leaf_hash)
-            for r in leaves
-        ],
-    )
-    tx.run_many(
-        "INSERT INTO {t}nodes (log, level, node_index, hash) VALUES (%s, %s, %s, %s)", nodes
-    )
+    tiles: list[tuple[int, int, int, bytes, bytes]] = []
+    offset = first % TILE
+    tile_index = first // TILE
+    start = 0
+    if offset:  # the last tile was partial: rewrite it with the new leaves after its own
+        old = _tile_rows(tx, tree.log, tile_index, tile_index + 1)[0]
+        tx.run("DELETE FROM {t}tiles WHERE log = %s AND tile_index = %s", (tree.log, tile_index))
+        take = TILE - offset
+        tiles.append(_tile(tree.log, tile_index, old.events + list(leaves[:take])))
+        start, tile_index = take, tile_index + 1
+    for i in range(start, len(leaves), TILE):
+        tiles.append(_tile(tree.log, tile_index, list(leaves[i : i + TILE])))
+        tile_index += 1
+    tx.insert("tiles", _TILE_COLUMNS, tiles)
+    tx.insert("nodes", ("log", "level", "node_index", "hash"), nodes)
     tree.position = position
     tx.run(
         "UPDATE {t}trees SET size = %s, position = %s, frontier = %s WHERE log = %s",
@@ -114,32 +126,78 @@ def append_leaves(tx: Tx, tree: TreeState, leaves: Sequence[LeafRow], position: 
     )
 
 
+@dataclass(slots=True)
+class _Tile:
+    index: int
+    events: list[tuple[int, str, int, bytes]]
+
+
+def _tile(
+    log: int, index: int, leaves: list[tuple[int, str, int, bytes]]
+) -> tuple[int, int, int, bytes, bytes]:
+    hashes = b"".join(leaf[3] for leaf in leaves)
+    events = orjson.dumps([leaf[:3] for leaf in leaves])
+    return (log, index, leaves[0][0], hashes, events)
+
+
+def _tile_rows(tx: Tx, log: int, first: int, end: int) -> list[_Tile]:
+    rows = tx.rows(
+        "SELECT tile_index, hashes, events FROM {t}tiles WHERE log = %s AND tile_index >= %s "
+        "AND tile_index < %s ORDER BY tile_index",
+        (log, first, end),
+    )
+    return [_decode_tile(index, bytes(hashes), bytes(events)) for index, hashes, events in rows]
+
+
+def _decode_tile(index: int, hashes: bytes, events: bytes) -> _Tile:
+    ids = orjson.loads(events)
+    return _Tile(
+        index,
+        [(nid, oid, v, hashes[32 * i : 32 * i + 32]) for i, (nid, oid, v) in enumerate(ids)],
+    )
+
+
 def leaves_between(tx: Tx, log: int, start: int, end: int) -> list[LeafRow]:
     """The stored leaves of positions [start, end), in order."""
-    rows = tx.rows(
-        "SELECT leaf_index, notification_id, originator_id, originator_version, leaf_hash "
-        "FROM {t}leaves WHERE log = %s AND leaf_index >= %s AND leaf_index < %s "
-        "ORDER BY leaf_index",
-        (log, start, end),
-    )
-    return [LeafRow(i, n, o, v, bytes(h)) for i, n, o, v, h in rows]
+    found = []
+    for tile in _tile_rows(tx, log, start // TILE, (end - 1) // TILE + 1):
+        base = tile.index * TILE
+        for i, (nid, oid, v, h) in enumerate(tile.events):
+            if start <= base + i < end:
+                found.append(LeafRow(base + i, nid, oid, v, h))
+    return found
 
 
-def find_leaf(tx: Tx, originator_id: str, version: int) -> tuple[int, LeafRow] | None:
-    """The log and position holding an aggregate's event of this version."""
+def iter_leaves(db: Db, log: int, size: int, tiles_per_read: int = 64) -> Iterator[LeafRow]:
+    """Every stored leaf of positions [0, size), in order, read a few tiles at a time."""
+    for first in range(0, (size + TILE - 1) // TILE, tiles_per_read):
+        with db.tx() as tx:
+            tiles = _tile_rows(tx, log, first, first + tiles_per_read)
+        for tile in tiles:
+            base = tile.index * TILE
+            for i, (nid, oid, v, h) in enumerate(tile.events):
+                if base + i < size:
+                    yield LeafRow(base + i, nid, oid, v, h)
+
+
+def find_leaf(tx: Tx, log: int, notification_id: int) -> LeafRow | None:
+    """The position of a log's tree holding this notification id."""
     rows = tx.rows(
-        "SELECT log, leaf_index, notification_id, originator_id, originator_version, leaf_hash "
-        "FROM {t}leaves WHERE originator_id = %s AND originator_version = %s",
-        (originator_id, version),
+        "SELECT tile_index, hashes, events FROM {t}tiles WHERE log = %s "
+        "AND first_notification_id <= %s ORDER BY first_notification_id DESC LIMIT 1",
+        (log, notification_id),
     )
     if not rows:
         return None
-    log, i, n, o, v, h = rows[0]
-    return log, LeafRow(i, n, o, v, bytes(h))
+    tile = _decode_tile(rows[0][0], bytes(rows[0][1]), bytes(rows[0][2]))
+    for i, (nid, oid, v, h) in enumerate(tile.events):
+        if nid == notification_id:
+            return LeafRow(tile.index * TILE + i, nid, oid, v, h)
+    return None
 
 
 def stored_mth(tx: Tx, log: int) -> SubtreeHash:
-    """MTH(D[start:end]) of a log's stored tree, from tiles and leaves (O(log n) reads)."""
+    """MTH(D[start:end]) of a log's stored tree, from nodes and tiles (O(log n) reads)."""
 
     def perfect(level: int, index: int) -> bytes:
         if level % TILE_HEIGHT == 0 and level > 0:
@@ -184,8 +242,14 @@ def save_head(tx: Tx, head: TreeHead) -> None:
     tx.run(
         "INSERT INTO {t}heads (log, tree_size, timestamp_ms, root_hash, key_id, signature) "
         "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (head.log, head.tree_size, head.timestamp_ms, head.root_hash, head.key_id,
-         head.signature),
+        (
+            head.log,
+            head.tree_size,
+            head.timestamp_ms,
+            head.root_hash,
+            head.key_id,
+            head.signature,
+        ),
     )
 
 

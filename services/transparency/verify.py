@@ -91,7 +91,7 @@ def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source:
     report.head_size = signed[-1].tree_size if signed else None
     roots = {h.tree_size: h.root_hash for h in signed}
     frontier = Frontier()
-    stored = _stored_leaves(tlog, log, size)
+    stored = store.iter_leaves(tlog.db, log, size)
     for position, (nid, oid, version, topic, state) in enumerate(events):
         leaf = next(stored, None)
         h = event_leaf_hash(oid, version, topic, state)
@@ -153,12 +153,6 @@ def verify_store(tlog: TransparencyLog) -> list[LogReport]:
 
 def _logs(tlog: TransparencyLog) -> list[Any]:
     return log_ranges(tlog.recorder)
-
-
-def _stored_leaves(tlog: TransparencyLog, log: int, size: int) -> Iterator[store.LeafRow]:
-    for start in range(0, size, _CHUNK):
-        with tlog.db.tx() as tx:
-            yield from store.leaves_between(tx, log, start, min(start + _CHUNK, size))
 
 
 def _moved(position: int, leaf: store.LeafRow, nid: int, oid: Any, version: int) -> Finding:

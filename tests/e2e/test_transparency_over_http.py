@@ -186,7 +186,9 @@ def test_a_leaf_hash_rewritten_in_the_tree_store_is_detected(
     a_fund_with_a_donation(client)
     signed_head(client)
     with sqlite3.connect(tmp_path / "transparency.db") as db:
-        db.execute("UPDATE tlog_leaves SET leaf_hash = ? WHERE leaf_index = 2", (b"\x00" * 32,))
+        (hashes,) = db.execute("SELECT hashes FROM tlog_tiles WHERE tile_index = 0").fetchone()
+        forged = hashes[:64] + b"\x00" * 32 + hashes[96:]  # the leaf at position 2
+        db.execute("UPDATE tlog_tiles SET hashes = ? WHERE tile_index = 0", (forged,))
     report = client.get("/v1/transparency/verify").json()
     assert report["ok"] is False
     assert report["logs"][0]["findings"][0]["position"] == 2

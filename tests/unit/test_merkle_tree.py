@@ -57,7 +57,9 @@ def test_the_frontier_root_equals_the_rfc_tree_hash_at_every_size(n: int) -> Non
 
 @settings(max_examples=200)
 @given(st.integers(min_value=1, max_value=200), st.data())
-def test_every_inclusion_proof_verifies_and_no_other_leaf_passes(n: int, data: st.DataObject) -> None:
+def test_every_inclusion_proof_verifies_and_no_other_leaf_passes(
+    n: int, data: st.DataObject
+) -> None:
     leaves = _leaves(n)
     root = _reference_root(leaves)
     index = data.draw(st.integers(min_value=0, max_value=n - 1))

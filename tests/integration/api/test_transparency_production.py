@@ -119,7 +119,10 @@ def test_a_donation_edited_in_the_index_is_named_while_the_kafka_log_still_verif
 
     report = httpx.get(api.url + "/v1/transparency/verify", timeout=60).json()
     finding = report["logs"][0]["findings"][0]
-    assert (finding["aggregate"], finding["version"]) == (donation["record_id"], donation["version"])
+    assert (finding["aggregate"], finding["version"]) == (
+        donation["record_id"],
+        donation["version"],
+    )
     code, reports, out = verify_cli(production_env)
     assert code == 1, out
     by_source = {r["source"]: r for r in reports}
