@@ -99,15 +99,15 @@ class PostgresDb:
         self._prefix = self.schema + ".tlog_"
 
     @contextmanager
-    def tx(self) -> Iterator[_PostgresTx]:
+    def tx(self) -> Iterator[PostgresTx]:
         with self._pool.connection() as conn, conn.transaction():
-            yield _PostgresTx(conn, self._prefix)
+            yield PostgresTx(conn, self._prefix)
 
     def close(self) -> None:
         """The pool belongs to the event store."""
 
 
-class _PostgresTx:
+class PostgresTx:
     def __init__(self, conn: Any, prefix: str) -> None:
         self._conn = conn
         self._prefix = prefix

@@ -17,7 +17,7 @@ from kafka import KafkaConsumer, TopicPartition
 from services.store.kafka.codec import UndecodableRecordError, decode_record
 from services.store.kafka.settings import KafkaStoreSettings
 from services.store.kafka.validity import RecordJudge, Tip
-from services.transparency.verify import Event
+from services.transparency.sources import Event
 
 
 def partition_events(settings: KafkaStoreSettings, partition: int) -> Iterator[Event]:

@@ -14,25 +14,34 @@ The position in the tree is the event's rank in its log, so order is part of wha
 from __future__ import annotations
 
 import struct
+from hashlib import sha256
 from typing import Any
 
-from services.transparency.merkle import leaf_hash
-
 _U16 = struct.Struct(">H")
-_VERSION_AND_TOPIC = struct.Struct(">QH")
+_U64 = struct.Struct(">Q")
 _U32 = struct.Struct(">I")
+_topics: dict[str, bytes] = {}  # a handful of event types: their framed bytes, made once
+
+
+def _framed_topic(topic: str) -> bytes:
+    framed = _topics.get(topic)
+    if framed is None:
+        encoded = topic.encode()
+        framed = _U16.pack(len(encoded)) + encoded
+        if len(_topics) < 10_000:
+            _topics[topic] = framed
+    return framed
 
 
 def leaf_bytes(originator_id: Any, version: int, topic: str, state: bytes) -> bytes:
     """The canonical encoding of one stored event."""
     oid = str(originator_id).encode()
-    topic_bytes = topic.encode()
     return b"".join(
         (
             _U16.pack(len(oid)),
             oid,
-            _VERSION_AND_TOPIC.pack(version, len(topic_bytes)),
-            topic_bytes,
+            _U64.pack(version),
+            _framed_topic(topic),
             _U32.pack(len(state)),
             state,
         )
@@ -40,5 +49,20 @@ def leaf_bytes(originator_id: Any, version: int, topic: str, state: bytes) -> by
 
 
 def event_leaf_hash(originator_id: Any, version: int, topic: str, state: bytes) -> bytes:
-    """The leaf hash of one stored event."""
-    return leaf_hash(leaf_bytes(originator_id, version, topic, state))
+    """The leaf hash of one stored event: SHA-256(0x00 || leaf_bytes)."""
+    oid = str(originator_id).encode()
+    return sha256(
+        b"".join(
+            (
+                _LEAF_PREFIX_36 if len(oid) == 36 else b"\x00" + _U16.pack(len(oid)),
+                oid,
+                _U64.pack(version),
+                _framed_topic(topic),
+                _U32.pack(len(state)),
+                state,
+            )
+        )
+    ).digest()
+
+
+_LEAF_PREFIX_36 = b"\x00" + _U16.pack(36)  # a UUID's text form

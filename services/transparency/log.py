@@ -82,6 +82,12 @@ class TransparencyLog:
         self.clock_ms = clock_ms
         store.ensure_schema(db)
 
+    def ensure_trees(self) -> None:
+        """Create the (empty) tree of every log, so the index writer's hook can extend it."""
+        for r in log_ranges(self.recorder):
+            with self.db.tx() as tx:
+                store.lock_tree(tx, r.log, r.low - 1)
+
     def advance(self) -> dict[int, int]:
         """Append every committed event not yet in its log's tree; the sizes after."""
         sizes = {}

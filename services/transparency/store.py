@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from hashlib import sha256
 from typing import Any
 
 import orjson
@@ -99,11 +100,18 @@ def append_leaves(
     """Append (notification id, aggregate, version, leaf hash) leaves to the locked tree."""
     first = tree.frontier.size
     nodes: list[tuple[int, int, int, bytes]] = []
-    append = tree.frontier.append
-    for leaf in leaves:
-        for level, index, h in append(leaf[3]):
+    stack, size, log = tree.frontier.nodes, first, tree.log
+    for leaf in leaves:  # Frontier.append, inlined: the hot loop of tree maintenance
+        h, bits, level = leaf[3], size, 0
+        while bits & 1:
+            h = sha256(b"\x01" + stack.pop() + h).digest()
+            bits >>= 1
+            level += 1
             if level % TILE_HEIGHT == 0:
-                nodes.append((tree.log, level, index, h))
+                nodes.append((log, level, size >> level, h))
+        stack.append(h)
+        size += 1
+    tree.frontier.size = size
     tiles: list[tuple[int, int, int, bytes, bytes]] = []
     offset = first % TILE
     tile_index = first // TILE
@@ -168,16 +176,18 @@ def leaves_between(tx: Tx, log: int, start: int, end: int) -> list[LeafRow]:
     return found
 
 
-def iter_leaves(db: Db, log: int, size: int, tiles_per_read: int = 64) -> Iterator[LeafRow]:
-    """Every stored leaf of positions [0, size), in order, read a few tiles at a time."""
+def iter_leaves(
+    db: Db, log: int, size: int, tiles_per_read: int = 64
+) -> Iterator[tuple[int, str, int, bytes]]:
+    """(notification id, aggregate, version, hash) of positions [0, size), in order."""
+    left = size
     for first in range(0, (size + TILE - 1) // TILE, tiles_per_read):
         with db.tx() as tx:
             tiles = _tile_rows(tx, log, first, first + tiles_per_read)
         for tile in tiles:
-            base = tile.index * TILE
-            for i, (nid, oid, v, h) in enumerate(tile.events):
-                if base + i < size:
-                    yield LeafRow(base + i, nid, oid, v, h)
+            events = tile.events[:left]
+            left -= len(events)
+            yield from events
 
 
 def find_leaf(tx: Tx, log: int, notification_id: int) -> LeafRow | None:

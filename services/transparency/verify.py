@@ -17,10 +17,7 @@ from services.transparency import store
 from services.transparency.leaves import event_leaf_hash
 from services.transparency.log import TransparencyLog, log_ranges
 from services.transparency.merkle import Frontier
-
-# (notification id, originator id, version, topic, state) in log order
-Event = tuple[int, Any, int, str, bytes]
-_CHUNK = 10_000
+from services.transparency.sources import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +52,6 @@ class LogReport:
         return {**asdict(self), "ok": self.ok}
 
 
-def index_events(tlog: TransparencyLog, log: int) -> Iterator[Event]:
-    """A log's events as the event store's notification log (the index) holds them."""
-    r = next(x for x in log_ranges(tlog.recorder) if x.log == log)
-    position = r.low - 1
-    while True:
-        batch = tlog.recorder.select_notifications(
-            start=position, limit=_CHUNK, stop=r.high, inclusive_of_start=False
-        )
-        for n in batch:
-            yield n.id, n.originator_id, n.originator_version, n.topic, n.state
-        if len(batch) < _CHUNK:
-            return
-        position = batch[-1].id
-
-
 def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source: str) -> LogReport:
     """Compare one source's events of a log with its tree and its signed heads."""
     report = LogReport(log, source)
@@ -90,89 +72,78 @@ def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source:
             return report
     report.head_size = signed[-1].tree_size if signed else None
     roots = {h.tree_size: h.root_hash for h in signed}
-    frontier = Frontier()
-    stored = store.iter_leaves(tlog.db, log, size)
-    for position, (nid, oid, version, topic, state) in enumerate(events):
-        leaf = next(stored, None)
-        h = event_leaf_hash(oid, version, topic, state)
-        report.events += 1
-        if leaf is None:
-            break  # appended after the tree's last step: the next step takes it
-        if (leaf.notification_id, leaf.originator_id, leaf.originator_version) != (
-            nid,
-            str(oid),
-            version,
-        ):
-            report.findings.append(_moved(position, leaf, nid, oid, version))
-            return report
-        if leaf.leaf_hash != h:
-            report.findings.append(
-                Finding(
-                    position,
-                    "modified: the record's bytes differ from those the tree took",
-                    nid,
-                    leaf.originator_id,
-                    version,
-                )
-            )
-            return report
-        frontier.append(h)
-        if frontier.size in roots:
-            report.heads_checked += 1
-            if frontier.root() != roots[frontier.size]:
-                report.findings.append(_tree_altered(frontier.size, leaf))
-                return report
-    else:
-        leaf = next(stored, None)
-        if leaf is not None:
-            report.findings.append(
-                Finding(
-                    leaf.leaf_index,
-                    f"missing: the log ends at {report.events} records; the tree holds more",
-                    leaf.notification_id,
-                    leaf.originator_id,
-                    leaf.originator_version,
-                )
-            )
-            return report
-    if report.head_size is not None and report.heads_checked < len(roots):
-        report.findings.append(
-            Finding(
-                frontier.size,
-                f"missing: the signed head covers {report.head_size} records; "
-                f"the log holds {frontier.size}",
-            )
-        )
+    report.findings, report.events, report.heads_checked = _compare(
+        store.iter_leaves(tlog.db, log, size), events, roots
+    )
     return report
 
 
+def _compare(
+    stored: Iterator[tuple[int, str, int, bytes]],
+    events: Iterable[Event],
+    roots: dict[int, bytes],
+) -> tuple[list[Finding], int, int]:
+    """Position by position: (findings, events read, heads checked)."""
+    frontier = Frontier()
+    append, checked, position = frontier.append, 0, -1
+    for position, (nid, oid, version, topic, state) in enumerate(events):
+        leaf = next(stored, None)
+        if leaf is None:
+            return _unsigned_tail(frontier.size, roots), position + 1, checked
+        h = event_leaf_hash(oid, version, topic, state)
+        if leaf[0] != nid or leaf[2] != version or leaf[1] != str(oid):
+            return [_moved(position, leaf, nid, oid, version)], position + 1, checked
+        if leaf[3] != h:
+            problem = "modified: the record's bytes differ from those the tree took"
+            return [Finding(position, problem, nid, leaf[1], version)], position + 1, checked
+        append(h)
+        if frontier.size in roots:
+            checked += 1
+            if frontier.root() != roots[frontier.size]:
+                return [_tree_altered(frontier.size, leaf)], position + 1, checked
+    leaf = next(stored, None)
+    if leaf is not None:
+        problem = f"missing: the log ends at {position + 1} records; the tree holds more"
+        return [Finding(position + 1, problem, leaf[0], leaf[1], leaf[2])], position + 1, checked
+    return _unsigned_tail(frontier.size, roots), position + 1, checked
+
+
+def _unsigned_tail(size: int, roots: dict[int, bytes]) -> list[Finding]:
+    """A signed head larger than what the tree and the log hold is a loss."""
+    beyond = [s for s in roots if s > size]
+    if beyond:
+        problem = f"missing: a signed head covers {max(beyond)} records; the log holds {size}"
+        return [Finding(size, problem)]
+    return []
+
+
 def verify_store(tlog: TransparencyLog) -> list[LogReport]:
-    """Every log, from the event store's notification log (the index on production)."""
-    return [verify_log(tlog, r.log, index_events(tlog, r.log), "index") for r in _logs(tlog)]
+    """Every log, from the event store's own records (the index on production)."""
+    return [
+        verify_log(tlog, r.log, tlog.source.events(r.low, r.high), "index")
+        for r in log_ranges(tlog.recorder)
+    ]
 
 
-def _logs(tlog: TransparencyLog) -> list[Any]:
-    return log_ranges(tlog.recorder)
-
-
-def _moved(position: int, leaf: store.LeafRow, nid: int, oid: Any, version: int) -> Finding:
+def _moved(
+    position: int, leaf: tuple[int, str, int, bytes], nid: int, oid: Any, version: int
+) -> Finding:
     return Finding(
         position,
-        f"removed, inserted or reordered: the tree holds {leaf.originator_id} "
-        f"v{leaf.originator_version} (notification {leaf.notification_id}) here; "
-        f"the log holds {oid} v{version} (notification {nid})",
-        leaf.notification_id,
-        leaf.originator_id,
-        leaf.originator_version,
+        f"removed, inserted or reordered: the tree holds {leaf[1]} v{leaf[2]} "
+        f"(notification {leaf[0]}) here; the log holds {oid} v{version} (notification {nid})",
+        leaf[0],
+        leaf[1],
+        leaf[2],
     )
 
 
-def _tree_altered(size: int, leaf: store.LeafRow) -> Finding:
+def _tree_altered(size: int, leaf: tuple[int, str, int, bytes]) -> Finding:
     return Finding(
         size - 1,
         f"the tree's stored hashes were altered: the first {size} records do not give the "
         "signed root",
-        leaf.notification_id,
-        leaf.originator_id,
-        leaf.originator_version,
+        leaf[0],
+        leaf[1],
+        leaf[2],
     )
