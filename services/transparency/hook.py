@@ -45,9 +45,9 @@ class IndexTreeHook:
         first = rows[0][4]
         if position >= first or conn.execute(self._between, (position, first)).fetchone():
             return  # the tree is not right before these rows: the follower catches up
-        leaves = [
-            (nid, str(oid), version, event_leaf_hash(oid, version, topic, state))
-            for oid, version, topic, state, nid in rows
-        ]
+        leaves = []
+        for oid, version, topic, state, nid in rows:
+            text = str(oid)
+            leaves.append((nid, text, version, event_leaf_hash(text, version, topic, state)))
         tree = store.TreeState(partition, position, Frontier.decode(size, bytes(blob)))
         store.append_leaves(tx, tree, leaves, leaves[-1][0])
