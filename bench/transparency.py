@@ -30,6 +30,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from bench.common import ROOT, kafka_store_env
 from bench.workload import department_batches
+from harness.servers import kafka_broker, postgres_server
 from services.container import Container
 from services.settings import Settings
 from services.transparency.db import SQLiteDb
@@ -37,7 +38,6 @@ from services.transparency.log import TransparencyLog
 from services.transparency.signing import HeadSigner
 from services.transparency.sources import SQLiteLogSource
 from services.transparency.verify import verify_log
-from tests.support.servers import kafka_broker, postgres_server
 
 COMMITS = 50_000
 PER_BATCH = 5_000

@@ -7,6 +7,7 @@ import threading
 
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring
+from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
@@ -36,6 +37,7 @@ def all_views() -> list[View]:
         FundLedger(),
         SupplyStats(),
         MatchQueue(),
+        AllianceVocabulary(),
     ]
 
 

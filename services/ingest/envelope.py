@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-
 from services.errors import Problem
-from services.ingest.catalogue import CATALOGUE, EventType
+from services.ingest.catalogue import CATALOGUE, EventData, EventType
 
 _EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
 _REQUIRED = ("specversion", "id", "source", "type")
@@ -30,28 +26,11 @@ class Envelope:
     time: datetime | None
     data: dict[str, Any]
     expected_version: int | None
+    payload: EventData
 
 
 def _invalid(field: str, reason: str) -> Problem:
     return Problem(422, "Invalid event", f"{field}: {reason}", [{"field": field, "reason": reason}])
-
-
-@cache
-def _validator(type_name: str) -> Draft202012Validator:
-    return Draft202012Validator(CATALOGUE[type_name].schema, format_checker=FormatChecker())
-
-
-def _path(error: ValidationError) -> str:
-    out = "data"
-    for part in error.absolute_path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-def _schema_problem(errors: list[ValidationError]) -> Problem:
-    listed = [{"field": _path(e), "reason": e.message} for e in errors[:20]]
-    first = listed[0]
-    return Problem(422, "Invalid event", f"{first['field']}: {first['reason']}", listed)
 
 
 def _check_string(raw: dict[str, Any], name: str) -> str:
@@ -111,7 +90,7 @@ def parse(raw: Any, now: datetime) -> Envelope:
     data = raw.get("data")
     if not isinstance(data, dict):
         raise _invalid("data", "is required and must be a JSON object")
-    errors = sorted(_validator(type_name).iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        raise _schema_problem(errors)
-    return Envelope(event_id, source, event_type, _time(raw, now), data, _expected_version(raw))
+    payload = event_type.check(data)
+    expected_version = _expected_version(raw)
+    event_type.check_expected_version(expected_version)
+    return Envelope(event_id, source, event_type, _time(raw, now), data, expected_version, payload)
