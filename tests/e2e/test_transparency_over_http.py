@@ -203,3 +203,21 @@ def test_the_signing_key_is_generated_once_per_installation(tmp_path: Path) -> N
     assert (tmp_path / "log-signing.key").stat().st_mode & 0o077 == 0
     with TestClient(create_app(Settings(data_dir=tmp_path, demo=False))) as c:
         assert c.get("/v1/transparency/key").json()["algorithm"] == "Ed25519"
+
+
+def test_unknown_logs_positions_and_sizes_are_404_or_422_never_500(client: TestClient) -> None:
+    a_fund_with_a_donation(client)
+    signed_head(client)
+    assert client.get("/v1/transparency/logs/7/heads").json() == []
+    assert client.get("/v1/transparency/logs/99999999999999/heads").status_code == 422
+    assert (
+        client.get("/v1/transparency/logs/0/proofs/consistency", params={"first": 99}).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            "/v1/transparency/proofs/inclusion", params={"notification_id": 10**12}
+        ).status_code
+        == 404
+    )
+    assert client.get("/v1/transparency/proofs/inclusion").status_code == 422

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import psycopg
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from psycopg_pool import PoolTimeout
 
 from services.api.deps import ContainerDep
@@ -24,6 +24,7 @@ from services.transparency.verify import verify_store
 
 router = APIRouter(prefix="/v1/transparency", tags=["transparency"])
 T = TypeVar("T")
+LogNumber = Annotated[int, Path(ge=0, le=2**31 - 1, description="a Kafka partition; 0 embedded")]
 
 
 def _b64(data: bytes) -> str:
@@ -60,7 +61,7 @@ def publish_heads(container: ContainerDep) -> list[dict[str, object]]:
 
 
 @router.get("/logs/{log}/heads", summary="Every signed head of a log, oldest first")
-def log_heads(log: int, container: ContainerDep) -> list[dict[str, object]]:
+def log_heads(log: LogNumber, container: ContainerDep) -> list[dict[str, object]]:
     """The log's signed heads."""
     return [h.as_json() for h in _guarded(lambda: container.transparency.heads(log))]
 
@@ -105,7 +106,7 @@ def _inclusion_json(proof: InclusionProof) -> dict[str, Any]:
 
 @router.get("/logs/{log}/proofs/consistency", summary="Consistency proof between two heads")
 def consistency(
-    log: int,
+    log: LogNumber,
     container: ContainerDep,
     first: Annotated[int, Query(ge=1, le=2**63 - 1)],
     second: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
