@@ -61,7 +61,7 @@ def a_fund_with_a_donation(client: TestClient) -> dict[str, Any]:
 def signed_head(client: TestClient) -> dict[str, Any]:
     response = client.post("/v1/transparency/heads")
     assert response.status_code == 201
-    heads = response.json()
+    heads = response.json()["heads"]
     assert [h["log"] for h in heads] == [0]  # the embedded log is one tree
     return dict(heads[0])
 
@@ -208,7 +208,7 @@ def test_the_signing_key_is_generated_once_per_installation(tmp_path: Path) -> N
 def test_unknown_logs_positions_and_sizes_are_404_or_422_never_500(client: TestClient) -> None:
     a_fund_with_a_donation(client)
     signed_head(client)
-    assert client.get("/v1/transparency/logs/7/heads").json() == []
+    assert client.get("/v1/transparency/logs/7/heads").json() == {"heads": []}
     assert client.get("/v1/transparency/logs/99999999999999/heads").status_code == 422
     assert (
         client.get("/v1/transparency/logs/0/proofs/consistency", params={"first": 99}).status_code

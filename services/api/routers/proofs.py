@@ -14,15 +14,17 @@ from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import psycopg
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from psycopg_pool import PoolTimeout
 
 from services.api.deps import ContainerDep
+from services.api.models import transparency as m
+from services.api.routers.reading import NOT_FOUND, read_router
 from services.errors import Problem
 from services.transparency.log import InclusionProof
 from services.transparency.verify import verify_store
 
-router = APIRouter(prefix="/v1/transparency", tags=["transparency"])
+router = read_router("transparency", prefix="/v1/transparency")
 T = TypeVar("T")
 LogNumber = Annotated[int, Path(ge=0, le=2**31 - 1, description="a Kafka partition; 0 embedded")]
 
@@ -41,32 +43,48 @@ def _guarded(work: Callable[[], T]) -> T:
         raise Problem(503, "Store unavailable", f"the tree store cannot answer now: {e}") from None
 
 
-@router.get("/key", summary="The public key that signs tree heads")
+@router.get("/key", summary="The public key that signs tree heads", response_model=m.SigningKey)
 def signing_key(container: ContainerDep) -> dict[str, str]:
     """Ed25519 public key (PEM) and its key id (SHA-256 of the DER SubjectPublicKeyInfo)."""
     signer = container.transparency.signer
     return {"algorithm": "Ed25519", "key_id": signer.key_id, "public_key": signer.public_key_pem()}
 
 
-@router.get("/heads", summary="The newest signed tree head of every log")
-def latest_heads(container: ContainerDep) -> list[dict[str, object]]:
+@router.get(
+    "/heads", summary="The newest signed tree head of every log", response_model=m.TreeHeads
+)
+def latest_heads(container: ContainerDep) -> dict[str, Any]:
     """One head per log (a Kafka partition; the whole log on the embedded profile)."""
-    return [h.as_json() for h in _guarded(container.transparency.latest_heads)]
+    return {"heads": [h.as_json() for h in _guarded(container.transparency.latest_heads)]}
 
 
-@router.post("/heads", status_code=201, summary="Sign a tree head of every log now")
-def publish_heads(container: ContainerDep) -> list[dict[str, object]]:
+@router.post(
+    "/heads",
+    status_code=201,
+    summary="Sign a tree head of every log now",
+    response_model=m.TreeHeads,
+)
+def publish_heads(container: ContainerDep) -> dict[str, Any]:
     """Take every committed event into its tree, then sign and keep a head per log."""
-    return [h.as_json() for h in _guarded(container.transparency.publish)]
+    return {"heads": [h.as_json() for h in _guarded(container.transparency.publish)]}
 
 
-@router.get("/logs/{log}/heads", summary="Every signed head of a log, oldest first")
-def log_heads(log: LogNumber, container: ContainerDep) -> list[dict[str, object]]:
+@router.get(
+    "/logs/{log}/heads",
+    summary="Every signed head of a log, oldest first",
+    response_model=m.TreeHeads,
+)
+def log_heads(log: LogNumber, container: ContainerDep) -> dict[str, Any]:
     """The log's signed heads."""
-    return [h.as_json() for h in _guarded(lambda: container.transparency.heads(log))]
+    return {"heads": [h.as_json() for h in _guarded(lambda: container.transparency.heads(log))]}
 
 
-@router.get("/proofs/inclusion", summary="Inclusion proof of one event")
+@router.get(
+    "/proofs/inclusion",
+    summary="Inclusion proof of one event",
+    response_model=m.InclusionProof,
+    responses=NOT_FOUND,
+)
 def inclusion(
     container: ContainerDep,
     notification_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
@@ -104,7 +122,12 @@ def _inclusion_json(proof: InclusionProof) -> dict[str, Any]:
     }
 
 
-@router.get("/logs/{log}/proofs/consistency", summary="Consistency proof between two heads")
+@router.get(
+    "/logs/{log}/proofs/consistency",
+    summary="Consistency proof between two heads",
+    response_model=m.ConsistencyProof,
+    responses=NOT_FOUND,
+)
 def consistency(
     log: LogNumber,
     container: ContainerDep,
@@ -116,7 +139,11 @@ def consistency(
     return {"log": log, "first": first, "second": size, "path": [_b64(h) for h in path]}
 
 
-@router.get("/verify", summary="Recompute every log against its signed heads")
+@router.get(
+    "/verify",
+    summary="Recompute every log against its signed heads",
+    response_model=m.Verification,
+)
 def verify(container: ContainerDep) -> dict[str, Any]:
     """Every log checked from the event store (the index on production); the first bad record."""
     reports = _guarded(lambda: verify_store(container.transparency))

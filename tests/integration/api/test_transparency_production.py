@@ -82,7 +82,7 @@ def test_a_donation_edited_in_the_index_is_named_while_the_kafka_log_still_verif
 ) -> None:
     (api,) = api_processes(1)
     donation = donations(api.url)
-    head = httpx.post(api.url + "/v1/transparency/heads", timeout=30).json()[0]
+    head = httpx.post(api.url + "/v1/transparency/heads", timeout=30).json()["heads"][0]
     key = httpx.get(api.url + "/v1/transparency/key").json()
     assert verify_head_signature(
         key["public_key"],
