@@ -62,10 +62,13 @@ def test_a_batch_is_in_the_tree_when_it_is_acknowledged_and_the_roots_agree(
     recorder.insert_commits(_batch(300))  # 600 events: the index writer's general path
     assert _size(hooked) == 600  # no follower step ran: the index's transaction did it
 
-    recorder.insert_commits(_batch(1))  # a small commit: the one-statement path, no hook
+    recorder.insert_commits(_batch(1))  # a small commit: usually the one-statement path, no hook
     recorder.insert_commits(_batch(300))
-    assert _size(hooked) == 600  # behind by the small commit: the hook left it to the follower
+    # Behind by the small commit, the hook never leaves a gap: it waits for the follower (600);
+    # if the process's index builder took the small commit through the general path, 1202.
+    assert _size(hooked) in (600, 1202)
     hooked.advance()
+    assert _size(hooked) == 1202
     recorder.insert_commits(_batch(300))
     assert _size(hooked) == 1802
 
