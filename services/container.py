@@ -12,6 +12,7 @@ from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
 from projections.needs_list.view import NeedsList
+from projections.pairings.view import Pairings
 from projections.referral_board.view import ReferralBoard
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
@@ -20,6 +21,7 @@ from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
+from services.deadline_clock import DeadlineClock
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 from services.transparency.setup import open_transparency
@@ -38,6 +40,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Pairings(),
     ]
 
 
@@ -58,26 +61,36 @@ class Container:
         self.keyring = HouseholdKeyring(settings.household_secrets(), settings.household_secret_id)
         self.ingestor = Ingestor(self.app, self.keyring, clock)
         self.transparency = open_transparency(settings, self.app.recorder)
+        self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._heads: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Follow the log in a background thread (unless projector workers do it)."""
-        if not self.settings.run_projections:
-            return
-        self._thread = threading.Thread(
-            target=self.runner.run,
-            args=(self._stop, self.settings.runner_interval),
-            name="projection-runner",
-            daemon=True,
-        )
-        self._thread.start()
-        if self.settings.tree_head_interval > 0:
-            self._heads = threading.Thread(
-                target=self._publish_heads, name="tree-heads", daemon=True
+        """Follow the log, and keep the clock, in background threads (as the settings say)."""
+        if self.settings.run_projections:
+            self._threads.append(
+                threading.Thread(
+                    target=self.runner.run,
+                    args=(self._stop, self.settings.runner_interval),
+                    name="projection-runner",
+                    daemon=True,
+                )
             )
-            self._heads.start()
+        if self.settings.run_clock:
+            self._threads.append(
+                threading.Thread(
+                    target=self.deadline_clock.run,
+                    args=(self._stop, self.settings.clock_interval),
+                    name="deadline-clock",
+                    daemon=True,
+                )
+            )
+        if self.settings.tree_head_interval > 0:
+            self._threads.append(
+                threading.Thread(target=self._publish_heads, name="tree-heads", daemon=True)
+            )
+        for thread in self._threads:
+            thread.start()
 
     def _publish_heads(self) -> None:
         """Sign a head of every log that grew, every tree_head_interval seconds."""
@@ -95,9 +108,8 @@ class Container:
         """Stop following and release the stores."""
         self._stop.set()
         self.runner.wakeup.set()
-        for thread in (self._thread, self._heads):
-            if thread is not None:
-                thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
         self.transparency.db.close()
         self.store.close()
         self.app.close()

@@ -13,6 +13,7 @@ _TEMPLATES: dict[type, str] = {
     Household.ReportedAgain: "Reported again ({channel}) by {reported_by}",
     Household.AssistanceGranted: "{status} granted by {by}",
     Household.AssistanceEnded: "{status} ended by {by}: {reason}",
+    Household.TemporaryAidGranted: "Temporary assistance (临时救助) paid by {by}: {reason}",
     Household.Assessed: "Assessed by {by}: circle {difficulty_circle}, group {group}",
     Need.Raised: "{urgency} {need_type}/{category} need raised by {raised_by}: {description}",
     Need.Referred: "Need referred",
@@ -28,6 +29,8 @@ _TEMPLATES: dict[type, str] = {
     Referral.FollowedUp: "Follow-up visit by {actor}: {note}",
     Referral.Refused: "Referral refused by {actor}: {reason}",
     Referral.Reassigned: "Referral moved from {from_department} to {to_department}: {reason}",
+    Referral.DeadlineBreached: "Missed deadline: {holder}'s {step} was due {due_at:%Y-%m-%d %H:%M}",
+    Referral.Escalated: "Escalated from {from_region} to {to_region} after the missed {step}",
 }
 
 

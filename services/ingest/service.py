@@ -86,7 +86,13 @@ class Ingestor:
             key = EventKey(
                 envelope.source, envelope.id, envelope.type.short_name, self._digest(envelope)
             )
-            context = Context(key, envelope.time or now, self._keys, envelope.expected_version)
+            context = Context(
+                key,
+                envelope.time or now,
+                self._keys,
+                envelope.expected_version,
+                recorded_at=now,
+            )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except OperationalError:
             raise
