@@ -7,6 +7,7 @@ import threading
 
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring
+from projections.alerts.view import Alerts
 from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
@@ -22,6 +23,7 @@ from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.deadline_clock import DeadlineClock
+from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 from services.transparency.setup import open_transparency
@@ -40,6 +42,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Alerts(),
         Pairings(),
     ]
 
@@ -61,6 +64,7 @@ class Container:
         self.keyring = HouseholdKeyring(settings.household_secrets(), settings.household_secret_id)
         self.ingestor = Ingestor(self.app, self.keyring, clock)
         self.transparency = open_transparency(settings, self.app.recorder)
+        self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -111,5 +115,6 @@ class Container:
         for thread in self._threads:
             thread.join(timeout=10)
         self.transparency.db.close()
+        self.writes.close()
         self.store.close()
         self.app.close()

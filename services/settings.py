@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     run_projections: bool = True  # production may leave views to separate projector workers
     run_clock: bool = True  # record deadline breaches in this process (any number may)
     clock_interval: float = 30.0  # seconds between the clock's sweeps
+    write_workers: int = Field(default=16, ge=1)  # commands run at once, off the event loop
+    write_queue: int = Field(default=256, ge=0)  # commands waiting beyond those; then 503
 
     @model_validator(mode="after")
     def _defaults_by_profile(self) -> Settings:

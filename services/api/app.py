@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.api import docs, pages, problems
+from services import web
+from services.api import docs, problems
 from services.api.routers import (
     audit,
     contracts,
@@ -25,6 +26,7 @@ from services.api.routers import (
     proofs,
     referrals,
     resources,
+    screening,
     services,
     statistics,
     vocabulary,
@@ -73,8 +75,9 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(audit.router)
     app.include_router(deadlines.router)
     app.include_router(vocabulary.router)
+    app.include_router(screening.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(proofs.router)
-    app.include_router(pages.router)
+    web.install(app)
     return app

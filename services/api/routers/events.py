@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import orjson
@@ -90,7 +91,7 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
             raise Problem(422, "Invalid batch", "a batch must be a JSON array of CloudEvents")
         if len(body) > MAX_BATCH:
             raise Problem(413, "Batch too large", f"at most {MAX_BATCH} events per batch")
-        results = container.ingestor.submit_batch(body)
+        results = await container.writes.run(partial(container.ingestor.submit_batch, body))
         container.nudge()
         items = [r.as_json() for r in results]
         counts = {
@@ -102,7 +103,7 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
         raise Problem(
             415, "Batch needs its content type", f"send a JSON array as Content-Type: {BATCH}"
         )
-    result = container.ingestor.submit(body)
+    result = await container.writes.run(partial(container.ingestor.submit, body))
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)
