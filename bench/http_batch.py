@@ -26,11 +26,13 @@ import httpx
 from bench.common import peak_rss_mb
 from bench.processes import start_api
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring
 from services.ingest.service import Ingestor
+from services.secrets import new_secret
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
 PER_REQUEST = 10_000
-SECRET = "bench-secret"
+SECRET = new_secret()  # a production-grade household secret, fresh per run
 
 
 def events(n: int, tag: str) -> list[dict[str, Any]]:
@@ -73,6 +75,7 @@ def profile_env(profile: str) -> Iterator[tuple[dict[str, str], dict[str, str]]]
             **store,
             "ZHULIAN_PROFILE": "production",
             "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
+            "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
             "ZHULIAN_RUN_PROJECTIONS": "false",
         }
         yield api, kafka_store_env(broker.bootstrap_servers, database.url)
@@ -81,7 +84,7 @@ def profile_env(profile: str) -> Iterator[tuple[dict[str, str], dict[str, str]]]
 def baseline(store_env: dict[str, str], sample: int) -> float:
     """Events/s of one command and one commit per event, in this process."""
     app = Alliance(env=store_env)
-    ingestor = Ingestor(app, SECRET)
+    ingestor = Ingestor(app, HouseholdKeyring({1: SECRET}, 1))
     items = events(sample, "base")
     started = time.perf_counter()
     for item in items:
@@ -95,7 +98,9 @@ def baseline(store_env: dict[str, str], sample: int) -> float:
 def run(profile: str, total: int, sample: int) -> None:
     """Print the batch rate over HTTP beside the one-by-one baseline."""
     with profile_env(profile) as (api_env, store_env):
-        api = start_api({**api_env, "ZHULIAN_HOUSEHOLD_SECRET": SECRET})
+        api = start_api(
+            {**api_env, "ZHULIAN_HOUSEHOLD_SECRET": SECRET, "ZHULIAN_LOG_SIGNING_KEY": new_secret()}
+        )
         try:
             items = events(total, "hh")
             requests = [items[i : i + PER_REQUEST] for i in range(0, total, PER_REQUEST)]

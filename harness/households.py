@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.households.identity import pseudonymise
 
-SECRET = "embedded-profile-demo-secret-not-for-production"  # the embedded profile's
+SECRET = "harness-household-secret"  # give it to the app: Settings(household_secret=SECRET)
 COUNTY = "330106"
 TOWNS = ("001", "002", "003")
 MONITORING_LIST = "rural-revitalization/monitoring"

@@ -135,6 +135,48 @@ def _index(args: argparse.Namespace) -> None:
     _rebuild(argparse.Namespace(view=None))
 
 
+def _verify(args: argparse.Namespace) -> None:
+    import orjson
+
+    from services.container import Container
+    from services.transparency.verify import verify_log, verify_store
+
+    container = Container(Settings(demo=False))
+    try:
+        tlog = container.transparency
+        if args.sign:
+            tlog.publish()
+        reports = verify_store(tlog)
+        kafka = getattr(container.app.recorder, "store", None)
+        if kafka is not None:  # production: the Kafka log itself, not only its index
+            from services.transparency.kafka_log import partition_events
+
+            reports += [
+                verify_log(tlog, r.log, partition_events(kafka.settings, r.log), "kafka")
+                for r in reports
+            ]
+    finally:
+        container.close()
+    for report in reports:
+        print(orjson.dumps(report.as_json()).decode())
+    bad = [r for r in reports if not r.ok]
+    for r in bad:
+        f = r.findings[0]
+        print(
+            f"log {r.log} ({r.source}): position {f.position}, notification {f.notification_id},"
+            f" aggregate {f.aggregate} v{f.version}: {f.problem}"
+        )
+    if bad:
+        raise SystemExit(1)
+    print(f"verified: {sum(r.events for r in reports)} records in {len(reports)} log(s)")
+
+
+def _new_secret(_: argparse.Namespace) -> None:
+    from services.secrets import new_secret
+
+    print(new_secret())
+
+
 def _instant(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
@@ -171,6 +213,13 @@ def main(argv: list[str] | None = None) -> None:
     as_of.add_argument("--by", choices=["recorded", "occurred"], default="recorded")
     as_of.add_argument("--view", help="only this view")
     as_of.set_defaults(run=_as_of)
+    verify = commands.add_parser(
+        "verify", help="recompute the log and the index against the signed tree heads"
+    )
+    verify.add_argument("--sign", action="store_true", help="sign fresh heads first")
+    verify.set_defaults(run=_verify)
+    secret = commands.add_parser("new-secret", help="print 32 random bytes for a secret")
+    secret.set_defaults(run=_new_secret)
     args = parser.parse_args(argv)
 
     def command() -> None:

@@ -7,6 +7,7 @@ import threading
 from typing import cast
 
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring
 from projections.alerts.view import Alerts
 from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
@@ -30,6 +31,7 @@ from services.observability.metrics import time_produce
 from services.observability.readiness import Readiness
 from services.observability.settings import OperationsSettings
 from services.settings import Settings
+from services.transparency.setup import open_transparency
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +66,10 @@ class Container:
         )
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
+        self.keyring = HouseholdKeyring(settings.household_secrets(), settings.household_secret_id)
         # Counted and refusals logged; the same interface as the Ingestor it wraps.
-        self.ingestor = cast(
-            Ingestor, ObservedIngestor(Ingestor(self.app, settings.household_secret, clock))
-        )
+        self.ingestor = cast(Ingestor, ObservedIngestor(Ingestor(self.app, self.keyring, clock)))
+        self.transparency = open_transparency(settings, self.app.recorder)
         self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         # The Kafka store (production) when there is one: readiness and metrics look into it.
@@ -103,8 +105,20 @@ class Container:
                     daemon=True,
                 )
             )
+        if self.settings.tree_head_interval > 0:
+            self._threads.append(
+                threading.Thread(target=self._publish_heads, name="tree-heads", daemon=True)
+            )
         for thread in self._threads:
             thread.start()
+
+    def _publish_heads(self) -> None:
+        """Sign a head of every log that grew, every tree_head_interval seconds."""
+        while not self._stop.wait(self.settings.tree_head_interval):
+            try:
+                self.transparency.publish(only_if_grown=True)
+            except Exception:
+                log.exception("publishing signed tree heads failed; retrying next interval")
 
     def nudge(self) -> None:
         """Tell the runner new events were written."""
@@ -117,6 +131,7 @@ class Container:
         for thread in self._threads:
             thread.join(timeout=10)
         self.readiness.close()
+        self.transparency.db.close()
         self.writes.close()
         self.store.close()
         self.app.close()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EMBEDDED_SECRET = "embedded-profile-demo-secret-not-for-production"
-_PLACEHOLDER = re.compile(r"replace|change.?me|example|secret-here|^x+$", re.IGNORECASE)
+from services.secrets import check_strong_secret, installation_secret
 
 
 class Settings(BaseSettings):
@@ -20,7 +18,12 @@ class Settings(BaseSettings):
 
     profile: Literal["embedded", "production"] = "embedded"
     data_dir: Path = Path("var")
-    household_secret: str = ""
+    household_secret: str = ""  # production: >= 32 random bytes as hex or base64
+    household_secret_id: int = Field(default=1, ge=1, le=999)  # the id new keys carry
+    # Secrets of earlier ids, still checking the keys they issued: "1=<secret>,2=<secret>"
+    household_secrets_retired: str = ""
+    log_signing_key: str = ""  # Ed25519 seed (hex/base64) or PEM; embedded: generated in var/
+    tree_head_interval: float = 60.0  # seconds between signed tree heads (0: only on demand)
     demo: bool | None = None  # default: on for embedded, off for production
     views_database: str = ""  # embedded: a SQLite path (default data_dir/views.db)
     database_url: str = Field(
@@ -44,7 +47,12 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _defaults_by_profile(self) -> Settings:
         if self.profile == "embedded":
-            self.household_secret = self.household_secret or EMBEDDED_SECRET
+            self.household_secret = self.household_secret or installation_secret(
+                self.data_dir / "household.secret"
+            )
+            self.log_signing_key = self.log_signing_key or installation_secret(
+                self.data_dir / "log-signing.key"
+            )
             if self.demo is None:
                 self.demo = True
         else:
@@ -53,15 +61,35 @@ class Settings(BaseSettings):
                     "ZHULIAN_HOUSEHOLD_SECRET must be set in production:"
                     " it keys the household pseudonyms"
                 )
-            if len(self.household_secret) < 16 or _PLACEHOLDER.search(self.household_secret):
+            check_strong_secret(self.household_secret, "ZHULIAN_HOUSEHOLD_SECRET")
+            for _, retired in self.retired_secrets().items():
+                check_strong_secret(retired, "ZHULIAN_HOUSEHOLD_SECRETS_RETIRED")
+            if not self.log_signing_key:
                 raise ValueError(
-                    "ZHULIAN_HOUSEHOLD_SECRET looks like a placeholder or is shorter than 16"
-                    " characters: generate one (e.g. `openssl rand -base64 32`)"
+                    "ZHULIAN_LOG_SIGNING_KEY must be set in production: it signs the tree heads"
+                    " (`zhulian new-secret` prints a fresh one)"
                 )
             if not self.database_url:
                 raise ValueError("DATABASE_URL must name the PostgreSQL of the production profile")
             self.demo = bool(self.demo)
         return self
+
+    def retired_secrets(self) -> dict[int, str]:
+        """Household secrets of earlier ids, by id."""
+        retired: dict[int, str] = {}
+        for part in filter(None, (p.strip() for p in self.household_secrets_retired.split(","))):
+            key_id, sep, secret = part.partition("=")
+            if not sep or not key_id.isdigit() or int(key_id) == self.household_secret_id:
+                raise ValueError(
+                    "ZHULIAN_HOUSEHOLD_SECRETS_RETIRED must be 'id=secret,…' with ids other"
+                    " than the current ZHULIAN_HOUSEHOLD_SECRET_ID"
+                )
+            retired[int(key_id)] = secret
+        return retired
+
+    def household_secrets(self) -> dict[int, str]:
+        """Every household secret by key id (the current one included)."""
+        return {**self.retired_secrets(), self.household_secret_id: self.household_secret}
 
     def event_store_env(self) -> dict[str, str]:
         """The eventsourcing environment that selects the event store for this profile."""

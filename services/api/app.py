@@ -24,6 +24,7 @@ from services.api.routers import (
     needs,
     offerings,
     pairings,
+    proofs,
     referrals,
     resources,
     screening,
@@ -95,5 +96,6 @@ def create_app(
     app.include_router(screening.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(proofs.router)
     web.install(app)
     return app

@@ -13,6 +13,7 @@ import orjson
 from eventsourcing.persistence import OperationalError
 
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring, HouseholdKeys, household_id
 from domain.ingest.model import DIGEST_V2, EventKey, Outcome
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
@@ -63,10 +64,14 @@ class Result:
 class Ingestor:
     """Turns department events into commands on the alliance application."""
 
-    def __init__(self, app: Alliance, secret: str, clock: Clock = utc_now) -> None:
+    def __init__(self, app: Alliance, keyring: HouseholdKeyring, clock: Clock = utc_now) -> None:
         self.app = app
-        self._secret = secret.encode()
+        self._keys = HouseholdKeys(keyring, self._household_exists)
+        self._secret = keyring.digest_secret()
         self.clock = clock
+
+    def _household_exists(self, key: str) -> bool:
+        return household_id(key) in self.app.repository
 
     def _digest(self, envelope: Envelope, subject: Any = None) -> str:
         # Keyed, so the digest of an event naming a registration number reveals nothing.
@@ -100,7 +105,7 @@ class Ingestor:
             context = Context(
                 key,
                 envelope.time or now,
-                self._secret.decode(),
+                self._keys,
                 envelope.expected_version,
                 recorded_at=now,
             )

@@ -10,15 +10,20 @@ from typing import Any, TypeVar
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.households import SECRET  # keys the tests compute match the app's
 from services.api.app import create_app
 from services.settings import Settings
 
 T = TypeVar("T")
 
 
+def _settings(tmp_path, demo: bool) -> Settings:
+    return Settings(data_dir=tmp_path, demo=demo, household_secret=SECRET)
+
+
 @pytest.fixture
 def client(tmp_path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=tmp_path, demo=False))) as c:
+    with TestClient(create_app(_settings(tmp_path, demo=False))) as c:
         yield c
 
 
@@ -38,13 +43,13 @@ class FakeClock:
 @pytest.fixture
 def clocked(tmp_path) -> Iterator[tuple[TestClient, FakeClock]]:
     clock = FakeClock()
-    with TestClient(create_app(Settings(data_dir=tmp_path, demo=False), clock=clock)) as c:
+    with TestClient(create_app(_settings(tmp_path, demo=False), clock=clock)) as c:
         yield c, clock
 
 
 @pytest.fixture
 def demo_client(tmp_path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=tmp_path, demo=True))) as c:
+    with TestClient(create_app(_settings(tmp_path, demo=True))) as c:
         yield c
 
 

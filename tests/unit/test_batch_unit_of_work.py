@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring
 from services.ingest.service import Ingestor
 from tests.builders import cloud_event, discovered, need_raised
 
-SECRET = "test-secret"
+SECRET = HouseholdKeyring({1: "test-secret"}, 1)
 
 
 def _answers(results: list[Any]) -> list[tuple[Any, ...]]:

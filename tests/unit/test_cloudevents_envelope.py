@@ -68,7 +68,7 @@ def test_a_household_must_be_named_one_way_only() -> None:
     data = need_raised()
     data["household"] = {
         "registration_number": "330106198001010011",
-        "household_key": "hh_" + "0" * 32,
+        "household_key": "hh1_" + "0" * 40,
     }
     assert refusal(cloud_event("need.raised", data))["field"] == "data.household"
 

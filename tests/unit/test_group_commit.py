@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring
 from services.ingest.service import Ingestor, Result
 from tests.builders import cloud_event, discovered
 
-SECRET = "test-secret"
+SECRET = HouseholdKeyring({1: "test-secret"}, 1)
 
 
 class HeldRecorder:

@@ -34,7 +34,7 @@ def test_the_alliance_is_the_county() -> None:
 
 def test_a_pseudonym_does_not_contain_the_registration_number() -> None:
     key = pseudonymise("330106198001010011", "secret")
-    assert key.startswith("hh_") and "330106198001010011" not in key
+    assert key.startswith("hh1_") and "330106198001010011" not in key
 
 
 def test_the_pseudonym_depends_on_the_deployment_secret() -> None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from domain.households.identity import HouseholdKeys
 from domain.ingest.model import EventKey, Outcome
 from services.errors import Problem
 from services.ingest.catalogue.schema import json_schema
@@ -35,11 +36,11 @@ Actor = Annotated[
 
 @dataclass(frozen=True)
 class Context:
-    """What the envelope adds to the data: identity, time, secret, expected version."""
+    """What the envelope adds to the data: identity, time, household keys, expected version."""
 
     key: EventKey
     at: datetime  # when it happened, as the client claims (or the arrival time)
-    secret: str
+    secret: HouseholdKeys  # issues keys from registration numbers, checks given keys
     expected_version: int | None
     recorded_at: datetime | None = None  # when zhulian took it: deadlines are judged on this
 

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from domain.households.identity import check_household_key, pseudonymise
+from domain.households.identity import HOUSEHOLD_KEY_PATTERN
 from domain.shared.money import yuan_to_fen
 from services.ingest.catalogue.definition import LINE_PATTERN as _LINE
 from services.ingest.catalogue.definition import Argument, Context, EventData
@@ -86,7 +86,7 @@ class HouseholdRef(Part, Argument):
     registration_number: (
         Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{6,64}$")] | None
     ) = None
-    household_key: Annotated[str, StringConstraints(pattern=r"^hh_[0-9a-f]{32}$")] | None = None
+    household_key: Annotated[str, StringConstraints(pattern=HOUSEHOLD_KEY_PATTERN)] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> HouseholdRef:
@@ -97,9 +97,9 @@ class HouseholdRef(Part, Argument):
     def argument(self, context: Context) -> str:
         """The household's pseudonymous key."""
         if self.registration_number is not None:
-            return pseudonymise(self.registration_number, context.secret)
-        assert self.household_key is not None
-        return check_household_key(self.household_key, "data.household.household_key")
+            return context.secret.from_registration(self.registration_number)
+        assert self.household_key is not None  # only keys this deployment issued
+        return context.secret.check(self.household_key, "data.household.household_key")
 
 
 class Household(EventData):

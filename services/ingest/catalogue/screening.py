@@ -21,7 +21,7 @@ from services.ingest.catalogue.fields import (
     Word,
 )
 
-_HH = {"household_key": "hh_0123456789abcdef0123456789abcdef"}
+_HH = {"household_key": "hh1_0123456789abcdef0123456789abcdef01234567"}
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
 FactName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 FactValue = Annotated[str, StringConstraints(max_length=200)] | int | float | bool

@@ -17,7 +17,8 @@ runs. Same rule, same inputs, same transaction contents: one round trip instead 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -44,6 +45,9 @@ class IndexWriter:
         self.pool = pool
         self.q = q
         self.topic = topic
+        # Called as observe(conn, partition, rows) inside each transaction of the general path
+        # with the valid rows it wrote; the one-statement path leaves its rows to followers.
+        self.observers: list[Callable[[psycopg.Connection, int, list[Any]], None]] = []
 
     def apply(
         self, partition: int, records: Sequence[LogRecord], *, only_from_next: bool = False
@@ -101,6 +105,8 @@ class IndexWriter:
                 self._copy(conn, partition, judge)
                 conn.execute(q.set_position, (next_offset, self.topic, partition))
                 conn.execute("SELECT pg_notify(%s, '')", (q.channel,))
+            for observe in self.observers:  # e.g. the transparency tree, in this transaction
+                observe(conn, partition, judge.valid_rows())
         return Applied(next_offset, judgement.outcomes(partition, judge))
 
     def _apply_guessed(

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from services.secrets import new_secret
 from tests.integration.conftest import store_env_for
 from tests.support.api_process import ApiProcess, start_api
 from tests.support.postgres import Database, drop_database, fresh_database
@@ -19,7 +20,8 @@ def production_env(broker: Broker, postgres: Database) -> Iterator[dict[str, str
     env = store_env_for(broker.bootstrap_servers, url)
     env.update(
         ZHULIAN_PROFILE="production",
-        ZHULIAN_HOUSEHOLD_SECRET="integration-secret",
+        ZHULIAN_HOUSEHOLD_SECRET=new_secret(),
+        ZHULIAN_LOG_SIGNING_KEY=new_secret(),
         ZHULIAN_RUNNER_INTERVAL="0.05",
     )
     yield env
