@@ -10,6 +10,7 @@ from uuid import UUID
 import orjson
 
 from domain.alliance import Alliance
+from domain.households.identity import HouseholdKeyring
 from domain.ingest.model import EventKey, Receipt
 from services.ingest.envelope import parse
 from services.ingest.service import Ingestor
@@ -20,7 +21,7 @@ SECRET = "secret"
 
 def ingestor() -> Ingestor:
     app = Alliance(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    return Ingestor(app, SECRET, clock=lambda: NOW)
+    return Ingestor(app, HouseholdKeyring({1: SECRET}, 1), clock=lambda: NOW)
 
 
 def test_pairs_that_the_old_separator_confused_get_their_own_receipts() -> None:
