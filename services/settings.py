@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     )  # production: the PostgreSQL of the event index and the views
     runner_interval: float = 0.25
     run_projections: bool = True  # production may leave views to separate projector workers
+    # Origins whose pages may call the API from a browser (CORS); none by default.
+    cors_origins: list[str] = []
 
     @model_validator(mode="after")
     def _defaults_by_profile(self) -> Settings:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from services.api import docs, pages, problems
 from services.api.routers import (
@@ -53,6 +54,13 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
         docs_url=None,
         redoc_url=None,
     )
+    if settings.cors_origins:  # closed by default: no cross-site browser calls at all
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],  # the ce-* headers of binary mode among them
+        )
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)
