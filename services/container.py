@@ -18,6 +18,7 @@ from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
+from services.hsds.identifiers import HsdsIdentifiers
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 
@@ -34,6 +35,7 @@ def all_views() -> list[View]:
         FundLedger(),
         SupplyStats(),
         MatchQueue(),
+        HsdsIdentifiers(),
     ]
 
 

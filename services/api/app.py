@@ -14,6 +14,7 @@ from services.api.routers import (
     audit,
     events,
     health,
+    hsds,
     lists,
     matching,
     metrics,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(events.router)
     app.include_router(lists.router)
     app.include_router(services.router)
+    app.include_router(hsds.router)
     app.include_router(resources.router)
     app.include_router(statistics.router)
     app.include_router(matching.router)
