@@ -49,7 +49,7 @@ def organization(
     provider: Row, hsds_id: str, locations: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """A provider as a full HSDS organization; kind and region ride as attributes."""
-    return {
+    out = {
         **organization_list_item(provider, hsds_id),
         "attributes": [
             attribute(
@@ -57,8 +57,10 @@ def organization(
             ),
             attribute(hsds_id, "organization", "zhulian-region", provider["region_code"], "area"),
         ],
-        "locations": list(locations or []),
     }
+    if locations:
+        out["locations"] = locations
+    return out
 
 
 def location(row: Row, service_id: str, organization_id: str) -> dict[str, Any] | None:

@@ -40,7 +40,8 @@ class Record:
             "hsds_id": self.hsds_id,
             "at": self.at,
             "record_id": self.record_id,
-            "actions": [e["type"].removeprefix(PREFIX) for e in self.events] or ["unchanged"],
+            "actions": [e["type"].removeprefix(PREFIX) for e in self.events]
+            or (["unchanged"] if self.mapped.data else ["ignored"]),
             "results": self.results,
             "notes": self.mapped.notes,
             "ignored": self.mapped.ignored,
@@ -58,34 +59,36 @@ def _event(kind: str, event_id: str, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _items(document: Any) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+def kind_of(item: dict[str, Any]) -> str:
+    """Which HSDS document an object is, by the properties only that document requires."""
+    if "status" in item:
+        return "service"
+    if "location_type" in item:
+        return "location"
+    if "name" not in item and ("service" in item or "location" in item):
+        return "service_at_location"
+    return "organization"
+
+
+def _items(document: Any) -> tuple[str, list[tuple[str, str, dict[str, Any]]]]:
     if not isinstance(document, dict):
         raise Problem(422, "Invalid HSDS", "the document must be a JSON object")
     if isinstance(document.get("contents"), list):
-        kinds = {
-            "service" if "status" in i else "organization"
-            for i in document["contents"]
-            if isinstance(i, dict)
-        }
-        kind = kinds.pop() if len(kinds) == 1 else "service"
-        return f"{kind}_page", [
-            (f"contents[{i}]", item) for i, item in enumerate(document["contents"])
+        items = [
+            (f"contents[{i}]", kind_of(item) if isinstance(item, dict) else "service", item)
+            for i, item in enumerate(document["contents"])
         ]
-    return ("service" if "status" in document else "organization"), [("", document)]
+        kinds = {k for _, k, _ in items}
+        return f"{kinds.pop() if len(kinds) == 1 else 'mixed'}_page", items
+    return kind_of(document), [("", kind_of(document), document)]
 
 
-def _validate(kind: str, items: list[tuple[str, dict[str, Any]]], document: Any) -> None:
+def _validate(kind: str, items: list[tuple[str, str, dict[str, Any]]], document: Any) -> None:
     errors = []
     if kind.endswith("_page"):
         wrapper = {k: v for k, v in document.items() if k != "contents"}
-        errors += [
-            ("", e)
-            for e in spec.validator(kind.removesuffix("_page"), page=True).iter_errors(
-                {**wrapper, "contents": []}
-            )
-        ]
-    item_kind = kind.removesuffix("_page")
-    for at, item in items:
+        errors += [("", e) for e in spec.validator("service", page=True).iter_errors(wrapper)]
+    for at, item_kind, item in items:
         errors += [(at, e) for e in spec.validator(item_kind).iter_errors(item)]
     if errors:
         listed = [
@@ -104,25 +107,36 @@ def _validate(kind: str, items: list[tuple[str, dict[str, Any]]], document: Any)
 
 
 def _collect(
-    kind: str, items: list[tuple[str, dict[str, Any]]]
-) -> tuple[dict[str, tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
+    items: list[tuple[str, str, dict[str, Any]]],
+) -> tuple[dict[str, tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]], list[Record]]:
     orgs: dict[str, tuple[str, dict[str, Any]]] = {}
     services: list[tuple[str, dict[str, Any]]] = []
-    for at, item in items:
-        if kind.startswith("organization"):
+    skipped: list[Record] = []
+    for at, kind, item in items:
+        if kind == "organization":
             orgs.setdefault(item["id"], (at, item))
-            services += [
-                (f"{at}/services/{i}".lstrip("/"), s)
+            services += [  # a service listed under an organization is that organization's
+                (f"{at}/services/{i}".lstrip("/"), {"organization_id": item["id"], **s})
                 for i, s in enumerate(item.get("services") or [])
             ]
-        else:
+        elif kind == "service":
             services.append((at, item))
+        elif kind == "service_at_location" and isinstance(item.get("service"), dict):
+            place = {k: v for k, v in item.items() if k != "service"}
+            services.append(
+                (f"{at}/service".lstrip("/"), {**item["service"], "service_at_locations": [place]})
+            )
+        else:
+            note = "a location alone gives no service: nothing to import"
+            if kind == "service_at_location":
+                note = "a service_at_location without its service: nothing to import"
+            skipped.append(Record(kind, str(item.get("id")), at, Mapped({}, notes=[note])))
     for at, svc in services:
         if isinstance(svc.get("organization"), dict):
             orgs.setdefault(
                 svc["organization"]["id"], (f"{at}/organization".lstrip("/"), svc["organization"])
             )
-    return orgs, services
+    return orgs, services, skipped
 
 
 def _changed(data: dict[str, Any], row: Row) -> bool:
@@ -177,8 +191,7 @@ def plan(
     """Validate and map the whole document; nothing is written."""
     kind, items = _items(document)
     _validate(kind, items, document)
-    orgs, services = _collect(kind, items)
-    records: list[Record] = []
+    orgs, services, records = _collect(items)
     for oid, (at, org) in orgs.items():
         record = Record("organization", oid, at, provider(org, defaults))
         known = identifiers.record_for(store, "provider", oid) or (
