@@ -223,3 +223,56 @@ def test_an_import_in_another_content_type_is_a_415(client: TestClient) -> None:
         IMPORT, content=json.dumps(service("Meals")), headers={"content-type": "text/plain"}
     )
     assert answer.status_code == 415
+
+
+def test_a_document_using_every_example_property_round_trips_through_two_instances(
+    client: TestClient, tmp_path: Any
+) -> None:
+    document = service("Home care")
+    document["service_areas"].append(
+        {
+            "id": hid("village"),
+            "name": "Wenxin village",
+            "extent": "330106001001",
+            "extent_type": "text",
+        }
+    )
+    document["attributes"] += [
+        attribute("Home care", "zhulian-capacity", "monthly_capacity", "40"),
+        attribute("Home care", "zhulian-capacity", "capacity_unit", "person-times"),
+        attribute("Home care", "zhulian-assistance-status", "dibao"),
+    ]
+    assert client.post(IMPORT, json=document).status_code == 200
+    exported = eventually(
+        lambda: client.get(f"/v1/hsds/services/{document['id']}").json(),
+        lambda s: s["id"] == document["id"],
+    )
+    assert list(spec.validator("service", strict=True).iter_errors(exported)) == []
+    assert exported["organization_id"] == document["organization"]["id"]
+    for key in (
+        "name",
+        "description",
+        "status",
+        "eligibility_description",
+        "minimum_age",
+        "maximum_age",
+    ):
+        assert exported[key] == document[key], key
+    assert exported["cost_options"][0]["amount"] == 30.5
+    assert exported["funding"][0]["source"] == document["funding"][0]["source"]
+    assert sorted(a["extent"] for a in exported["service_areas"]) == ["330106", "330106001001"]
+    place = exported["service_at_locations"][0]["location"]
+    assert (place["external_identifier"], place["latitude"], place["longitude"]) == (
+        "330106001001",
+        30.27,
+        120.13,
+    )
+    codes = {a["taxonomy_term"]["code"]: a.get("value") for a in exported["attributes"]}
+    assert codes["monthly_capacity"] == "40" and "dibao" in codes
+    with TestClient(create_app(Settings(data_dir=tmp_path / "third", demo=False))) as third:
+        assert third.post(IMPORT, json=exported).status_code == 200
+        again = eventually(
+            lambda: third.get(f"/v1/hsds/services/{document['id']}").json(),
+            lambda s: s["id"] == document["id"],
+        )
+    assert again == exported
