@@ -32,9 +32,10 @@ test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain projections services tests bench
-	$(BIN)/ruff format --check domain projections services tests bench
+	$(BIN)/ruff check domain projections services harness tests bench
+	$(BIN)/ruff format --check domain projections services harness tests bench
 	$(BIN)/mypy domain projections services
+	$(BIN)/lint-imports
 
 ## Rebuild every view from the event store (embedded profile by default)
 rebuild: $(STAMP)

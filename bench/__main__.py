@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from bench import batch, interactive, lag, rebuild
-from tests.support.servers import kafka_broker, postgres_server
+from harness.servers import kafka_broker, postgres_server
 
 
 def main() -> None:

@@ -19,11 +19,11 @@ from kafka import KafkaProducer
 
 from bench.common import ROOT, kafka_store_env, peak_rss_mb
 from bench.workload import department_batches
+from harness.postgres import fresh_schema
 from services.store.kafka.codec import encode_record
 from services.store.kafka.commits import Commit
 from services.store.kafka.schema import IndexSql
 from services.store.kafka.store import pack_commits
-from tests.support.postgres import fresh_schema
 
 COMMITS = 50_000
 PER_BATCH = 5_000

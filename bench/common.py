@@ -8,8 +8,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from tests.support.postgres import fresh_schema
-from tests.support.servers import unique_topic
+from harness.postgres import fresh_schema
+from harness.servers import unique_topic
 
 ROOT = Path(__file__).resolve().parents[1]
 

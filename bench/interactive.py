@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from kafka import KafkaProducer
 
 from bench.common import kafka_store_env, percentile, postgres_recorder_env
-from tests.support.servers import unique_topic
+from harness.servers import unique_topic
 
 SINGLE_CLIENT_COMMANDS = 1500
 PACED_COMMANDS = 1000

@@ -23,12 +23,12 @@ from eventsourcing.domain import Aggregate
 from bench.casework_log import EVENTS_PER_HOUSEHOLD, household_events
 from bench.common import percentile, postgres_recorder_env
 from domain.alliance import Alliance
+from harness.postgres import fresh_database
+from harness.servers import postgres_server
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
 from projections.runtime.view import Handler, Tx, View
 from services.container import all_views
-from tests.support.postgres import fresh_database
-from tests.support.servers import postgres_server
 
 TICK_S = 0.1
 

@@ -119,9 +119,9 @@ def open_store(kind: str) -> Iterator[SqlViewStore]:
             yield store
             store.close()
         return
+    from harness.postgres import fresh_database
+    from harness.servers import postgres_server
     from projections.runtime.postgres_store import PostgresViewStore
-    from tests.support.postgres import fresh_database
-    from tests.support.servers import postgres_server
 
     with postgres_server() as database:
         store = PostgresViewStore(fresh_database(database.url, "benchmatch"))

@@ -20,6 +20,8 @@ from eventsourcing.persistence import InfrastructureFactory
 from bench.casework_log import stored_log
 from bench.common import postgres_recorder_env
 from domain.alliance import Alliance
+from harness.postgres import fresh_database
+from harness.servers import postgres_server
 from projections.household_file.view import HouseholdFile
 from projections.needs_list.view import NeedsList
 from projections.referral_board.view import ReferralBoard
@@ -28,8 +30,6 @@ from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
 from projections.runtime.sql import SqlTx
 from projections.runtime.view import View
-from tests.support.postgres import fresh_database
-from tests.support.servers import postgres_server
 
 VIEWS: list[type[View]] = [NeedsList, ReferralBoard, HouseholdFile]
 

@@ -9,6 +9,7 @@ from domain.matching.application import MatchingCommands
 from domain.needs.application import NeedCommands
 from domain.referrals.application import ReferralCommands
 from domain.supply.application import SupplyCommands
+from domain.vocabulary.application import VocabularyCommands
 
 
 class Alliance(
@@ -19,6 +20,7 @@ class Alliance(
     FundCommands,
     ContractCommands,
     MatchingCommands,
+    VocabularyCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 

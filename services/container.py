@@ -6,6 +6,7 @@ import logging
 import threading
 
 from domain.alliance import Alliance
+from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
@@ -35,6 +36,7 @@ def all_views() -> list[View]:
         FundLedger(),
         SupplyStats(),
         MatchQueue(),
+        AllianceVocabulary(),
         HsdsIdentifiers(),
     ]
 

@@ -104,12 +104,13 @@ class ContractCommands(CommandHandler):
         by: str,
         at: datetime,
         note: str = "",
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Count one service delivery; the item's offering gives up capacity in the same commit."""
         if done := self._already_done(key):
             return done
-        contract = self._load(Contract, contract_id)
+        contract = self._load(Contract, contract_id, expected_version)
         try:
             household = self._load(Household, household_id(household_key))
         except NotFound:

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from domain.funds.earmark import Earmark
 from domain.funds.model import Fund
+from domain.households.labels import household_labels as labels_of
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need, NeedStatus
@@ -33,10 +34,7 @@ class DonorKind(StrEnum):
 
 def household_labels(household: Household) -> set[str]:
     """The groups an earmark may name: the assessed group and every member's circumstances."""
-    labels = {c for m in household.members for c in m.get("circumstances", [])}
-    if household.group:
-        labels.add(household.group)
-    return labels
+    return set(labels_of(household.members, household.group))
 
 
 class FundCommands(CommandHandler):
@@ -75,6 +73,7 @@ class FundCommands(CommandHandler):
         earmark: Earmark | None,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Record money received into a fund."""
@@ -91,6 +90,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def earmark_money(
@@ -101,6 +101,7 @@ class FundCommands(CommandHandler):
         amount_fen: int,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Set free money aside for a group, category or region."""
@@ -114,6 +115,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def _allocate(
@@ -153,6 +155,7 @@ class FundCommands(CommandHandler):
         earmark: Earmark | None,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Commit money to a household's need; it is reserved until paid or cancelled."""
@@ -169,6 +172,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def disburse_money(
@@ -182,12 +186,13 @@ class FundCommands(CommandHandler):
         need_id: UUID | None = None,
         amount_fen: int | None = None,
         earmark: Earmark | None = None,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Pay an allocation, or allocate and pay a need at once (one commit)."""
         if done := self._already_done(key):
             return done
-        fund = self._load(Fund, fund_id)
+        fund = self._load(Fund, fund_id, expected_version)
         if allocation_id is None:
             if need_id is None or amount_fen is None:
                 raise InvalidValue("allocation_id", "name an allocation, or a need and an amount")
@@ -214,6 +219,7 @@ class FundCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Release money reserved for a need that will not be paid."""
@@ -227,6 +233,7 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )
 
     def refund_donation(
@@ -238,6 +245,7 @@ class FundCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Return unspent money of a donation to its donor."""
@@ -252,4 +260,5 @@ class FundCommands(CommandHandler):
                 at=at,
             ),
             key=key,
+            expected_version=expected_version,
         )

@@ -8,11 +8,18 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.funds.earmark import FREE, Earmark, describe_pool, key_of
-from domain.shared.errors import NotFound, RuleViolation
-from domain.shared.money import show
-
-Draw = dict[str, Any]  # {"donation_id": str, "pool": str, "amount_fen": int}
+from domain.funds.earmark import FREE, Earmark, key_of
+from domain.funds.ledger import (
+    Draw,
+    apply_draws,
+    check_allocation,
+    draw_fifo,
+    free_draws,
+    open_allocation,
+    pool_total,
+    refund_draws,
+)
+from domain.shared.errors import RuleViolation
 
 
 class Fund(Aggregate):
@@ -98,7 +105,7 @@ class Fund(Aggregate):
 
     def available(self, earmark: Earmark | None = None) -> int:
         """Fen available in one pool (free money when no earmark is named)."""
-        return sum(self.pools.get(key_of(earmark), {}).values())
+        return pool_total(self.pools, key_of(earmark))
 
     def available_total(self) -> int:
         """Fen available in every pool together."""
@@ -107,34 +114,6 @@ class Fund(Aggregate):
     def unspent(self, donation_id: UUID) -> int:
         """Fen of one donation not yet allocated, disbursed or refunded."""
         return sum(pool.get(str(donation_id), 0) for pool in self.pools.values())
-
-    def _draw_fifo(self, pool_key: str, amount: int) -> list[Draw]:
-        draws: list[Draw] = []
-        wanted = amount
-        for donation_id, left in self.pools.get(pool_key, {}).items():
-            if wanted == 0:
-                break
-            take = min(left, wanted)
-            if take:
-                draws.append({"donation_id": donation_id, "pool": pool_key, "amount_fen": take})
-                wanted -= take
-        return draws
-
-    def _apply_draws(self, draws: list[Draw], sign: int) -> None:
-        for d in draws:
-            pool = self.pools.setdefault(d["pool"], {})
-            pool[d["donation_id"]] = pool.get(d["donation_id"], 0) + sign * d["amount_fen"]
-
-    def _require_allocation(self, allocation_id: UUID, action: str) -> dict[str, Any]:
-        found = self.allocations.get(str(allocation_id))
-        if found is None:
-            raise NotFound("allocation", f"{allocation_id} in fund {self.name!r}")
-        if found["status"] != "allocated":
-            raise RuleViolation(
-                f"allocation {allocation_id} is {found['status']}; only an open allocation can be"
-                f" {action}"
-            )
-        return found
 
     # --- commands -----------------------------------------------------------------------
 
@@ -179,16 +158,10 @@ class Fund(Aggregate):
 
     def set_aside(self, *, earmark: Earmark, amount_fen: int, by: str, at: datetime) -> None:
         """Earmark free money, oldest donations first."""
-        free = self.available()
-        if amount_fen > free:
-            raise RuleViolation(
-                f"fund {self.name!r} has {show(free)} of free money; cannot earmark"
-                f" {show(amount_fen)} for {earmark.describe()}"
-            )
         self._earmark(
             earmark=earmark.as_record(),
             amount_fen=amount_fen,
-            draws=self._draw_fifo(FREE, amount_fen),
+            draws=free_draws(self.pools, earmark, amount_fen, self.name),
             by=by,
             earmarked_at=at,
         )
@@ -202,9 +175,9 @@ class Fund(Aggregate):
         by: str,
         earmarked_at: datetime,
     ) -> None:
-        self._apply_draws(draws, -1)
+        apply_draws(self.pools, draws, -1)
         target = key_of(Earmark.from_record(earmark))
-        self._apply_draws([{**d, "pool": target} for d in draws], +1)
+        apply_draws(self.pools, [{**d, "pool": target} for d in draws], +1)
 
     def allocate(
         self,
@@ -223,17 +196,15 @@ class Fund(Aggregate):
         """Commit money to a household's need, from one pool, oldest donations first."""
         if str(allocation_id) in self.allocations:
             raise RuleViolation(f"allocation {allocation_id} already exists in {self.name!r}")
-        if earmark is not None and not earmark.matches(labels, category, region_code):
-            raise RuleViolation(
-                f"money earmarked for {earmark.describe()} cannot go to a {category} need of a"
-                f" household in {region_code} (its groups: {', '.join(sorted(labels)) or 'none'})"
-            )
-        left = self.available(earmark)
-        if amount_fen > left:
-            raise RuleViolation(
-                f"fund {self.name!r} has {show(left)} of {describe_pool(earmark)}; cannot"
-                f" allocate {show(amount_fen)}"
-            )
+        check_allocation(
+            fund=self.name,
+            earmark=earmark,
+            labels=labels,
+            category=category,
+            region_code=region_code,
+            available=self.available(earmark),
+            amount_fen=amount_fen,
+        )
         self._allocate(
             allocation_id=allocation_id,
             household_id=household_id,
@@ -242,7 +213,7 @@ class Fund(Aggregate):
             category=category,
             earmark=earmark.as_record() if earmark else None,
             amount_fen=amount_fen,
-            draws=self._draw_fifo(key_of(earmark), amount_fen),
+            draws=draw_fifo(self.pools, key_of(earmark), amount_fen),
             by=by,
             allocated_at=at,
         )
@@ -261,7 +232,7 @@ class Fund(Aggregate):
         by: str,
         allocated_at: datetime,
     ) -> None:
-        self._apply_draws(draws, -1)
+        apply_draws(self.pools, draws, -1)
         self.allocations[str(allocation_id)] = {
             "household_id": str(household_id),
             "need_id": str(need_id),
@@ -272,18 +243,18 @@ class Fund(Aggregate):
 
     def cancel(self, *, allocation_id: UUID, reason: str, by: str, at: datetime) -> None:
         """Release an allocation not yet paid; its money returns to the pools it came from."""
-        self._require_allocation(allocation_id, "cancelled")
+        open_allocation(self.allocations, allocation_id, "cancelled", self.name)
         self._cancel(allocation_id=allocation_id, reason=reason, by=by, cancelled_at=at)
 
     @event(AllocationCancelled)
     def _cancel(self, allocation_id: UUID, reason: str, by: str, cancelled_at: datetime) -> None:
         allocation = self.allocations[str(allocation_id)]
-        self._apply_draws(allocation["draws"], +1)
+        apply_draws(self.pools, allocation["draws"], +1)
         allocation["status"] = "cancelled"
 
     def disburse(self, *, allocation_id: UUID, reference: str, by: str, at: datetime) -> None:
         """Pay an allocation out to the household."""
-        allocation = self._require_allocation(allocation_id, "disbursed")
+        allocation = open_allocation(self.allocations, allocation_id, "disbursed", self.name)
         self._disburse(
             allocation_id=allocation_id,
             household_id=UUID(allocation["household_id"]),
@@ -311,21 +282,7 @@ class Fund(Aggregate):
         self, *, donation_id: UUID, amount_fen: int, reason: str, by: str, at: datetime
     ) -> None:
         """Return unspent money of a donation to its donor."""
-        if str(donation_id) not in self.donations:
-            raise NotFound("donation", f"{donation_id} in fund {self.name!r}")
-        left = self.unspent(donation_id)
-        if amount_fen > left:
-            raise RuleViolation(
-                f"donation {donation_id} has {show(left)} unspent in {self.name!r}; cannot refund"
-                f" {show(amount_fen)}"
-            )
-        draws: list[Draw] = []
-        wanted = amount_fen
-        for key, pool in self.pools.items():
-            take = min(pool.get(str(donation_id), 0), wanted)
-            if take:
-                draws.append({"donation_id": str(donation_id), "pool": key, "amount_fen": take})
-                wanted -= take
+        draws = refund_draws(self.pools, self.donations, str(donation_id), amount_fen, self.name)
         self._refund(
             donation_id=donation_id,
             amount_fen=amount_fen,
@@ -345,4 +302,4 @@ class Fund(Aggregate):
         by: str,
         refunded_at: datetime,
     ) -> None:
-        self._apply_draws(draws, -1)
+        apply_draws(self.pools, draws, -1)

@@ -9,17 +9,17 @@ from domain.households.identity import household_id
 from domain.households.model import Household
 from domain.households.vocabulary import Assistance, Channel, Member
 from domain.ingest.model import EventKey, Outcome
-from domain.shared.commands import CommandHandler
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.names import required
 from domain.shared.regions import check_region
+from domain.vocabulary.application import VocabularyCommands
 
 
 def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name the department or worker")
 
 
-class HouseholdCommands(CommandHandler):
+class HouseholdCommands(VocabularyCommands):
     """Opening and keeping household files."""
 
     def report_discovery(
@@ -38,6 +38,7 @@ class HouseholdCommands(CommandHandler):
         if done := self._already_done(key):
             return done
         check_region(region_code)
+        self.check_words(region_code, channel=channel.value)
         records: list[dict[str, Any]] = [m.as_record() for m in members]
         for attempt in (1, 2):
             ident = household_id(household_key)
@@ -124,16 +125,21 @@ class HouseholdCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Place the household in a circle and group and set its plan (一户一策)."""
-        return self._change(
-            Household,
-            household_id(household_key),
-            lambda household: household.assess(
+
+        def assess(household: Household) -> None:
+            self.check_words(household.region_code, circle=difficulty_circle, group=group)
+            household.assess(
                 difficulty_circle=difficulty_circle,
                 group=group,
                 plan=plan,
                 by=_required_name(by, "department"),
                 at=at,
-            ),
+            )
+
+        return self._change(
+            Household,
+            household_id(household_key),
+            assess,
             key=key,
             expected_version=expected_version,
         )

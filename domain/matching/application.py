@@ -136,8 +136,8 @@ class MatchingCommands(CommandHandler):
             return self._load(Triage, ident)
         return Triage(need_id=need.id, region_code=need.region_code)
 
-    def _open_need(self, need_id: UUID, action: str) -> Need:
-        need = self._load(Need, need_id)
+    def _open_need(self, need_id: UUID, action: str, expected_version: int | None) -> Need:
+        need = self._load(Need, need_id, expected_version)
         if need.status is not NeedStatus.OPEN:
             raise RuleViolation(
                 f"need {need_id} is {need.status.value}; only an open need can {action}"
@@ -152,12 +152,15 @@ class MatchingCommands(CommandHandler):
         reason: str,
         by: str,
         at: datetime,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Rule a candidate out for a need, with the reason; the queue ranks the rest."""
         if done := self._already_done(key):
             return done
-        triage = self._triage(self._open_need(need_id, "have candidates rejected"))
+        triage = self._triage(
+            self._open_need(need_id, "have candidates rejected", expected_version)
+        )
         triage.reject(
             candidate_id=str(candidate_id), reason=reason, by=_required_name(by, "by"), at=at
         )
@@ -171,12 +174,13 @@ class MatchingCommands(CommandHandler):
         by: str,
         at: datetime,
         to_department: str | None = None,
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Move an open need to the next level's queue (village → town → county)."""
         if done := self._already_done(key):
             return done
-        triage = self._triage(self._open_need(need_id, "be escalated"))
+        triage = self._triage(self._open_need(need_id, "be escalated", expected_version))
         triage.escalate(
             by=_required_name(by, "by"),
             reason=reason,
@@ -196,12 +200,13 @@ class MatchingCommands(CommandHandler):
         amount_fen: int | None = None,
         to_department: str | None = None,
         note: str = "",
+        expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Refer the need to the candidate and reserve its capacity or money, in one commit."""
         if done := self._already_done(key):
             return done
-        need = self._open_need(need_id, "be matched")
+        need = self._open_need(need_id, "be matched", expected_version)
         household = self._load(Household, need.household_id)
         policy = self.matching_policy(need.region_code)
         try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.households.labels import birth_years, has_disability, household_labels
 from domain.shared.taxonomy import Urgency
+
+__all__ = ["FundFacts", "NeedFacts", "OfferingFacts", "Pool", "birth_years", "household_labels"]
 
 
 @dataclass(frozen=True)
@@ -29,25 +31,12 @@ class NeedFacts:
     @property
     def disabled(self) -> bool:
         """Whether a member has a disability."""
-        return "disability" in self.labels
+        return has_disability(self.labels)
 
     @property
     def urgency_rank(self) -> int:
         """0 for the most urgent."""
         return Urgency(self.urgency).rank
-
-
-def household_labels(members: Iterable[dict[str, Any]], group: str | None) -> tuple[str, ...]:
-    """The groups an eligibility rule or earmark may name: circumstances and the assessed group."""
-    labels = {c for m in members for c in m.get("circumstances") or ()}
-    if group:
-        labels.add(group)
-    return tuple(sorted(labels))
-
-
-def birth_years(members: Iterable[dict[str, Any]]) -> tuple[int, ...]:
-    """Members' birth years, where known."""
-    return tuple(sorted(m["birth_year"] for m in members if m.get("birth_year")))
 
 
 @dataclass(frozen=True)

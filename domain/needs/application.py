@@ -9,13 +9,13 @@ from domain.households.identity import household_id
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
-from domain.shared.commands import CommandHandler
 from domain.shared.errors import InvalidValue, NotFound
 from domain.shared.regions import check_region
 from domain.shared.taxonomy import Category, NeedType, Urgency
+from domain.vocabulary.application import VocabularyCommands
 
 
-class NeedCommands(CommandHandler):
+class NeedCommands(VocabularyCommands):
     """Keeping the needs list (需求清单) current."""
 
     def raise_need(
@@ -40,6 +40,7 @@ class NeedCommands(CommandHandler):
             raise NotFound(
                 "household", f"{household_key} (publish its discovery before its needs)"
             ) from None
+        self.check_words(household.region_code, category=category.value)
         if not description.strip():
             raise InvalidValue("description", "say what the household needs")
         if not raised_by.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -11,6 +12,11 @@ from eventsourcing.domain import Aggregate, event
 from domain.shared.errors import InvalidValue, RuleViolation
 
 FEEDBACK_WINDOW = timedelta(hours=24)
+
+
+def actor_was_by(state: dict[str, Any]) -> None:
+    """Upcast a v1 step event: the acting department was stored as `by`, now `actor`."""
+    state["actor"] = state.pop("by")
 
 
 class ReferralStatus(StrEnum):
@@ -49,43 +55,64 @@ class Referral(Aggregate):
         note: str
 
     class Accepted(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         accepted_at: datetime
         feedback_due_at: datetime
 
+        upcast_v1_v2 = staticmethod(actor_was_by)
+
     class Routed(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         to_unit: str
         routed_at: datetime
         note: str
 
+        upcast_v1_v2 = staticmethod(actor_was_by)
+
     class FeedbackGiven(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         given_at: datetime
         content: str
 
+        upcast_v1_v2 = staticmethod(actor_was_by)
+
     class Completed(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         completed_at: datetime
         outcome: str
 
+        upcast_v1_v2 = staticmethod(actor_was_by)
+
     class FollowedUp(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         followed_up_at: datetime
         satisfied: bool
         note: str
 
+        upcast_v1_v2 = staticmethod(actor_was_by)
+
     class Refused(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         refused_at: datetime
         reason: str
 
+        upcast_v1_v2 = staticmethod(actor_was_by)
+
     class Reassigned(Aggregate.Event):
-        by: str
+        class_version = 2
+        actor: str  # v1 called it `by`
         from_department: str
         to_department: str
         reassigned_at: datetime
         reason: str
+
+        upcast_v1_v2 = staticmethod(actor_was_by)
 
     @event(Requested)
     def __init__(
@@ -133,10 +160,10 @@ class Referral(Aggregate):
         """The holding department accepts (受理); feedback becomes due in 24 hours."""
         self._require({ReferralStatus.REQUESTED}, "accept")
         self._require_holder(by, "accept")
-        self._accept(by=by, accepted_at=at, feedback_due_at=at + FEEDBACK_WINDOW)
+        self._accept(actor=by, accepted_at=at, feedback_due_at=at + FEEDBACK_WINDOW)
 
     @event(Accepted)
-    def _accept(self, by: str, accepted_at: datetime, feedback_due_at: datetime) -> None:
+    def _accept(self, actor: str, accepted_at: datetime, feedback_due_at: datetime) -> None:
         self.status = ReferralStatus.ACCEPTED
         self.feedback_due_at = feedback_due_at
 
@@ -146,10 +173,10 @@ class Referral(Aggregate):
         self._require_holder(by, "route")
         if not to_unit.strip():
             raise InvalidValue("to_unit", "routing needs the unit that will handle the referral")
-        self._route(by=by, to_unit=to_unit, routed_at=at, note=note)
+        self._route(actor=by, to_unit=to_unit, routed_at=at, note=note)
 
     @event(Routed)
-    def _route(self, by: str, to_unit: str, routed_at: datetime, note: str) -> None:
+    def _route(self, actor: str, to_unit: str, routed_at: datetime, note: str) -> None:
         self.status = ReferralStatus.ROUTED
 
     def give_feedback(self, *, by: str, at: datetime, content: str) -> None:
@@ -159,10 +186,10 @@ class Referral(Aggregate):
         self._require_holder(by, "give feedback on")
         if not content.strip():
             raise InvalidValue("content", "feedback must say something")
-        self._give_feedback(by=by, given_at=at, content=content)
+        self._give_feedback(actor=by, given_at=at, content=content)
 
     @event(FeedbackGiven)
-    def _give_feedback(self, by: str, given_at: datetime, content: str) -> None:
+    def _give_feedback(self, actor: str, given_at: datetime, content: str) -> None:
         self.status = ReferralStatus.FEEDBACK_GIVEN
         if self.first_feedback_at is None:
             self.first_feedback_at = given_at
@@ -173,19 +200,19 @@ class Referral(Aggregate):
         self._require_holder(by, "complete")
         if not outcome.strip():
             raise InvalidValue("outcome", "completing needs the outcome")
-        self._complete(by=by, completed_at=at, outcome=outcome)
+        self._complete(actor=by, completed_at=at, outcome=outcome)
 
     @event(Completed)
-    def _complete(self, by: str, completed_at: datetime, outcome: str) -> None:
+    def _complete(self, actor: str, completed_at: datetime, outcome: str) -> None:
         self.status = ReferralStatus.COMPLETED
 
     def follow_up(self, *, by: str, at: datetime, satisfied: bool, note: str) -> None:
         """Record the follow-up visit (回访) after completion."""
         self._require({ReferralStatus.COMPLETED}, "follow-up")
-        self._follow_up(by=by, followed_up_at=at, satisfied=satisfied, note=note)
+        self._follow_up(actor=by, followed_up_at=at, satisfied=satisfied, note=note)
 
     @event(FollowedUp)
-    def _follow_up(self, by: str, followed_up_at: datetime, satisfied: bool, note: str) -> None:
+    def _follow_up(self, actor: str, followed_up_at: datetime, satisfied: bool, note: str) -> None:
         self.status = ReferralStatus.FOLLOWED_UP
 
     def refuse(self, *, by: str, at: datetime, reason: str) -> None:
@@ -194,10 +221,10 @@ class Referral(Aggregate):
         self._require_holder(by, "refuse")
         if not reason.strip():
             raise InvalidValue("reason", "refusing a referral needs a reason")
-        self._refuse(by=by, refused_at=at, reason=reason)
+        self._refuse(actor=by, refused_at=at, reason=reason)
 
     @event(Refused)
-    def _refuse(self, by: str, refused_at: datetime, reason: str) -> None:
+    def _refuse(self, actor: str, refused_at: datetime, reason: str) -> None:
         self.status = ReferralStatus.REFUSED
 
     def reassign(self, *, by: str, to_department: str, at: datetime, reason: str) -> None:
@@ -210,7 +237,7 @@ class Referral(Aggregate):
         if not reason.strip():
             raise InvalidValue("reason", "reassigning a referral needs a reason")
         self._reassign(
-            by=by,
+            actor=by,
             from_department=self.holder,
             to_department=to_department,
             reassigned_at=at,
@@ -220,7 +247,7 @@ class Referral(Aggregate):
     @event(Reassigned)
     def _reassign(
         self,
-        by: str,
+        actor: str,
         from_department: str,
         to_department: str,
         reassigned_at: datetime,

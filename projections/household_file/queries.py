@@ -52,3 +52,9 @@ def timeline(store: ReadStore, household_id: str, limit: int = 500) -> list[Row]
         params,
         "household_timeline",
     )
+
+
+def timeline_page(store: ReadStore, household_id: str, *, limit: int, offset: int) -> Page:
+    """One page of the household's timeline, in log order."""
+    where = Where(store.dialect).eq("household_id", household_id)
+    return page(store, "household_timeline", where, "position, record_id", limit, offset)

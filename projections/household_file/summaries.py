@@ -20,12 +20,13 @@ _TEMPLATES: dict[type, str] = {
     Need.Met: "Need met",
     Need.Closed: "Need closed by {by}: {reason}",
     Referral.Requested: "Referred from {from_department} to {to_department}",
-    Referral.Accepted: "Referral accepted by {by}; feedback due {feedback_due_at:%Y-%m-%d %H:%M}",
-    Referral.Routed: "Referral routed by {by} to {to_unit}",
-    Referral.FeedbackGiven: "Feedback from {by}: {content}",
-    Referral.Completed: "Referral completed by {by}: {outcome}",
-    Referral.FollowedUp: "Follow-up visit by {by}: {note}",
-    Referral.Refused: "Referral refused by {by}: {reason}",
+    Referral.Accepted: "Referral accepted by {actor}; feedback due"
+    " {feedback_due_at:%Y-%m-%d %H:%M}",
+    Referral.Routed: "Referral routed by {actor} to {to_unit}",
+    Referral.FeedbackGiven: "Feedback from {actor}: {content}",
+    Referral.Completed: "Referral completed by {actor}: {outcome}",
+    Referral.FollowedUp: "Follow-up visit by {actor}: {note}",
+    Referral.Refused: "Referral refused by {actor}: {reason}",
     Referral.Reassigned: "Referral moved from {from_department} to {to_department}: {reason}",
 }
 

@@ -43,7 +43,7 @@ _OPEN_DELTA: dict[type, int] = {
 
 
 def _by(e: Any) -> str | None:
-    for attr in ("by", "reported_by", "raised_by", "from_department"):
+    for attr in ("actor", "by", "reported_by", "raised_by", "from_department"):
         if hasattr(e, attr):
             return str(getattr(e, attr))
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.view import Row
 
 
 def list_needs(
@@ -28,3 +29,11 @@ def list_needs(
         .eq("household_id", household_id)
     )
     return page(store, "needs_list", where, "urgency_rank, raised_at, need_id", limit, offset)
+
+
+def get_need(store: ReadStore, need_id: str) -> Row | None:
+    """One need of the needs list, or None."""
+    rows = store.fetch(
+        "SELECT * FROM needs_list WHERE need_id = :id", {"id": need_id}, "needs_list"
+    )
+    return rows[0] if rows else None

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from domain.referrals.model import OPEN_STATUSES
 from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.view import Row
 
 _OVERDUE = "(awaiting_feedback = :yes AND feedback_due_at < :now)"
 
@@ -45,3 +46,17 @@ def list_referrals(
     for row in result.items:
         row["overdue"] = bool(row["overdue"])
     return result
+
+
+def get_referral(store: ReadStore, referral_id: str, *, now: datetime) -> Row | None:
+    """One referral with its `overdue` flag as of `now`, or None."""
+    flags = {"yes": store.dialect.encode("bool", True), "now": store.dialect.encode("ts", now)}
+    rows = store.fetch(
+        f"SELECT *, CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END AS overdue FROM referral_board"
+        " WHERE referral_id = :id",
+        {**flags, "id": referral_id},
+        "referral_board",
+    )
+    for row in rows:
+        row["overdue"] = bool(row["overdue"])
+    return rows[0] if rows else None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.matching.eligibility import admits_anyone
 from domain.supply.model import Offering, Provider
 from projections.runtime.tables import Table, cols
 from projections.runtime.view import Handler, Tx, View
+from projections.services_list import admission
 
 PROVIDERS = Table(
     "services_providers",
@@ -22,8 +24,7 @@ OFFERINGS = Table(
     cols(
         "offering_id provider_id provider_name provider_kind region_code name description"
         " need_type category areas:json location:json capacity:int unit eligibility:json"
-        " statuses_any:bool groups_any:bool minimum_age:int maximum_age:int"
-        " disability_required:bool cost_fen:int funding_source status published_at:ts"
+        " admits_anyone:bool cost_fen:int funding_source status published_at:ts"
         " updated_at:ts closed_reason version:int"
     ),
     key=("offering_id",),
@@ -33,13 +34,6 @@ OFFERINGS = Table(
 AREAS = Table(
     "services_areas", cols("offering_id area"), key=("offering_id", "area"), indexes=(("area",),)
 )
-# One row per assistance status or group an offering admits ('status' / 'group').
-ELIGIBLE = Table(
-    "services_eligibility",
-    cols("offering_id kind value"),
-    key=("offering_id", "kind", "value"),
-    indexes=(("kind", "value"),),
-)
 USAGE = Table("services_usage", cols("offering_id period used:int"), key=("offering_id", "period"))
 
 
@@ -47,7 +41,8 @@ class ServicesList(View):
     """One row per provider and per offering, kept current through its life and its usage."""
 
     name = "services_list"
-    tables = (PROVIDERS, OFFERINGS, AREAS, ELIGIBLE, USAGE)
+    schema_version = 2  # 2: which households each offering admits (admission.py)
+    tables = (PROVIDERS, OFFERINGS, AREAS, USAGE, *admission.TABLES)
 
     def handlers(self) -> dict[type, Handler]:
         """Provider and offering events."""
@@ -58,6 +53,7 @@ class ServicesList(View):
             Offering.Closed: self._closed,
             Offering.CapacityUsed: self._usage(+1),
             Offering.CapacityReleased: self._usage(-1),
+            **admission.handlers(),
         }
 
     @staticmethod
@@ -78,16 +74,10 @@ class ServicesList(View):
 
     @staticmethod
     def _terms(e: Any, tx: Tx, offering_id: str) -> dict[str, Any]:
-        """Write the area and eligibility rows of the terms; return the offering's columns."""
+        """Write the area rows of the terms; return the offering's columns."""
         elig = e.eligibility
         for area in e.areas:
             tx.upsert("services_areas", {"offering_id": offering_id, "area": area})
-        for kind, values in (("status", elig["statuses"]), ("group", elig["groups"])):
-            for value in values:
-                tx.upsert(
-                    "services_eligibility",
-                    {"offering_id": offering_id, "kind": kind, "value": value},
-                )
         return {
             "name": e.name,
             "description": e.description,
@@ -98,11 +88,7 @@ class ServicesList(View):
             "capacity": e.capacity,
             "unit": e.unit,
             "eligibility": elig,
-            "statuses_any": not elig["statuses"],
-            "groups_any": not elig["groups"],
-            "minimum_age": elig["minimum_age"],
-            "maximum_age": elig["maximum_age"],
-            "disability_required": elig["disability_required"],
+            "admits_anyone": admits_anyone(elig),
             "cost_fen": e.cost_fen,
             "funding_source": e.funding_source,
             "updated_at": e.timestamp,
@@ -124,6 +110,7 @@ class ServicesList(View):
             **self._terms(e, tx, offering_id),
         }
         tx.upsert("services_offerings", row)
+        admission.judge_offering(tx, offering_id, e.areas, e.eligibility)
         if provider:
             tx.update(
                 "services_providers",
@@ -138,13 +125,10 @@ class ServicesList(View):
             return
         for area in old["areas"]:
             tx.delete("services_areas", offering_id=offering_id, area=area)
-        elig = old["eligibility"]
-        for kind, values in (("status", elig["statuses"]), ("group", elig["groups"])):
-            for value in values:
-                tx.delete("services_eligibility", offering_id=offering_id, kind=kind, value=value)
         tx.update(
             "services_offerings", {"offering_id": offering_id}, **self._terms(e, tx, offering_id)
         )
+        admission.judge_offering(tx, offering_id, e.areas, e.eligibility)
 
     @staticmethod
     def _closed(e: Any, tx: Tx, _: int) -> None:

@@ -12,19 +12,24 @@ from fastapi.middleware.cors import CORSMiddleware
 from services.api import docs, pages, problems
 from services.api.routers import (
     audit,
+    contracts,
     events,
+    funds,
     health,
+    households,
     hsds,
-    lists,
     matching,
     metrics,
+    needs,
+    offerings,
+    referrals,
     resources,
-    services,
     statistics,
+    vocabulary,
 )
 from services.container import Container
-from services.demo import load_demo_if_empty
 from services.ingest.service import Clock, utc_now
+from services.seed import load_first_start
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +43,7 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = Container(settings, clock)
         if settings.demo:
-            load_demo_if_empty(container)
+            load_first_start(container)
         container.runner.catch_up()
         container.start()
         app.state.container = container
@@ -65,13 +70,13 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)
-    app.include_router(lists.router)
-    app.include_router(services.router)
+    for read in (needs, referrals, households, offerings, funds, contracts, resources):
+        app.include_router(read.router)
     app.include_router(hsds.router)
-    app.include_router(resources.router)
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
+    app.include_router(vocabulary.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)

@@ -2,15 +2,71 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from domain.shared.errors import DomainError
+from services.api.models.common import FieldError
+from services.api.models.common import Problem as ProblemModel
 from services.errors import RETRY_AFTER_SECONDS, Problem, problem_for
 
 PROBLEM = "application/problem+json"
+_REF = {"$ref": "#/components/schemas/Problem"}
+_MEANING = {
+    400: "Malformed request",
+    404: "No such record (or not in your jurisdiction)",
+    409: "Refused by a rule, or a lost race",
+    412: "The record's version is not the one expected",
+    413: "The request is too large",
+    415: "Unsupported content type",
+    422: "Invalid request: a parameter or field is wrong, or unknown",
+    503: "A part (event store, database, broker) is unavailable; retry after Retry-After seconds",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for the problems an endpoint can answer (application/problem+json)."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        out[status] = {"description": _MEANING[status], "content": {PROBLEM: {"schema": _REF}}}
+        if status == 503:
+            out[status]["headers"] = {
+                "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+            }
+    return out
+
+
+def _document(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The app's OpenAPI with errors as they really are: problem+json, never FastAPI's shape."""
+    default = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = default()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = ProblemModel.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        components.setdefault(
+            "FieldError", FieldError.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                if "422" in responses and PROBLEM not in responses["422"].get("content", {}):
+                    responses["422"] = problem_responses(422)[422]
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    return openapi
 
 
 def problem_response(problem: Problem) -> JSONResponse:
@@ -40,3 +96,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_problem)
     app.add_exception_handler(OperationalError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.openapi = _document(app)  # type: ignore[method-assign]

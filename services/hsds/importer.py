@@ -82,7 +82,7 @@ def run(
                     "detail": "a record was refused after the check; what was written stays"
                     " (a re-import answers it as duplicate): fix the record and import again",
                 }
-            if event["type"].endswith(("provider.registered.v1", "offering.published.v1")):
+            if event["type"].endswith(("provider.registered.v2", "offering.published.v2")):
                 record.record_id = str(result.outcome.aggregate_id)
                 if record.hsds_type == "organization":
                     providers[record.hsds_id] = record.record_id

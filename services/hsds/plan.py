@@ -54,7 +54,7 @@ def _event(kind: str, event_id: str, data: dict[str, Any]) -> dict[str, Any]:
         "specversion": "1.0",
         "id": event_id,
         "source": identifiers.SOURCE,
-        "type": f"{PREFIX}{kind}.v1",
+        "type": f"{PREFIX}{kind}.v2",
         "data": data,
     }
 
@@ -159,7 +159,7 @@ def _offering_events(record: Record, svc: dict[str, Any], store: ReadStore, peri
         if status != "active":
             closed = {
                 "offering_id": PLACEHOLDER,
-                "department": BY,
+                "actor": BY,
                 "reason": f"HSDS status {status}",
             }
             record.events.append(_event("offering.closed", f"hsds:service:{sid}:closed", closed))
@@ -170,8 +170,8 @@ def _offering_events(record: Record, svc: dict[str, Any], store: ReadStore, peri
             record.mapped.notes.append("closed here; an import does not reopen an offering")
         return
     if _changed(data, row):
-        update = {k: v for k, v in data.items() if k not in ("published_by", "provider_id")}
-        update.update(offering_id=record.record_id, updated_by=BY)
+        update = {k: v for k, v in data.items() if k not in ("actor", "provider_id")}
+        update.update(offering_id=record.record_id, actor=BY)
         digest = hashlib.sha256(orjson.dumps(update, option=orjson.OPT_SORT_KEYS)).hexdigest()
         record.events.append(
             _event("offering.updated", f"hsds:service:{sid}:{digest[:16]}", update)
@@ -179,7 +179,7 @@ def _offering_events(record: Record, svc: dict[str, Any], store: ReadStore, peri
     if status != "active":
         closed = {
             "offering_id": record.record_id,
-            "department": BY,
+            "actor": BY,
             "reason": f"HSDS status {status}",
         }
         record.events.append(_event("offering.closed", f"hsds:service:{sid}:closed", closed))

@@ -88,7 +88,7 @@ def provider(org: dict[str, Any], defaults: Defaults) -> Mapped:
         "kind": kinds[0] if kinds else "social_organisation",
         "region_code": regions[0] if regions else defaults.region,
         "description": "" if description == name else description,
-        "registered_by": BY,
+        "actor": BY,
     }
     return out
 
@@ -228,7 +228,7 @@ def offering(svc: dict[str, Any], defaults: Defaults, extra_places: list[dict[st
                 svc.get("eligibility_description"), MAX_TEXT, "eligibility", notes
             ),
         },
-        "published_by": BY,
+        "actor": BY,
     }
     for name in ("minimum_age", "maximum_age"):
         if (age := _age(svc.get(name), name, notes)) is not None:

@@ -68,7 +68,7 @@ class Ingestor:
 
     def _digest(self, envelope: Envelope) -> str:
         # Keyed, so the digest of an event naming a registration number reveals nothing.
-        body = orjson.dumps([envelope.type.name, envelope.data], option=orjson.OPT_SORT_KEYS)
+        body = orjson.dumps([envelope.type.short_name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
     def submit(self, raw: Any) -> Result:
@@ -78,11 +78,13 @@ class Ingestor:
         now = self.clock()
         try:
             envelope = parse(raw, now)
-            key = EventKey(envelope.source, envelope.id, envelope.type.name, self._digest(envelope))
+            key = EventKey(
+                envelope.source, envelope.id, envelope.type.short_name, self._digest(envelope)
+            )
             context = Context(
                 key, envelope.time or now, self._secret.decode(), envelope.expected_version
             )
-            outcome = envelope.type.handle(self.app, envelope.data, context)
+            outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except OperationalError:
             raise
         except Exception as error:

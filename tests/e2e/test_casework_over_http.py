@@ -206,9 +206,9 @@ def test_the_household_file_shows_its_timeline_in_order(client) -> None:
     post_event(client, cloud_event("need.raised", need_raised()))
     timeline = eventually(
         lambda: client.get(f"/v1/households/{household_id}/timeline").json(),
-        lambda t: len(t.get("events", [])) == 4,
+        lambda t: len(t.get("items", [])) == 4,
     )
-    assert [e["event_type"] for e in timeline["events"]] == [
+    assert [e["event_type"] for e in timeline["items"]] == [
         "Household.Discovered",
         "Household.ReportedAgain",
         "Household.AssistanceGranted",

@@ -63,7 +63,7 @@ def test_a_full_service_imports_and_what_is_not_modelled_is_reported(client: Tes
     answer = client.post(IMPORT, json=document)
     assert answer.status_code == 200, answer.text
     line = records(answer)[f"service:{document['id']}"]
-    assert line["actions"] == ["offering.published.v1"]
+    assert line["actions"] == ["offering.published.v2"]
     assert {"phones", "schedules", "program", "required_documents", "metadata"} <= set(
         line["ignored"]
     )
@@ -176,7 +176,7 @@ def test_changed_content_is_an_update_of_the_same_record(client: TestClient) -> 
     first = client.post(IMPORT, json=service("Meals"))
     [before] = offerings(client, 1)
     changed = client.post(IMPORT, json=service("Meals", description="Hot meals, delivered"))
-    assert records(changed)[f"service:{hid('Meals')}"]["actions"] == ["offering.updated.v1"]
+    assert records(changed)[f"service:{hid('Meals')}"]["actions"] == ["offering.updated.v2"]
     again = client.post(IMPORT, json=service("Meals", description="Hot meals, delivered"))
     assert records(again)[f"service:{hid('Meals')}"]["actions"] == ["unchanged"]
     after = eventually(

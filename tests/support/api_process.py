@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.ports import free_port
+from harness.ports import free_port
 
 START_TIMEOUT_S = 60.0
 

@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from services.errors import Problem
+from services.ingest.catalogue import CATALOGUE
 from services.ingest.envelope import parse
 from services.ingest.kafka_binding import record_to_event
 from services.ingest.media_types import parse_media_type
@@ -72,16 +73,21 @@ def test_a_leap_second_is_refused_with_the_reason() -> None:
     assert "leap second" in refusal(with_time("2016-12-31T23:59:60Z"))["reason"]
 
 
+def a_change(**attributes: Any) -> dict[str, Any]:
+    """An event of a type that changes an existing record (so expectedversion applies)."""
+    name = "cn.zhulian.household.assistance_granted.v2"
+    event = cloud_event("household.assistance_granted", CATALOGUE[name].example, **attributes)
+    return {**event, "type": name}
+
+
 @pytest.mark.parametrize("value", [1, 7, "3", 2**31 - 1])
 def test_expected_version_is_a_positive_integer_or_its_decimal_string(value: Any) -> None:
-    event = cloud_event("need.raised", need_raised(), expectedversion=value)
-    assert parse(event, NOW).expected_version == int(value)
+    assert parse(a_change(expectedversion=value), NOW).expected_version == int(value)
 
 
 @pytest.mark.parametrize("value", [1.9, 1.0, True, False, 0, -1, "1.0", "01", " 1", "", 2**31, []])
 def test_expected_version_that_is_not_a_positive_integer_is_a_422(value: Any) -> None:
-    event = cloud_event("need.raised", need_raised(), expectedversion=value)
-    assert refusal(event)["field"] == "expectedversion"
+    assert refusal(a_change(expectedversion=value))["field"] == "expectedversion"
 
 
 @pytest.mark.parametrize("value", ["a string", "https://example.org/x", 42, -(2**31), True])

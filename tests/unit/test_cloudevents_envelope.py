@@ -21,7 +21,7 @@ def refusal(event: Any) -> dict[str, str]:
 
 def test_a_well_formed_event_parses() -> None:
     envelope = parse(cloud_event("household.discovered", discovered(), time=NOW), NOW)
-    assert envelope.type.name == "household.discovered.v1"
+    assert envelope.type.name == "cn.zhulian.household.discovered.v1"
     assert envelope.time == NOW
 
 
@@ -48,7 +48,7 @@ def test_a_missing_data_field_is_named_with_its_path() -> None:
     data = need_raised()
     del data["urgency"]
     error = refusal(cloud_event("need.raised", data))
-    assert error["field"] == "data" and "'urgency' is a required property" in error["reason"]
+    assert error["field"] == "data.urgency" and error["reason"] == "is required"
 
 
 def test_a_bad_nested_value_is_named_with_its_path() -> None:

@@ -18,22 +18,40 @@ router = APIRouter(prefix="/v1", tags=["events"])
 
 MAX_BATCH = 10_000
 
-_EXAMPLE = {
-    "specversion": "1.0",
-    "id": "hrss-2026-q4-000123",
-    "source": "/330106/hrss",
-    "type": "cn.zhulian.household.discovered.v1",
-    "time": "2026-11-20T09:30:00+08:00",
-    "data": {
-        "household": {"registration_number": "330106199001011234"},
-        "region_code": "330106001001",
-        "channel": "data_comparison",
-        "reported_by": "hrss",
-        "members": [
-            {"relation": "head", "birth_year": 1978, "circumstances": ["unemployed_long_term"]}
-        ],
-    },
+# Where a record an event created or changed can be read (the Location of a 201).
+RECORD_PATHS = {
+    "household": "/v1/households/{}",
+    "need": "/v1/needs/{}",
+    "referral": "/v1/referrals/{}",
+    "provider": "/v1/providers/{}",
+    "offering": "/v1/services/{}",
+    "fund": "/v1/funds/{}",
+    "contract": "/v1/contracts/{}",
 }
+
+
+def _examples() -> dict[str, Any]:
+    """One OpenAPI example per current event type, generated from the catalogue."""
+    examples: dict[str, Any] = {}
+    for name, event_type in CATALOGUE.items():
+        if event_type.legacy is not None:
+            continue
+        examples[name.removeprefix("cn.zhulian.")] = {
+            "summary": event_type.summary,
+            "value": {
+                "specversion": "1.0",
+                "id": f"example-{event_type.short_name}",
+                "source": "/330106/civil-affairs",
+                "type": name,
+                "time": "2026-11-20T09:30:00+08:00",
+                "data": event_type.example,
+            },
+        }
+    return examples
+
+
+_EXAMPLES = _examples()
+_FIRST = next(iter(_EXAMPLES.values()))["value"]
 
 
 @router.post(
@@ -49,7 +67,12 @@ _EXAMPLE = {
         "integer) makes a change conditional (412 on mismatch)."
     ),
     openapi_extra={
-        "requestBody": {"content": {"application/cloudevents+json": {"example": _EXAMPLE}}}
+        "requestBody": {
+            "content": {
+                "application/cloudevents+json": {"examples": _EXAMPLES},
+                BATCH: {"example": [_FIRST]},
+            }
+        }
     },
 )
 async def publish(request: Request, container: ContainerDep) -> JSONResponse:
@@ -73,14 +96,28 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)
-    return JSONResponse(result.as_json(), result.status)
+    headers = {}
+    if result.status == 201 and result.outcome is not None:
+        path = RECORD_PATHS.get(result.outcome.kind)
+        if path is not None:
+            headers["Location"] = path.format(result.outcome.aggregate_id)
+    return JSONResponse(result.as_json(), result.status, headers=headers)
 
 
 @router.get("/event-types", summary="The event catalogue")
-def event_types() -> list[dict[str, str]]:
+def event_types() -> list[dict[str, Any]]:
     """Every type a department may publish, with a link to its JSON Schema."""
     return [
-        {"type": name, "summary": t.summary, "schema": f"/v1/event-types/{name}/schema"}
+        {
+            "type": name,
+            "version": t.version,
+            "summary": t.summary,
+            "record": t.definition.record,
+            "effect": t.definition.effect.value,
+            "conditional": t.definition.effect.value == "changes",
+            "superseded_by": t.superseded_by,
+            "schema": f"/v1/event-types/{name}/schema",
+        }
         for name, t in CATALOGUE.items()
     ]
 
@@ -91,4 +128,4 @@ def event_schema(type_name: str) -> dict[str, Any]:
     event_type = CATALOGUE.get(type_name)
     if event_type is None:
         raise Problem(404, "Not found", f"no event type {type_name!r}")
-    return {"$id": f"/v1/event-types/{type_name}/schema", **event_type.schema}
+    return event_type.schema

@@ -2,96 +2,90 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query, Request
 
-from domain.matching.rules import priority_parts
-from domain.shared.regions import alliance_of, check_prefix, check_region
+from domain.shared.regions import alliance_of, check_region
 from domain.shared.taxonomy import Category
 from projections.match_queue import queries as q
-from projections.match_queue.explain import reexplain
-from projections.match_queue.judging import need_facts, when
-from projections.runtime.view import Row
-from services.api.deps import ContainerDep
+from services.api.deps import ContainerDep, PagingDep, page_of, region_prefix
+from services.api.models.matching import (
+    Explanation,
+    GapReport,
+    NeedCandidates,
+    PolicyVersions,
+    QueuePage,
+)
+from services.api.routers.reading import NOT_FOUND, read_router
 from services.errors import Problem
 
-router = APIRouter(prefix="/v1", tags=["matching"])
+router = read_router("matching")
 
-Region = Annotated[
+Jurisdiction = Annotated[
     str | None,
     Query(
         description="Coordinator's jurisdiction: a division-code prefix (6, 9 or 12 digits use "
         "an index; needs escalated above it leave its queue)"
     ),
 ]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+ORDER = "gaps first, then priority (urgency, household circle), then longest waiting"
 
 
-def _waiting(row: Row, now: datetime) -> Row:
-    row["waiting_days"] = round(max((now - when(row["raised_at"])).total_seconds(), 0) / 86400, 1)
-    return row
-
-
-@router.get("/match-queue", summary="A coordinator's match queue")
+@router.get("/match-queue", summary="A coordinator's match queue", response_model=QueuePage)
 def match_queue(
+    request: Request,
     container: ContainerDep,
-    region: Region = None,
+    paging: PagingDep,
+    region: Jurisdiction = None,
     department: Annotated[str | None, Query(description="Department holding the need")] = None,
     category: Category | None = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Open needs: gaps (no service can take them) first, then priority, then waiting time."""
     result = q.match_queue(
         container.store,
-        region=check_prefix(region) if region else None,
+        region=region_prefix(region),
         department=department,
         category=category and category.value,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     now = container.clock()
-    return {
-        "items": [_waiting(r, now) for r in result.items],
-        "total": result.total,
-        "limit": result.limit,
-        "offset": result.offset,
-        "order": "gaps first, then priority (urgency, household circle), then longest waiting",
-    }
+    items = [q.with_waiting(r, now) for r in result.items]
+    return {**page_of(request, result, items), "order": ORDER}
 
 
-@router.get("/needs/{need_id}/candidates", summary="A need's ranked candidates, with reasons")
-def need_candidates(need_id: UUID, container: ContainerDep) -> dict[str, Any]:
+@router.get(
+    "/needs/{need_id}/candidates",
+    summary="A need's ranked candidates, with reasons",
+    response_model=NeedCandidates,
+    responses=NOT_FOUND,
+)
+def need_candidates(need_id: UUID, container: ContainerDep) -> dict[str, object]:
     """Every candidate judged for the need: the rules that passed and failed, the score's parts."""
-    need = q.need_row(container.store, str(need_id))
-    if need is None:
+    found = q.need_candidates(container.store, str(need_id), container.clock())
+    if found is None:
         raise Problem(404, "Not found", f"no need {need_id} in the match view")
-    now = container.clock()
-    return {
-        "need": need,
-        "queue": q.queue_row(container.store, str(need_id)),
-        "priority_parts": priority_parts(need_facts(need), now),
-        "candidates": q.candidates(container.store, str(need_id)),
-    }
+    return found
 
 
 @router.get(
     "/needs/{need_id}/candidates/explain",
     summary="Re-explain a need's candidates under a policy version",
+    response_model=Explanation,
+    responses=NOT_FOUND,
 )
 def explain(
     need_id: UUID,
     container: ContainerDep,
     policy_version: Annotated[
-        int | None, Query(ge=0, description="A version of the alliance's policy; 0: defaults")
+        int | None,
+        Query(ge=0, le=2**31 - 1, description="A version of the alliance's policy; 0: defaults"),
     ] = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The same facts judged by the rules of another policy version (newest when not given)."""
-    found = reexplain(container.store, str(need_id), policy_version, container.clock())
+    found = q.reexplain(container.store, str(need_id), policy_version, container.clock())
     if found is None:
         raise Problem(
             404, "Not found", f"no need {need_id}, or no policy version {policy_version} for it"
@@ -99,25 +93,29 @@ def explain(
     return found
 
 
-@router.get("/match-gaps", summary="Gap report: open needs no service can take")
+@router.get(
+    "/match-gaps", summary="Gap report: open needs no service can take", response_model=GapReport
+)
 def gaps(
     container: ContainerDep,
-    region: Region = None,
+    region: Jurisdiction = None,
     level: Annotated[
         int, Query(description="Group regions by 6 (county), 9 (town) or 12 (village) digits")
     ] = 9,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Needs by category and region with no provider: what the alliance should plan to add."""
     if level not in (6, 9, 12):
         raise Problem(422, "Invalid value", "level: must be 6, 9 or 12")
-    groups = q.gap_report(
-        container.store, region=check_prefix(region) if region else None, level=level
-    )
+    groups = q.gap_report(container.store, region=region_prefix(region), level=level)
     return {"groups": groups, "needs": sum(g["needs"] for g in groups)}
 
 
-@router.get("/matching-policies/{region_code}", summary="An alliance's matching policy versions")
-def policies(region_code: str, container: ContainerDep) -> dict[str, Any]:
+@router.get(
+    "/matching-policies/{region_code}",
+    summary="An alliance's matching policy versions",
+    response_model=PolicyVersions,
+)
+def policies(region_code: str, container: ContainerDep) -> dict[str, object]:
     """Every version, newest first, with who changed it, when and why."""
     alliance = alliance_of(check_region(region_code))
     return {"alliance": alliance, "versions": q.policy_versions(container.store, alliance)}

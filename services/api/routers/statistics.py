@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from domain.shared.money import fen_to_yuan
-from domain.shared.regions import check_prefix
 from projections.supply_stats.queries import Dimension, statistics
-from services.api.deps import ContainerDep
+from services.api.deps import ContainerDep, Region, region_prefix
+from services.api.models.reports import Statistics
+from services.api.routers.reading import read_router
 from services.errors import Problem
 
-router = APIRouter(prefix="/v1", tags=["statistics"])
+router = read_router("statistics")
 
-Month = Annotated[str | None, Query(pattern="^[0-9]{4}-[0-9]{2}$")]
+Month = Annotated[str | None, Query(pattern="^[0-9]{4}-[0-9]{2}$", description="YYYY-MM")]
 
 
-@router.get("/statistics", summary="Person-times and yuan, summed by one dimension")
+@router.get(
+    "/statistics",
+    summary="Person-times and yuan, summed by one dimension",
+    response_model=Statistics,
+)
 def stats(
     container: ContainerDep,
     by: Dimension = "month",
     kind: Annotated[str | None, Query(pattern="^(delivery|disbursement)$")] = None,
-    region: Annotated[str | None, Query(description="A division-code prefix")] = None,
+    region: Region = None,
     month_from: Month = None,
     month_to: Month = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Deliveries (purchased services) and disbursements (charity money) as totals."""
     if month_from and month_to and month_from > month_to:
         raise Problem(422, "Invalid value", "month_from: must not be after month_to")
@@ -33,7 +38,7 @@ def stats(
         container.store,
         by=by,
         kind=kind,
-        region=check_prefix(region) if region else None,
+        region=region_prefix(region),
         month_from=month_from,
         month_to=month_to,
     )

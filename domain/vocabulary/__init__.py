@@ -1,0 +1,1 @@
+"""An alliance's own words: difficulty circles, groups, need categories, discovery channels."""

@@ -1,0 +1,162 @@
+"""Casework types: household files and their needs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from domain.households.vocabulary import Assistance, Channel, Circumstance, Member
+from domain.shared.taxonomy import Category, NeedType, Urgency
+from services.ingest.catalogue.definition import Argument, Context, declare
+from services.ingest.catalogue.definition import EventData as Data
+from services.ingest.catalogue.fields import (
+    Household,
+    Lax,
+    Note,
+    Part,
+    RecordId,
+    RegionCode,
+    Text,
+    UniqueList,
+    Word,
+)
+
+_HH = {"registration_number": "330106195803120011"}
+_NEED = "9e0f2d7a-3b4c-4d5e-8f6a-7b8c9d0e1f2a"
+
+
+class MemberData(Part, Argument):
+    """A household member, without name or ID number."""
+
+    relation: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(
+        description="e.g. head, spouse, child, parent"
+    )
+    birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    circumstances: Annotated[UniqueList[Lax[Circumstance]], Field(max_length=10)] = []
+    disability_grade: Literal[1, 2, 3, 4] | None = None
+
+    def argument(self, context: Context) -> Member:
+        """The domain's member (a disability grade implies the disability circumstance)."""
+        return Member.parse(self.model_dump(mode="json"), "data.members")
+
+
+@declare(
+    "household.discovered",
+    opens="household",
+    command="report_discovery",
+    actor="reported_by",
+    v1="reported_by",
+    example={
+        "household": _HH,
+        "region_code": "330106001001",
+        "channel": "cadre_check",
+        "actor": "civil-affairs",
+        "members": [
+            {"relation": "head", "birth_year": 1958, "disability_grade": 1},
+            {"relation": "spouse", "birth_year": 1960, "circumstances": ["chronic_illness"]},
+        ],
+    },
+)
+class Discovered(Household):
+    """A household was found (visit, hotline, data comparison, self-application …); opens its
+    file or adds to it"""
+
+    region_code: RegionCode
+    channel: Lax[Channel]
+    members: Annotated[list[MemberData], Field(max_length=30)] = []
+    note: Note = ""
+
+
+@declare(
+    "household.assistance_granted",
+    changes="household",
+    command="grant_assistance",
+    v1="department",
+    example={"household": _HH, "status": "dibao", "actor": "civil-affairs"},
+)
+class AssistanceGranted(Household):
+    """A department certified an assistance status (低保, 特困, 临时救助 …)"""
+
+    status: Lax[Assistance]
+
+
+@declare(
+    "household.assistance_ended",
+    changes="household",
+    command="end_assistance",
+    v1="department",
+    example={
+        "household": _HH,
+        "status": "monitoring",
+        "actor": "rural-revitalization",
+        "reason": "risk eliminated",
+    },
+)
+class AssistanceEnded(Household):
+    """An assistance status ended, with the reason"""
+
+    status: Lax[Assistance]
+    reason: Text
+
+
+@declare(
+    "household.assessed",
+    changes="household",
+    command="assess_household",
+    v1="department",
+    example={
+        "household": _HH,
+        "difficulty_circle": 1,
+        "group": "severely-disabled",
+        "actor": "civil-affairs",
+        "plan": "single-person dibao, disability subsidies, medical assistance",
+    },
+)
+class Assessed(Household):
+    """Difficulty circle, group and plan (一户一策) set"""
+
+    difficulty_circle: Literal[1, 2, 3]
+    group: Word
+    plan: Note = ""
+
+
+@declare(
+    "need.raised",
+    creates="need",
+    command="raise_need",
+    actor="raised_by",
+    v1="raised_by",
+    example={
+        "household": _HH,
+        "need_type": "care",
+        "category": "disability",
+        "urgency": "high",
+        "description": "daily care after a cerebral haemorrhage",
+        "actor": "civil-affairs",
+    },
+)
+class NeedRaised(Household):
+    """A household needs help of a type (survival / care / development) and category"""
+
+    need_type: Lax[NeedType]
+    category: Lax[Category]
+    urgency: Lax[Urgency]
+    description: Text
+    region_code: RegionCode | None = Field(
+        None, description="Where the need is, when not the household's own village"
+    )
+
+
+@declare(
+    "need.closed",
+    changes="need",
+    command="close_need",
+    v1="department",
+    example={"need_id": _NEED, "actor": "civil-affairs", "reason": "moved out of the county"},
+)
+class NeedClosed(Data):
+    """An open need is closed without being met"""
+
+    need_id: RecordId
+    reason: Text
