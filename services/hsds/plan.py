@@ -209,8 +209,13 @@ def plan(
             )
         records.append(record)
     places = [loc for _, org in orgs.values() for loc in org.get("locations") or []]
+    seen: set[str] = set()
     for at, svc in services:
         record = Record("service", svc["id"], at, offering(svc, defaults, places))
+        if svc["id"] in seen:
+            reason = "a second service with this id in the document; each id names one service"
+            record.mapped.errors.append({"field": "id", "reason": reason})
+        seen.add(svc["id"])
         org_id = (svc.get("organization") or {}).get("id") or svc.get("organization_id")
         if org_id not in orgs and not (
             org_id

@@ -55,6 +55,16 @@ def _text(value: Any, limit: int, what: str, notes: list[str]) -> str:
     return text
 
 
+def _name(record: dict[str, Any], what: str, notes: list[str]) -> str:
+    """HSDS allows an empty name; ours needs one: the alternate name, else one made of the id."""
+    name = _text(record.get("name"), MAX_NAME, "name", notes)
+    if not name:
+        name = _text(record.get("alternate_name"), MAX_NAME, "alternate name", notes)
+        name = name or f"{what} {record.get('id')}"
+        notes.append(f"the name is empty; named {name!r}")
+    return name
+
+
 def _terms(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         a["taxonomy_term"]
@@ -81,7 +91,7 @@ def provider(org: dict[str, Any], defaults: Defaults) -> Mapped:
         out.notes.append("kind social_organisation: no zhulian-provider-kind term")
     if not regions:
         out.notes.append(f"region {defaults.region}: the request's region_code")
-    name = _text(org.get("name"), MAX_NAME, "name", out.notes)
+    name = _name(org, "HSDS organization", out.notes)
     description = _text(org.get("description"), MAX_TEXT, "description", out.notes)
     out.data = {
         "name": name,
@@ -215,7 +225,7 @@ def offering(svc: dict[str, Any], defaults: Defaults, extra_places: list[dict[st
     if unknown:
         notes.append(f"assistance statuses {unknown} are not ours; left out")
     data: dict[str, Any] = {
-        "name": _text(svc.get("name"), MAX_NAME, "name", notes),
+        "name": _name(svc, "HSDS service", notes),
         "description": _text(svc.get("description"), MAX_TEXT, "description", notes),
         "need_type": need_type,
         "category": category,

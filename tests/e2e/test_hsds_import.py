@@ -276,3 +276,27 @@ def test_a_document_using_every_example_property_round_trips_through_two_instanc
             lambda s: s["id"] == document["id"],
         )
     assert again == exported
+
+
+def test_an_empty_name_valid_in_hsds_is_taken_with_a_name_made_for_it(client: TestClient) -> None:
+    nameless = {**service("Meals"), "name": "", "alternate_name": ""}
+    answer = client.post(IMPORT, json=nameless)
+    assert answer.status_code == 200, answer.text
+    [offering] = offerings(client, 1)
+    assert offering["name"] == f"HSDS service {hid('Meals')}"
+
+
+def test_one_service_id_twice_in_a_document_is_refused_before_anything_is_written(
+    client: TestClient,
+) -> None:
+    before = head(client)
+    twice = {"contents": [service("Meals"), service("Meals", description="other")]}
+    refused = client.post(IMPORT, json=twice)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {
+            "field": "contents[1]/id",
+            "reason": "a second service with this id in the document; each id names one service",
+        }
+    ]
+    assert head(client) == before
