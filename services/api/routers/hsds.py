@@ -118,7 +118,24 @@ def taxonomies() -> dict[str, Any]:
     return taxonomy.data()
 
 
-@router.post("/import", summary="Import an HSDS 3.0 document: all or nothing, with a report")
+@router.post(
+    "/import",
+    summary="Import an HSDS 3.0 document: all or nothing, with a report",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "An HSDS 3.0 service, organization or service_at_location"
+                        " (see /v1/hsds/schema), or a page of them ({contents: [...]})",
+                    }
+                }
+            },
+        }
+    },
+)
 async def import_document(
     request: Request,
     container: ContainerDep,
