@@ -7,6 +7,7 @@ from domain.funds.application import FundCommands
 from domain.households.application import HouseholdCommands
 from domain.matching.application import MatchingCommands
 from domain.needs.application import NeedCommands
+from domain.pairings.application import PairingCommands
 from domain.referrals.application import ReferralCommands
 from domain.supply.application import SupplyCommands
 from domain.vocabulary.application import VocabularyCommands
@@ -21,6 +22,7 @@ class Alliance(
     ContractCommands,
     MatchingCommands,
     VocabularyCommands,
+    PairingCommands,
 ):
     """The command side of zhulian; its persistence is chosen by environment."""
 

@@ -11,6 +11,7 @@ from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
 from projections.needs_list.view import NeedsList
+from projections.pairings.view import Pairings
 from projections.referral_board.view import ReferralBoard
 from projections.runtime.postgres_store import PostgresViewStore
 from projections.runtime.runner import Runner
@@ -19,6 +20,7 @@ from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
+from services.deadline_clock import DeadlineClock
 from services.hsds.identifiers import HsdsIdentifiers
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
@@ -37,6 +39,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Pairings(),
         HsdsIdentifiers(),
     ]
 
@@ -56,20 +59,32 @@ class Container:
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
         self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Follow the log in a background thread (unless projector workers do it)."""
-        if not self.settings.run_projections:
-            return
-        self._thread = threading.Thread(
-            target=self.runner.run,
-            args=(self._stop, self.settings.runner_interval),
-            name="projection-runner",
-            daemon=True,
-        )
-        self._thread.start()
+        """Follow the log, and keep the clock, in background threads (as the settings say)."""
+        if self.settings.run_projections:
+            self._threads.append(
+                threading.Thread(
+                    target=self.runner.run,
+                    args=(self._stop, self.settings.runner_interval),
+                    name="projection-runner",
+                    daemon=True,
+                )
+            )
+        if self.settings.run_clock:
+            self._threads.append(
+                threading.Thread(
+                    target=self.deadline_clock.run,
+                    args=(self._stop, self.settings.clock_interval),
+                    name="deadline-clock",
+                    daemon=True,
+                )
+            )
+        for thread in self._threads:
+            thread.start()
 
     def nudge(self) -> None:
         """Tell the runner new events were written."""
@@ -79,7 +94,7 @@ class Container:
         """Stop following and release the stores."""
         self._stop.set()
         self.runner.wakeup.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
         self.store.close()
         self.app.close()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     )  # production: the PostgreSQL of the event index and the views
     runner_interval: float = 0.25
     run_projections: bool = True  # production may leave views to separate projector workers
+    run_clock: bool = True  # record deadline breaches in this process (any number may)
+    clock_interval: float = 30.0  # seconds between the clock's sweeps
     # Origins whose pages may call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []
 

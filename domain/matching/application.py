@@ -25,8 +25,9 @@ from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
 from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
+from domain.referrals.clock import StandardsCommands
+from domain.referrals.deadlines import Step
 from domain.referrals.model import Referral
-from domain.shared.commands import CommandHandler
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
 from domain.shared.money import check_fen
 from domain.shared.names import required
@@ -88,7 +89,7 @@ def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name the coordinator's department")
 
 
-class MatchingCommands(CommandHandler):
+class MatchingCommands(StandardsCommands):
     """The coordinators' actions on the match queue, and the alliance's matching policy."""
 
     def matching_policy(self, region_code: str) -> Policy:
@@ -201,6 +202,7 @@ class MatchingCommands(CommandHandler):
         to_department: str | None = None,
         note: str = "",
         expected_version: int | None = None,
+        recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Refer the need to the candidate and reserve its capacity or money, in one commit."""
@@ -254,6 +256,10 @@ class MatchingCommands(CommandHandler):
             to_department=holder,
             requested_at=at,
             note=note or f"matched to {decision.name} (policy v{policy.version})",
+            recorded_at=recorded_at or at,
+            acceptance_due_at=self.deadline_policy(need.region_code).due(
+                Step.ACCEPTANCE, recorded_at or at
+            ),
         )
         need.refer(referral_id=referral_id, at=at)
         triage = self._triage(need)

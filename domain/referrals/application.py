@@ -7,8 +7,9 @@ from uuid import UUID, uuid4
 
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
+from domain.referrals.clock import StandardsCommands
+from domain.referrals.deadlines import Step
 from domain.referrals.model import Referral
-from domain.shared.commands import CommandHandler
 from domain.shared.names import required
 
 
@@ -16,7 +17,7 @@ def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name a department")
 
 
-class ReferralCommands(CommandHandler):
+class ReferralCommands(StandardsCommands):
     """The closed loop: 受理 → 流转 → 反馈 → 办结 → 回访, refusal and reassignment."""
 
     def request_referral(
@@ -27,12 +28,15 @@ class ReferralCommands(CommandHandler):
         to_department: str,
         at: datetime,
         note: str = "",
+        recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Refer an open need to a department; the need and the referral change together."""
         if done := self._already_done(key):
             return done
         need = self._load(Need, need_id)
+        recorded = recorded_at or at
+        due = self.deadline_policy(need.region_code).due(Step.ACCEPTANCE, recorded)
         referral = Referral(
             id=key.derived_id("referral") if key else uuid4(),
             need_id=need.id,
@@ -42,6 +46,8 @@ class ReferralCommands(CommandHandler):
             to_department=_required_name(to_department, "to_department"),
             requested_at=at,
             note=note,
+            recorded_at=recorded,
+            acceptance_due_at=due,
         )
         need.refer(referral_id=referral.id, at=at)
         return self._commit("referral", referral, need, key=key)
@@ -56,13 +62,19 @@ class ReferralCommands(CommandHandler):
         by: str,
         at: datetime,
         expected_version: int | None = None,
+        recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """The holding department accepts (受理); feedback is due within 24 hours."""
         return self._change(
             Referral,
             referral_id,
-            lambda referral: referral.accept(by=by, at=at),
+            lambda referral: referral.accept(
+                by=by,
+                at=at,
+                recorded_at=recorded_at or at,
+                policy=self.deadline_policy(referral.region_code),
+            ),
             key=key,
             expected_version=expected_version,
         )
@@ -95,13 +107,16 @@ class ReferralCommands(CommandHandler):
         at: datetime,
         content: str,
         expected_version: int | None = None,
+        recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Report back on a referral (反馈)."""
         return self._change(
             Referral,
             referral_id,
-            lambda referral: referral.give_feedback(by=by, at=at, content=content),
+            lambda referral: referral.give_feedback(
+                by=by, at=at, content=content, recorded_at=recorded_at or at
+            ),
             key=key,
             expected_version=expected_version,
         )
@@ -175,6 +190,7 @@ class ReferralCommands(CommandHandler):
         at: datetime,
         reason: str,
         expected_version: int | None = None,
+        recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Move a referral to another department, which must accept it anew."""
@@ -186,6 +202,8 @@ class ReferralCommands(CommandHandler):
                 to_department=_required_name(to_department, "to_department"),
                 at=at,
                 reason=reason,
+                recorded_at=recorded_at or at,
+                policy=self.deadline_policy(referral.region_code),
             ),
             key=key,
             expected_version=expected_version,

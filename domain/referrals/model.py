@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.referrals.deadlines import DeadlinePolicy, Step, is_late, next_level
+from domain.referrals.status import AWAITING_FEEDBACK, OPEN_STATUSES, ReferralStatus
+from domain.referrals.upcasting import actor_was_by, recorded_when_claimed
 from domain.shared.errors import InvalidValue, RuleViolation
 
-FEEDBACK_WINDOW = timedelta(hours=24)
+__all__ = ["AWAITING_FEEDBACK", "OPEN_STATUSES", "Referral", "ReferralStatus"]
 
-
-def actor_was_by(state: dict[str, Any]) -> None:
-    """Upcast a v1 step event: the acting department was stored as `by`, now `actor`."""
-    state["actor"] = state.pop("by")
-
-
-class ReferralStatus(StrEnum):
-    """Where a referral stands in its loop."""
-
-    REQUESTED = "requested"
-    ACCEPTED = "accepted"
-    ROUTED = "routed"
-    FEEDBACK_GIVEN = "feedback_given"
-    COMPLETED = "completed"
-    FOLLOWED_UP = "followed_up"
-    REFUSED = "refused"
-
-
-OPEN_STATUSES = frozenset(
-    {
-        ReferralStatus.REQUESTED,
-        ReferralStatus.ACCEPTED,
-        ReferralStatus.ROUTED,
-        ReferralStatus.FEEDBACK_GIVEN,
-    }
-)
-AWAITING_FEEDBACK = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.ROUTED})
+DEFAULT_POLICY = DeadlinePolicy()
 
 
 class Referral(Aggregate):
@@ -53,14 +28,22 @@ class Referral(Aggregate):
         to_department: str
         requested_at: datetime
         note: str
+        class_version = 2
+        recorded_at: datetime  # when zhulian recorded it; deadlines run from here
+        acceptance_due_at: datetime
+
+        upcast_v1_v2 = recorded_when_claimed("requested_at", "acceptance_due_at")
 
     class Accepted(Aggregate.Event):
-        class_version = 2
+        class_version = 3
         actor: str  # v1 called it `by`
         accepted_at: datetime
         feedback_due_at: datetime
+        recorded_at: datetime
+        late: bool
 
         upcast_v1_v2 = staticmethod(actor_was_by)
+        upcast_v2_v3 = recorded_when_claimed("accepted_at")
 
     class Routed(Aggregate.Event):
         class_version = 2
@@ -72,12 +55,15 @@ class Referral(Aggregate):
         upcast_v1_v2 = staticmethod(actor_was_by)
 
     class FeedbackGiven(Aggregate.Event):
-        class_version = 2
+        class_version = 3
         actor: str  # v1 called it `by`
         given_at: datetime
         content: str
+        recorded_at: datetime
+        late: bool
 
         upcast_v1_v2 = staticmethod(actor_was_by)
+        upcast_v2_v3 = recorded_when_claimed("given_at")
 
     class Completed(Aggregate.Event):
         class_version = 2
@@ -105,14 +91,29 @@ class Referral(Aggregate):
         upcast_v1_v2 = staticmethod(actor_was_by)
 
     class Reassigned(Aggregate.Event):
-        class_version = 2
+        class_version = 3
         actor: str  # v1 called it `by`
         from_department: str
         to_department: str
         reassigned_at: datetime
         reason: str
+        recorded_at: datetime
+        acceptance_due_at: datetime
 
         upcast_v1_v2 = staticmethod(actor_was_by)
+        upcast_v2_v3 = recorded_when_claimed("reassigned_at", "acceptance_due_at")
+
+    class DeadlineBreached(Aggregate.Event):
+        step: str
+        due_at: datetime
+        holder: str
+        recorded_at: datetime
+
+    class Escalated(Aggregate.Event):
+        step: str
+        from_region: str
+        to_region: str
+        recorded_at: datetime
 
     @event(Requested)
     def __init__(
@@ -126,22 +127,57 @@ class Referral(Aggregate):
         to_department: str,
         requested_at: datetime,
         note: str,
+        recorded_at: datetime,
+        acceptance_due_at: datetime,
     ) -> None:
         self.need_id = need_id
         self.household_id = household_id
         self.region_code = region_code
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
+        self.acceptance_due_at: datetime | None = acceptance_due_at
         self.feedback_due_at: datetime | None = None
         self.first_feedback_at: datetime | None = None
+        self.breached: set[tuple[str, datetime]] = set()
+        self.escalated_to = region_code
+
+    def pending(self) -> tuple[Step, datetime] | None:
+        """The step the holder owes an answer to, and when it is due; None when nothing is."""
+        if self.status is ReferralStatus.REQUESTED and self.acceptance_due_at is not None:
+            return Step.ACCEPTANCE, self.acceptance_due_at
+        if self.status in AWAITING_FEEDBACK and self.feedback_due_at is not None:
+            return Step.FEEDBACK, self.feedback_due_at
+        return None
 
     def is_overdue(self, now: datetime) -> bool:
-        """Accepted, no feedback yet, and the 24-hour feedback window has passed."""
-        return (
-            self.status in AWAITING_FEEDBACK
-            and self.feedback_due_at is not None
-            and now > self.feedback_due_at
-        )
+        """An answer is owed and its deadline has passed."""
+        owed = self.pending()
+        return owed is not None and now > owed[1]
+
+    def breach(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
+        """Record that the owed answer is overdue, once per deadline, and escalate a level.
+
+        Returns False when nothing is overdue or this deadline's breach is already recorded.
+        """
+        owed = self.pending()
+        if owed is None or now <= owed[1] or (owed[0].value, owed[1]) in self.breached:
+            return False
+        step, due_at = owed
+        self._breach(step=step.value, due_at=due_at, holder=self.holder, recorded_at=now)
+        upper = next_level(self.escalated_to, policy.ladder)
+        if upper is not None:
+            self._escalate(
+                step=step.value, from_region=self.escalated_to, to_region=upper, recorded_at=now
+            )
+        return True
+
+    @event(DeadlineBreached)
+    def _breach(self, step: str, due_at: datetime, holder: str, recorded_at: datetime) -> None:
+        self.breached.add((step, due_at))
+
+    @event(Escalated)
+    def _escalate(self, step: str, from_region: str, to_region: str, recorded_at: datetime) -> None:
+        self.escalated_to = to_region
 
     def _require(self, allowed: set[ReferralStatus], action: str) -> None:
         if self.status not in allowed:
@@ -156,14 +192,34 @@ class Referral(Aggregate):
                 f"referral {self.id} is held by {self.holder!r}; {by!r} cannot {action} it"
             )
 
-    def accept(self, *, by: str, at: datetime) -> None:
-        """The holding department accepts (受理); feedback becomes due in 24 hours."""
+    def accept(
+        self,
+        *,
+        by: str,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        policy: DeadlinePolicy = DEFAULT_POLICY,
+    ) -> None:
+        """The holding department accepts (受理); feedback is due within the policy's hours."""
         self._require({ReferralStatus.REQUESTED}, "accept")
         self._require_holder(by, "accept")
-        self._accept(actor=by, accepted_at=at, feedback_due_at=at + FEEDBACK_WINDOW)
+        self._accept(
+            actor=by,
+            accepted_at=at,
+            feedback_due_at=policy.due(Step.FEEDBACK, recorded_at or at),
+            recorded_at=recorded_at or at,
+            late=is_late(recorded_at or at, self.acceptance_due_at),
+        )
 
     @event(Accepted)
-    def _accept(self, actor: str, accepted_at: datetime, feedback_due_at: datetime) -> None:
+    def _accept(
+        self,
+        actor: str,
+        accepted_at: datetime,
+        feedback_due_at: datetime,
+        recorded_at: datetime,
+        late: bool,
+    ) -> None:
         self.status = ReferralStatus.ACCEPTED
         self.feedback_due_at = feedback_due_at
 
@@ -179,17 +235,23 @@ class Referral(Aggregate):
     def _route(self, actor: str, to_unit: str, routed_at: datetime, note: str) -> None:
         self.status = ReferralStatus.ROUTED
 
-    def give_feedback(self, *, by: str, at: datetime, content: str) -> None:
+    def give_feedback(
+        self, *, by: str, at: datetime, content: str, recorded_at: datetime | None = None
+    ) -> None:
         """The holder reports back on progress (反馈)."""
         allowed = {ReferralStatus.ACCEPTED, ReferralStatus.ROUTED, ReferralStatus.FEEDBACK_GIVEN}
         self._require(allowed, "feedback")
         self._require_holder(by, "give feedback on")
         if not content.strip():
             raise InvalidValue("content", "feedback must say something")
-        self._give_feedback(actor=by, given_at=at, content=content)
+        recorded = recorded_at or at
+        late = self.first_feedback_at is None and is_late(recorded, self.feedback_due_at)
+        self._give_feedback(actor=by, given_at=at, content=content, recorded_at=recorded, late=late)
 
     @event(FeedbackGiven)
-    def _give_feedback(self, actor: str, given_at: datetime, content: str) -> None:
+    def _give_feedback(
+        self, actor: str, given_at: datetime, content: str, recorded_at: datetime, late: bool
+    ) -> None:
         self.status = ReferralStatus.FEEDBACK_GIVEN
         if self.first_feedback_at is None:
             self.first_feedback_at = given_at
@@ -227,7 +289,16 @@ class Referral(Aggregate):
     def _refuse(self, actor: str, refused_at: datetime, reason: str) -> None:
         self.status = ReferralStatus.REFUSED
 
-    def reassign(self, *, by: str, to_department: str, at: datetime, reason: str) -> None:
+    def reassign(
+        self,
+        *,
+        by: str,
+        to_department: str,
+        at: datetime,
+        reason: str,
+        recorded_at: datetime | None = None,
+        policy: DeadlinePolicy = DEFAULT_POLICY,
+    ) -> None:
         """A coordinator moves the referral to another department, which must accept it anew."""
         self._require(
             {ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.ROUTED}, "reassign"
@@ -242,6 +313,8 @@ class Referral(Aggregate):
             to_department=to_department,
             reassigned_at=at,
             reason=reason,
+            recorded_at=recorded_at or at,
+            acceptance_due_at=policy.due(Step.ACCEPTANCE, recorded_at or at),
         )
 
     @event(Reassigned)
@@ -252,7 +325,10 @@ class Referral(Aggregate):
         to_department: str,
         reassigned_at: datetime,
         reason: str,
+        recorded_at: datetime,
+        acceptance_due_at: datetime,
     ) -> None:
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
+        self.acceptance_due_at = acceptance_due_at
         self.feedback_due_at = None

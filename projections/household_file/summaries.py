@@ -28,6 +28,8 @@ _TEMPLATES: dict[type, str] = {
     Referral.FollowedUp: "Follow-up visit by {actor}: {note}",
     Referral.Refused: "Referral refused by {actor}: {reason}",
     Referral.Reassigned: "Referral moved from {from_department} to {to_department}: {reason}",
+    Referral.DeadlineBreached: "Missed deadline: {holder}'s {step} was due {due_at:%Y-%m-%d %H:%M}",
+    Referral.Escalated: "Escalated from {from_region} to {to_region} after the missed {step}",
 }
 
 

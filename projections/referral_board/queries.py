@@ -8,7 +8,8 @@ from domain.referrals.model import OPEN_STATUSES
 from projections.runtime.query import Page, ReadStore, Where, page
 from projections.runtime.view import Row
 
-_OVERDUE = "(awaiting_feedback = :yes AND feedback_due_at < :now)"
+# An answer is owed (acceptance or first feedback) and its deadline has passed.
+_OVERDUE = "(next_due_at IS NOT NULL AND next_due_at < :now)"
 
 
 def list_referrals(
@@ -28,7 +29,7 @@ def list_referrals(
     where.eq("status", status)
     if status is None and open_only:
         where.within("status", sorted(s.value for s in OPEN_STATUSES))
-    flags = {"yes": store.dialect.encode("bool", True), "now": store.dialect.encode("ts", now)}
+    flags = {"now": store.dialect.encode("ts", now)}
     if overdue_only:
         where.clauses.append(_OVERDUE)
         where.params.update(flags)
@@ -36,7 +37,7 @@ def list_referrals(
         store,
         "referral_board",
         where,
-        f"CASE WHEN {_OVERDUE} THEN 0 ELSE 1 END, feedback_due_at IS NULL, feedback_due_at,"
+        f"CASE WHEN {_OVERDUE} THEN 0 ELSE 1 END, next_due_at IS NULL, next_due_at,"
         " requested_at, referral_id",
         limit,
         offset,
@@ -48,9 +49,54 @@ def list_referrals(
     return result
 
 
+def breaches_due(store: ReadStore, *, now: datetime, limit: int = 500) -> list[str]:
+    """Referrals whose owed answer is overdue and whose breach of that deadline is not yet
+    on the board (the clock re-checks each against the log before recording anything)."""
+    rows = store.fetch(
+        "SELECT referral_id FROM referral_board WHERE next_due_at IS NOT NULL"
+        " AND next_due_at < :now"
+        " AND (last_breach_due_at IS NULL OR last_breach_due_at <> next_due_at)"
+        " ORDER BY next_due_at, referral_id LIMIT :limit",
+        {"now": store.dialect.encode("ts", now), "limit": limit},
+        "referral_board",
+    )
+    return [str(row["referral_id"]) for row in rows]
+
+
+def on_time_rates(store: ReadStore, *, region: str | None = None) -> list[dict[str, object]]:
+    """Per holding department: answers given, how many late, and the on-time rate."""
+    where = Where(store.dialect).prefix("region_code", region)
+    rows = store.fetch(
+        "SELECT holder,"
+        " SUM(CASE WHEN accepted_at IS NOT NULL THEN 1 ELSE 0 END) AS n_accepted,"
+        " SUM(CASE WHEN accepted_late = :yes THEN 1 ELSE 0 END) AS n_accepted_late,"
+        " SUM(CASE WHEN first_feedback_at IS NOT NULL THEN 1 ELSE 0 END) AS n_feedback,"
+        " SUM(CASE WHEN feedback_late = :yes THEN 1 ELSE 0 END) AS n_feedback_late,"
+        " SUM(breaches) AS n_breaches"
+        f" FROM referral_board {where.sql()} GROUP BY holder ORDER BY holder",
+        {**where.params, "yes": store.dialect.encode("bool", True)},
+        "referral_board",
+    )
+    out = []
+    for row in rows:
+        # The sums are named apart from the table's columns, so they are not decoded as them.
+        n = {k: int(row[f"n_{k}"] or 0) for k in ("accepted", "accepted_late", "feedback")}
+        n |= {k: int(row[f"n_{k}"] or 0) for k in ("feedback_late", "breaches")}
+        answers = n["accepted"] + n["feedback"]
+        late = n["accepted_late"] + n["feedback_late"]
+        out.append(
+            {
+                "department": row["holder"],
+                **n,
+                "on_time_rate": None if answers == 0 else round((answers - late) / answers, 4),
+            }
+        )
+    return out
+
+
 def get_referral(store: ReadStore, referral_id: str, *, now: datetime) -> Row | None:
     """One referral with its `overdue` flag as of `now`, or None."""
-    flags = {"yes": store.dialect.encode("bool", True), "now": store.dialect.encode("ts", now)}
+    flags = {"now": store.dialect.encode("ts", now)}
     rows = store.fetch(
         f"SELECT *, CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END AS overdue FROM referral_board"
         " WHERE referral_id = :id",

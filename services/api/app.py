@@ -13,6 +13,7 @@ from services.api import docs, pages, problems
 from services.api.routers import (
     audit,
     contracts,
+    deadlines,
     events,
     funds,
     health,
@@ -22,6 +23,7 @@ from services.api.routers import (
     metrics,
     needs,
     offerings,
+    pairings,
     referrals,
     resources,
     statistics,
@@ -70,12 +72,13 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)
-    for read in (needs, referrals, households, offerings, funds, contracts, resources):
+    for read in (needs, referrals, pairings, households, offerings, funds, contracts, resources):
         app.include_router(read.router)
     app.include_router(hsds.router)
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
+    app.include_router(deadlines.router)
     app.include_router(vocabulary.router)
     app.include_router(health.router)
     app.include_router(metrics.router)

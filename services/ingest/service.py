@@ -82,7 +82,11 @@ class Ingestor:
                 envelope.source, envelope.id, envelope.type.short_name, self._digest(envelope)
             )
             context = Context(
-                key, envelope.time or now, self._secret.decode(), envelope.expected_version
+                key,
+                envelope.time or now,
+                self._secret.decode(),
+                envelope.expected_version,
+                recorded_at=now,
             )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except OperationalError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -19,6 +20,26 @@ T = TypeVar("T")
 def client(tmp_path) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(data_dir=tmp_path, demo=False))) as c:
         yield c
+
+
+class FakeClock:
+    """A clock the test moves: what the service records as 'now'."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clocked(tmp_path) -> Iterator[tuple[TestClient, FakeClock]]:
+    clock = FakeClock()
+    with TestClient(create_app(Settings(data_dir=tmp_path, demo=False), clock=clock)) as c:
+        yield c, clock
 
 
 @pytest.fixture

@@ -55,10 +55,12 @@ def test_malformed_json_is_a_400(client) -> None:
     assert response.status_code == 400 and "not valid JSON" in response.json()["detail"]
 
 
-def refer_and_accept(client, accepted_hours_ago: float, holder: str = "hrss") -> str:
+def refer_and_accept(
+    client, accepted_hours_ago: float, holder: str = "hrss", now: datetime | None = None
+) -> str:
     post_event(client, cloud_event("household.discovered", discovered()))
     need_id = post_event(client, cloud_event("need.raised", need_raised())).json()["record_id"]
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     referral = post_event(
         client,
         cloud_event(
@@ -79,10 +81,13 @@ def refer_and_accept(client, accepted_hours_ago: float, holder: str = "hrss") ->
     return referral
 
 
-def test_a_referral_accepted_over_24_hours_ago_without_feedback_is_overdue_and_first(client):
+def test_a_referral_accepted_over_24_hours_ago_without_feedback_is_overdue_and_first(clocked):
+    client, clock = clocked
     post_event(client, cloud_event("household.discovered", discovered("330106197001010022")))
-    fresh = refer_and_accept(client, accepted_hours_ago=2, holder="health")
-    late = refer_and_accept(client, accepted_hours_ago=30)
+    late = refer_and_accept(client, accepted_hours_ago=0, now=clock.now)
+    clock.advance(hours=28)
+    fresh = refer_and_accept(client, accepted_hours_ago=0, holder="health", now=clock.now)
+    clock.advance(hours=2)
     board = eventually(
         lambda: client.get("/v1/referrals").json(),
         lambda b: b["total"] == 2 and all(r["status"] == "accepted" for r in b["items"]),

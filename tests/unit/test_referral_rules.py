@@ -22,6 +22,8 @@ def referral(to: str = "hrss") -> Referral:
         to_department=to,
         requested_at=NOW,
         note="",
+        recorded_at=NOW,
+        acceptance_due_at=NOW + timedelta(hours=24),
     )
 
 

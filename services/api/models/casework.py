@@ -35,7 +35,7 @@ class NeedPage(Page[Need]):
 
 
 class Referral(Model):
-    """One referral (转介) with who holds it and its feedback deadline."""
+    """One referral (转介): who holds it, the answer it owes and by when, breaches, escalation."""
 
     referral_id: str
     need_id: str
@@ -56,7 +56,21 @@ class Referral(Model):
     last_note: str | None
     updated_at: datetime | None
     version: int | None
-    overdue: bool = Field(description="Feedback is owed and its deadline has passed")
+    acceptance_due_at: datetime | None = Field(
+        None,
+        description="When acceptance is due: the policy's hours after the request was recorded",
+    )
+    next_due_at: datetime | None = Field(
+        None, description="The deadline of the answer owed now (acceptance or first feedback)"
+    )
+    accepted_late: bool | None = Field(None, description="Accepted after its deadline (recorded)")
+    feedback_late: bool | None = Field(None, description="First feedback after its deadline")
+    breaches: int | None = Field(None, description="Deadlines missed, as the clock recorded")
+    last_breach_due_at: datetime | None = Field(
+        None, description="The due time of the last missed deadline"
+    )
+    escalated_to: str | None = Field(None, description="The level the referral is escalated to")
+    overdue: bool = Field(description="An answer is owed and its deadline has passed")
 
 
 class ReferralPage(Page[Referral]):
@@ -112,3 +126,29 @@ class TimelinePage(Page[TimelineEntry]):
     """A page of a household's timeline."""
 
     household_id: str
+
+
+class Pairing(Model):
+    """A pairing (结对帮扶): helper, household, and when each owed contact is due."""
+
+    pairing_id: str
+    household_id: str
+    region_code: str
+    kind: str
+    helper_ref: str
+    status: str
+    started_at: datetime
+    call_due_at: datetime | None
+    visit_due_at: datetime | None
+    deed_due_at: datetime | None
+    next_due_at: datetime | None
+    last_contact_at: datetime | None
+    contacts: int
+    ended_at: datetime | None
+    end_reason: str | None
+    overdue: bool = Field(description="A contact the pairing owes is past its due date")
+    overdue_contacts: list[str] = Field(description="Which contacts are overdue: call, visit, deed")
+
+
+class PairingPage(Page[Pairing]):
+    """A page of the pairings list."""

@@ -116,3 +116,22 @@ class Vocabulary(Model):
     groups: list[Word]
     categories: list[Word]
     channels: list[Word]
+
+
+class OnTimeRow(Model):
+    """One holding department's answers, judged on the times zhulian recorded them."""
+
+    department: str
+    accepted: int
+    accepted_late: int
+    feedback: int
+    feedback_late: int
+    breaches: int
+    on_time_rate: float | None
+
+
+class OnTime(Model):
+    """Each department's on-time record."""
+
+    items: list[OnTimeRow]
+    total: int

@@ -8,7 +8,16 @@ README table — is derived from it.
 from __future__ import annotations
 
 # Importing a module declares its types, in this order.
-from services.ingest.catalogue import households, matching, money, referrals, supply, vocabulary
+from services.ingest.catalogue import (
+    households,
+    matching,
+    money,
+    pairings,
+    referrals,
+    standards,
+    supply,
+    vocabulary,
+)
 from services.ingest.catalogue.definition import (
     PREFIX,
     REGISTRY,
@@ -19,7 +28,10 @@ from services.ingest.catalogue.definition import (
     EventType,
 )
 
-_ORDER = [m.__name__ for m in (households, referrals, supply, money, matching, vocabulary)]
+_ORDER = [
+    m.__name__
+    for m in (households, referrals, standards, pairings, supply, money, matching, vocabulary)
+]
 DEFINITIONS: list[Definition] = sorted(REGISTRY, key=lambda d: _ORDER.index(d.data.__module__))
 
 CATALOGUE: dict[str, EventType] = {t.name: t for d in DEFINITIONS for t in d.types()}

@@ -6,6 +6,7 @@ dispatch to the application, the OpenAPI example and the README row.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,9 +38,10 @@ class Context:
     """What the envelope adds to the data: identity, time, secret, expected version."""
 
     key: EventKey
-    at: datetime
+    at: datetime  # when it happened, as the client claims (or the arrival time)
     secret: str
     expected_version: int | None
+    recorded_at: datetime | None = None  # when zhulian took it: deadlines are judged on this
 
 
 class Effect(StrEnum):
@@ -275,7 +277,21 @@ class EventType:
         arguments[d.actor_argument] = data.actor
         if d.effect is Effect.CHANGES:
             arguments["expected_version"] = context.expected_version
+        if context.recorded_at is not None and _takes(type(app), d.command, "recorded_at"):
+            arguments["recorded_at"] = context.recorded_at
         return command(at=context.at, key=context.key, **arguments)
+
+
+_SIGNATURES: dict[tuple[type, str], frozenset[str]] = {}
+
+
+def _takes(kind: type, method: str, parameter: str) -> bool:
+    """Whether an application method takes a parameter (asked once per method)."""
+    names = _SIGNATURES.get((kind, method))
+    if names is None:
+        names = frozenset(inspect.signature(getattr(kind, method)).parameters)
+        _SIGNATURES[(kind, method)] = names
+    return parameter in names
 
 
 def _reason(item: Any) -> str:
