@@ -90,6 +90,28 @@ class HouseholdCommands(VocabularyCommands):
             expected_version=expected_version,
         )
 
+    def grant_temporary_aid(
+        self,
+        *,
+        household_key: str,
+        amount_fen: int,
+        reason: str,
+        by: str,
+        at: datetime,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record a one-off temporary assistance payment (临时救助) with its amount."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.grant_temporary_aid(
+                amount_fen=amount_fen, by=_required_name(by, "actor"), at=at, reason=reason
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
+
     def end_assistance(
         self,
         *,

@@ -37,6 +37,12 @@ class Household(Aggregate):
         by: str
         granted_at: datetime
 
+    class TemporaryAidGranted(Aggregate.Event):
+        amount_fen: int | None  # None: granted before amounts were recorded
+        by: str
+        granted_at: datetime
+        reason: str
+
     class AssistanceEnded(Aggregate.Event):
         status: str
         by: str
@@ -72,6 +78,7 @@ class Household(Aggregate):
         self.members = members
         self.discoveries: list[tuple[str, str, datetime]] = [(channel, reported_by, discovered_at)]
         self.assistance: dict[str, datetime] = {}
+        self.grants: list[tuple[datetime, int | None, str]] = []
         self.difficulty_circle: int | None = None
         self.group: str | None = None
         self.plan: str = ""
@@ -104,17 +111,40 @@ class Household(Aggregate):
             self.members = members
 
     def grant(self, *, status: Assistance, by: str, at: datetime) -> None:
-        """Record that a department granted an assistance status."""
+        """Record that a department granted an assistance status (临时救助 is a one-off grant)."""
+        if status is Assistance.TEMPORARY:
+            self.grant_temporary_aid(amount_fen=None, by=by, at=at, reason="")
+            return
         if status.value in self.assistance:
             raise RuleViolation(f"household already holds assistance status {status.value!r}")
         self._grant(status=status.value, by=by, granted_at=at)
 
     @event(AssistanceGranted)
     def _grant(self, status: str, by: str, granted_at: datetime) -> None:
-        self.assistance[status] = granted_at
+        if status == Assistance.TEMPORARY.value:
+            # Files from before grants were one-off events: such a "status" was one grant.
+            self.grants.append((granted_at, None, by))
+        else:
+            self.assistance[status] = granted_at
+
+    def grant_temporary_aid(
+        self, *, amount_fen: int | None, by: str, at: datetime, reason: str
+    ) -> None:
+        """Record a one-off temporary assistance payment (临时救助); any number over time."""
+        if amount_fen is not None and amount_fen < 1:
+            raise InvalidValue("amount", "a grant pays at least one fen")
+        self._grant_temporary(amount_fen=amount_fen, by=by, granted_at=at, reason=reason.strip())
+
+    @event(TemporaryAidGranted)
+    def _grant_temporary(
+        self, amount_fen: int | None, by: str, granted_at: datetime, reason: str
+    ) -> None:
+        self.grants.append((granted_at, amount_fen, by))
 
     def end(self, *, status: Assistance, by: str, at: datetime, reason: str) -> None:
         """Record that an assistance status ended, with the reason."""
+        if status is Assistance.TEMPORARY:
+            raise RuleViolation("temporary assistance is a one-off grant; there is nothing to end")
         if status.value not in self.assistance:
             raise RuleViolation(f"household does not hold assistance status {status.value!r}")
         if not reason.strip():
@@ -123,7 +153,7 @@ class Household(Aggregate):
 
     @event(AssistanceEnded)
     def _end(self, status: str, by: str, ended_at: datetime, reason: str) -> None:
-        del self.assistance[status]
+        self.assistance.pop(status, None)  # an old file may end a temporary "status" it had
 
     def assess(
         self, *, difficulty_circle: int, group: str, plan: str, by: str, at: datetime

@@ -50,6 +50,10 @@ class Assistance(StrEnum):
     MONITORING = "monitoring"  # 防返贫监测
 
 
+# Statuses a household holds from a start to an end; temporary assistance is a one-off grant.
+HELD_STATUSES = tuple(s for s in Assistance if s is not Assistance.TEMPORARY)
+
+
 @dataclass(frozen=True)
 class Member:
     """A household member, without name or ID number."""

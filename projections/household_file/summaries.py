@@ -13,6 +13,7 @@ _TEMPLATES: dict[type, str] = {
     Household.ReportedAgain: "Reported again ({channel}) by {reported_by}",
     Household.AssistanceGranted: "{status} granted by {by}",
     Household.AssistanceEnded: "{status} ended by {by}: {reason}",
+    Household.TemporaryAidGranted: "Temporary assistance (临时救助) paid by {by}: {reason}",
     Household.Assessed: "Assessed by {by}: circle {difficulty_circle}, group {group}",
     Need.Raised: "{urgency} {need_type}/{category} need raised by {raised_by}: {description}",
     Need.Referred: "Need referred",

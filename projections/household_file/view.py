@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.households.model import Household
+from domain.households.vocabulary import Assistance
 from domain.needs.model import Need
 from domain.referrals.model import Referral
 from projections.household_file.summaries import summarise
@@ -16,6 +17,7 @@ HOUSEHOLDS = Table(
     "household_files",
     cols(
         "household_id household_key region_code members:json assistance:json"
+        " temporary_grants:json"
         " difficulty_circle:int household_group plan discovered_at:ts first_channel"
         " reports:int needs_open:int needs_total:int updated_at:ts version:int"
     ),
@@ -42,6 +44,14 @@ _OPEN_DELTA: dict[type, int] = {
 }
 
 
+TEMPORARY = Assistance.TEMPORARY.value  # a one-off grant, not a status held
+
+
+def _with_grant(row: dict[str, Any], at: Any, amount_fen: int | None, by: str) -> list[Any]:
+    grant = {"granted_at": at.isoformat(), "amount_fen": amount_fen, "by": by}
+    return [*(row.get("temporary_grants") or []), grant]
+
+
 def _by(e: Any) -> str | None:
     for attr in ("actor", "by", "reported_by", "raised_by", "from_department"):
         if hasattr(e, attr):
@@ -54,6 +64,7 @@ class HouseholdFile(View):
 
     name = "household_file"
     tables = (HOUSEHOLDS, TIMELINE, LINKS)
+    schema_version = 2  # 2: temporary assistance as one-off grants
 
     def handlers(self) -> dict[type, Handler]:
         """Every household, need and referral event lands on a timeline."""
@@ -111,6 +122,7 @@ class HouseholdFile(View):
                     "region_code": e.region_code,
                     "members": e.members,
                     "assistance": [],
+                    "temporary_grants": [],
                     "difficulty_circle": None,
                     "household_group": None,
                     "plan": "",
@@ -134,6 +146,10 @@ class HouseholdFile(View):
             changes["reports"] = row["reports"] + 1
             if e.members:
                 changes["members"] = e.members
+        elif isinstance(e, Household.AssistanceGranted) and e.status == TEMPORARY:
+            changes["temporary_grants"] = _with_grant(row, e.granted_at, None, e.by)
+        elif isinstance(e, Household.TemporaryAidGranted):
+            changes["temporary_grants"] = _with_grant(row, e.granted_at, e.amount_fen, e.by)
         elif isinstance(e, Household.AssistanceGranted):
             changes["assistance"] = sorted({*row["assistance"], e.status})
         elif isinstance(e, Household.AssistanceEnded):

@@ -85,6 +85,11 @@ class Household(Model):
     region_code: str
     members: list[dict[str, Any]]
     assistance: list[str] = Field(description="Assistance statuses held now")
+    temporary_grants: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="One-off temporary assistance (临时救助): granted_at, amount_fen (null when"
+        " recorded without one), by",
+    )
     difficulty_circle: int | None
     household_group: str | None
     plan: str | None

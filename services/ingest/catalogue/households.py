@@ -11,6 +11,7 @@ from domain.shared.taxonomy import Category, NeedType, Urgency
 from services.ingest.catalogue.definition import Argument, Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import (
+    Amount,
     Household,
     Lax,
     Note,
@@ -79,6 +80,25 @@ class AssistanceGranted(Household):
     """A department certified an assistance status (低保, 特困, 临时救助 …)"""
 
     status: Lax[Assistance]
+
+
+@declare(
+    "household.temporary_assistance_granted",
+    changes="household",
+    command="grant_temporary_aid",
+    version=1,
+    example={
+        "household": _HH,
+        "amount_yuan": "2500.00",
+        "reason": "medical costs after a cerebral haemorrhage",
+        "actor": "civil-affairs",
+    },
+)
+class TemporaryAidGranted(Household, Amount):
+    """A department paid one-off temporary assistance (临时救助) with its amount; any number of
+    grants over time (an `assistance_granted` of status `temporary` is one without an amount)"""
+
+    reason: Note = ""
 
 
 @declare(

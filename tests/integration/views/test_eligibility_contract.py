@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from domain.alliance import Alliance
 from domain.households.identity import household_id, pseudonymise
 from domain.households.labels import birth_years, household_labels
-from domain.households.vocabulary import Assistance, Channel, Circumstance, Member
+from domain.households.vocabulary import HELD_STATUSES, Assistance, Channel, Circumstance, Member
 from domain.matching.facts import NeedFacts, OfferingFacts
 from domain.matching.policy import DEFAULT_POLICY
 from domain.matching.rules import judge_offering
@@ -36,7 +36,7 @@ GROUPS = ("single_parent", "sanitation_workers", "orphan", "disability")
 ELIGIBILITY_RULES = {"region", "statuses", "groups", "age", "disability"}
 _serial = itertools.count()
 
-statuses = st.lists(st.sampled_from([a.value for a in Assistance]), max_size=3, unique=True)
+statuses = st.lists(st.sampled_from([a.value for a in HELD_STATUSES]), max_size=3, unique=True)
 members = st.lists(
     st.builds(
         Member,
@@ -63,7 +63,7 @@ def eligibility(draw: st.DrawFn) -> dict:
     low = draw(st.one_of(st.none(), st.integers(0, 90)))
     high = draw(st.one_of(st.none(), st.integers(low or 0, 100)))
     return {
-        "statuses": draw(st.lists(st.sampled_from([a.value for a in Assistance]), max_size=2)),
+        "statuses": draw(st.lists(st.sampled_from([a.value for a in HELD_STATUSES]), max_size=2)),
         "groups": draw(st.lists(st.sampled_from(GROUPS), max_size=2)),
         "minimum_age": low,
         "maximum_age": high,
