@@ -37,7 +37,8 @@ def term(taxonomy: str, code: str) -> dict[str, Any]:
     if code in declared.get("terms", {}):
         name, description = declared["terms"][code]
     else:
-        name, description = (text.format(code=code) for text in declared["open"])
+        fallback = [code, f"{declared['description']}: {{code}}"]
+        name, description = (text.format(code=code) for text in declared.get("open", fallback))
     return {
         "id": stable_id(taxonomy, code),
         "code": code,
