@@ -15,6 +15,7 @@ from uuid import UUID
 
 from domain.alliance import Alliance
 from domain.shared.errors import ConcurrentUpdate, NotFound
+from projections.household_file.queries import applications_overdue
 from projections.referral_board.queries import breaches_due
 from projections.runtime.query import ReadStore
 from services.ingest.service import Clock
@@ -40,6 +41,12 @@ class DeadlineClock:
                     recorded += 1
             except (ConcurrentUpdate, NotFound) as error:
                 log.info("breach of %s left for the next sweep: %s", referral_id, error)
+        for household_id in applications_overdue(self.store, now=now):
+            try:
+                if self.app.record_application_overdue(household=UUID(household_id), now=now):
+                    recorded += 1
+            except (ConcurrentUpdate, NotFound) as error:
+                log.info("overdue answer of %s left for the next sweep: %s", household_id, error)
         return recorded
 
     def run(self, stop: threading.Event, interval: float) -> None:

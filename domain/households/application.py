@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from domain.households.identity import household_id
 from domain.households.model import Household
@@ -12,6 +13,7 @@ from domain.ingest.model import EventKey, Outcome
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.names import required
 from domain.shared.regions import check_region
+from domain.standards.application import StandardsCommands
 from domain.vocabulary.application import VocabularyCommands
 
 
@@ -19,7 +21,7 @@ def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name the department or worker")
 
 
-class HouseholdCommands(VocabularyCommands):
+class HouseholdCommands(VocabularyCommands, StandardsCommands):
     """Opening and keeping household files."""
 
     def report_discovery(
@@ -32,6 +34,7 @@ class HouseholdCommands(VocabularyCommands):
         at: datetime,
         members: list[Member],
         note: str = "",
+        recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
         """Open a household's file, or add the report to the file it already has."""
@@ -61,6 +64,10 @@ class HouseholdCommands(VocabularyCommands):
                     members=records,
                     note=note,
                 )
+            if channel is Channel.SELF_APPLICATION:
+                household.receive_application(
+                    recorded_at=recorded_at or at, policy=self.deadline_policy(region_code)
+                )
             try:
                 return self._commit("household", household, key=key)
             except ConcurrentUpdate:
@@ -68,6 +75,46 @@ class HouseholdCommands(VocabularyCommands):
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def answer_application(
+        self,
+        *,
+        household_key: str,
+        answer: str,
+        by: str,
+        at: datetime,
+        recorded_at: datetime | None = None,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Give a resident's application its first answer (反馈)."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.answer_application(
+                answer=answer,
+                by=_required_name(by, "actor"),
+                at=at,
+                recorded_at=recorded_at or at,
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
+
+    def record_application_overdue(self, *, household: UUID, now: datetime) -> bool:
+        """The clock: record an unanswered application's missed deadline once, and escalate."""
+        for attempt in (1, 2):
+            found = self._load(Household, household)
+            policy = self.deadline_policy(found.region_code)
+            if not found.record_overdue_application(now=now, policy=policy):
+                return False
+            try:
+                self._commit("household", found, key=None)
+                return True
+            except ConcurrentUpdate:
+                if attempt == 2:
+                    raise
+        return False
 
     def grant_assistance(
         self,

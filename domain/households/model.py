@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.households.identity import household_id
 from domain.households.vocabulary import Assistance
 from domain.shared.errors import InvalidValue, RuleViolation
+from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
 
 
 class Household(Aggregate):
@@ -42,6 +43,26 @@ class Household(Aggregate):
         by: str
         granted_at: datetime
         reason: str
+
+    class ApplicationReceived(Aggregate.Event):
+        recorded_at: datetime
+        due_at: datetime
+
+    class ApplicationAnswered(Aggregate.Event):
+        answer: str
+        by: str
+        answered_at: datetime
+        recorded_at: datetime
+        late: bool
+
+    class ApplicationOverdue(Aggregate.Event):
+        due_at: datetime
+        recorded_at: datetime
+
+    class Escalated(Aggregate.Event):
+        from_region: str
+        to_region: str
+        recorded_at: datetime
 
     class AssistanceEnded(Aggregate.Event):
         status: str
@@ -79,6 +100,9 @@ class Household(Aggregate):
         self.discoveries: list[tuple[str, str, datetime]] = [(channel, reported_by, discovered_at)]
         self.assistance: dict[str, datetime] = {}
         self.grants: list[tuple[datetime, int | None, str]] = []
+        self.answer_due_at: datetime | None = None
+        self.overdue_recorded: set[datetime] = set()
+        self.escalated_to = region_code
         self.difficulty_circle: int | None = None
         self.group: str | None = None
         self.plan: str = ""
@@ -174,3 +198,53 @@ class Household(Aggregate):
         self.difficulty_circle = difficulty_circle
         self.group = group
         self.plan = plan
+
+    def receive_application(self, *, recorded_at: datetime, policy: DeadlinePolicy) -> None:
+        """A resident applied (掌上办 or in person): a first answer is owed within the hours."""
+        if self.answer_due_at is None:
+            self._receive(recorded_at=recorded_at, due_at=policy.due(Step.APPLICATION, recorded_at))
+
+    @event(ApplicationReceived)
+    def _receive(self, recorded_at: datetime, due_at: datetime) -> None:
+        self.answer_due_at = due_at
+
+    def answer_application(
+        self, *, answer: str, by: str, at: datetime, recorded_at: datetime
+    ) -> None:
+        """The first answer to the resident; late when recorded after its deadline."""
+        if self.answer_due_at is None:
+            raise RuleViolation("no application of this household is waiting for an answer")
+        if not answer.strip():
+            raise InvalidValue("answer", "say what the resident was told")
+        self._answer(
+            answer=answer.strip(),
+            by=by,
+            answered_at=at,
+            recorded_at=recorded_at,
+            late=is_late(recorded_at, self.answer_due_at),
+        )
+
+    @event(ApplicationAnswered)
+    def _answer(
+        self, answer: str, by: str, answered_at: datetime, recorded_at: datetime, late: bool
+    ) -> None:
+        self.answer_due_at = None
+
+    def record_overdue_application(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
+        """Record, once per deadline, that the answer is overdue, and escalate a level up."""
+        due = self.answer_due_at
+        if due is None or now <= due or due in self.overdue_recorded:
+            return False
+        self._overdue(due_at=due, recorded_at=now)
+        upper = next_level(self.escalated_to, policy.ladder)
+        if upper is not None:
+            self._escalate(from_region=self.escalated_to, to_region=upper, recorded_at=now)
+        return True
+
+    @event(ApplicationOverdue)
+    def _overdue(self, due_at: datetime, recorded_at: datetime) -> None:
+        self.overdue_recorded.add(due_at)
+
+    @event(Escalated)
+    def _escalate(self, from_region: str, to_region: str, recorded_at: datetime) -> None:
+        self.escalated_to = to_region

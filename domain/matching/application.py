@@ -25,13 +25,13 @@ from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
 from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
-from domain.referrals.clock import StandardsCommands
-from domain.referrals.deadlines import Step
 from domain.referrals.model import Referral
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
 from domain.shared.money import check_fen
 from domain.shared.names import required
 from domain.shared.regions import alliance_of, check_region
+from domain.standards.application import StandardsCommands
+from domain.standards.deadlines import Step
 from domain.supply.model import Offering, Provider
 
 

@@ -7,17 +7,17 @@ from uuid import UUID, uuid4
 
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
-from domain.referrals.clock import StandardsCommands
-from domain.referrals.deadlines import Step
+from domain.referrals.clock import ReferralClock
 from domain.referrals.model import Referral
 from domain.shared.names import required
+from domain.standards.deadlines import Step
 
 
 def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name a department")
 
 
-class ReferralCommands(StandardsCommands):
+class ReferralCommands(ReferralClock):
     """The closed loop: 受理 → 流转 → 反馈 → 办结 → 回访, refusal and reassignment."""
 
     def request_referral(

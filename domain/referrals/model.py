@@ -7,10 +7,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.referrals.deadlines import DeadlinePolicy, Step, is_late, next_level
 from domain.referrals.status import AWAITING_FEEDBACK, OPEN_STATUSES, ReferralStatus
 from domain.referrals.upcasting import actor_was_by, recorded_when_claimed
 from domain.shared.errors import InvalidValue, RuleViolation
+from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
 
 __all__ = ["AWAITING_FEEDBACK", "OPEN_STATUSES", "Referral", "ReferralStatus"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from projections.runtime.query import Page, ReadStore, Where, page
@@ -58,3 +59,17 @@ def timeline_page(store: ReadStore, household_id: str, *, limit: int, offset: in
     """One page of the household's timeline, in log order."""
     where = Where(store.dialect).eq("household_id", household_id)
     return page(store, "household_timeline", where, "position, record_id", limit, offset)
+
+
+def applications_overdue(store: ReadStore, *, now: datetime, limit: int = 500) -> list[str]:
+    """Households whose self-application's answer is overdue and not yet recorded so (the clock
+    re-checks each against the log before recording anything)."""
+    rows = store.fetch(
+        "SELECT household_id FROM household_files WHERE answer_due_at IS NOT NULL"
+        " AND answer_due_at < :now"
+        " AND (last_overdue_due_at IS NULL OR last_overdue_due_at <> answer_due_at)"
+        " ORDER BY answer_due_at, household_id LIMIT :limit",
+        {"now": store.dialect.encode("ts", now), "limit": limit},
+        "household_files",
+    )
+    return [str(row["household_id"]) for row in rows]

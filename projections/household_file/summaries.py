@@ -13,6 +13,12 @@ _TEMPLATES: dict[type, str] = {
     Household.ReportedAgain: "Reported again ({channel}) by {reported_by}",
     Household.AssistanceGranted: "{status} granted by {by}",
     Household.AssistanceEnded: "{status} ended by {by}: {reason}",
+    Household.ApplicationReceived: "Self-application received; first answer due"
+    " {due_at:%Y-%m-%d %H:%M}",
+    Household.ApplicationAnswered: "Application answered by {by}: {answer}",
+    Household.ApplicationOverdue: "Missed deadline: the application's answer was due"
+    " {due_at:%Y-%m-%d %H:%M}",
+    Household.Escalated: "Escalated from {from_region} to {to_region}: application unanswered",
     Household.TemporaryAidGranted: "Temporary assistance (临时救助) paid by {by}: {reason}",
     Household.Assessed: "Assessed by {by}: circle {difficulty_circle}, group {group}",
     Need.Raised: "{urgency} {need_type}/{category} need raised by {raised_by}: {description}",

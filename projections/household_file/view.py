@@ -17,7 +17,8 @@ HOUSEHOLDS = Table(
     "household_files",
     cols(
         "household_id household_key region_code members:json assistance:json"
-        " temporary_grants:json"
+        " temporary_grants:json answer_due_at:ts answered_at:ts answer_late:bool"
+        " last_overdue_due_at:ts escalated_to"
         " difficulty_circle:int household_group plan discovered_at:ts first_channel"
         " reports:int needs_open:int needs_total:int updated_at:ts version:int"
     ),
@@ -64,7 +65,7 @@ class HouseholdFile(View):
 
     name = "household_file"
     tables = (HOUSEHOLDS, TIMELINE, LINKS)
-    schema_version = 2  # 2: temporary assistance as one-off grants
+    schema_version = 3  # 2: temporary assistance as one-off grants; 3: applications answered
 
     def handlers(self) -> dict[type, Handler]:
         """Every household, need and referral event lands on a timeline."""
@@ -148,6 +149,14 @@ class HouseholdFile(View):
                 changes["members"] = e.members
         elif isinstance(e, Household.AssistanceGranted) and e.status == TEMPORARY:
             changes["temporary_grants"] = _with_grant(row, e.granted_at, None, e.by)
+        elif isinstance(e, Household.ApplicationReceived):
+            changes.update(answer_due_at=e.due_at, answered_at=None, answer_late=None)
+        elif isinstance(e, Household.ApplicationAnswered):
+            changes.update(answer_due_at=None, answered_at=e.answered_at, answer_late=e.late)
+        elif isinstance(e, Household.ApplicationOverdue):
+            changes["last_overdue_due_at"] = e.due_at
+        elif isinstance(e, Household.Escalated):
+            changes["escalated_to"] = e.to_region
         elif isinstance(e, Household.TemporaryAidGranted):
             changes["temporary_grants"] = _with_grant(row, e.granted_at, e.amount_fen, e.by)
         elif isinstance(e, Household.AssistanceGranted):

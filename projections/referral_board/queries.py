@@ -21,12 +21,13 @@ def list_referrals(
     status: str | None = None,
     open_only: bool = True,
     overdue_only: bool = False,
+    escalated_to: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
     """Referrals with an `overdue` flag as of `now`; overdue first, then nearest deadline."""
     where = Where(store.dialect).prefix("region_code", region).eq("holder", holder)
-    where.eq("status", status)
+    where.eq("status", status).eq("escalated_to", escalated_to)
     if status is None and open_only:
         where.within("status", sorted(s.value for s in OPEN_STATUSES))
     flags = {"now": store.dialect.encode("ts", now)}

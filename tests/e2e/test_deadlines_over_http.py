@@ -75,6 +75,10 @@ def test_an_unaccepted_request_is_overdue_a_day_after_it_arrived_and_escalates_o
     row = board_row(client, referral, lambda r: r["breaches"] == 1)
     assert row["overdue"] is True and row["escalated_to"] == VILLAGE[:9]
     assert breach_events(client) == Counter({"breached": 1, "to 9 digits": 1})
+    town_board = client.get("/v1/referrals", params={"escalated_to": VILLAGE[:9]}).json()
+    assert [r["referral_id"] for r in town_board["items"]] == [referral]
+    county_board = client.get("/v1/referrals", params={"escalated_to": VILLAGE[:6]}).json()
+    assert county_board["items"] == []
 
 
 def test_a_backdated_acceptance_that_arrived_late_is_still_late(clocked) -> None:
@@ -149,3 +153,52 @@ def test_breaches_that_fell_while_no_clock_ran_are_recorded_at_start_with_their_
         row = board_row(after, referral, lambda r: r["breaches"] == 1)
         assert datetime.fromisoformat(row["last_breach_due_at"]) == due
         assert breach_events(after)["breached"] == 1
+
+
+def self_application(client: TestClient, number: str, at: datetime) -> str:
+    data = discovered(number, channel="self_application")
+    response = post_event(client, cloud_event("household.discovered", data, time=at))
+    assert response.status_code == 201, response.text
+    return response.json()["record_id"]
+
+
+def answer(client: TestClient, number: str, at: datetime) -> object:
+    data = {"household": {"registration_number": number}, "answer": "visit booked"}
+    data["actor"] = "civil-affairs"
+    return post_event(client, cloud_event("household.application_answered", data, time=at))
+
+
+def household_file(client: TestClient, household: str, until=lambda f: True) -> dict:
+    return eventually(lambda: client.get(f"/v1/households/{household}").json(), until)
+
+
+def test_a_self_application_owes_an_answer_within_a_day_and_a_miss_is_recorded_once(clocked):
+    client, clock = clocked
+    household = self_application(client, "330106199001010051", clock.now)
+    file = household_file(client, household, lambda f: f.get("answer_due_at"))
+    assert datetime.fromisoformat(file["answer_due_at"]) == clock.now + timedelta(hours=24)
+    clock.advance(hours=25)
+    assert sweep(client) == 1 and sweep(client) == 0
+    file = household_file(client, household, lambda f: f.get("last_overdue_due_at"))
+    assert file["escalated_to"] == VILLAGE[:9]
+    assert answer(client, "330106199001010051", clock.now).status_code == 201
+    file = household_file(client, household, lambda f: f["answered_at"] is not None)
+    assert file["answer_late"] is True and file["answer_due_at"] is None
+
+
+def test_an_application_answered_in_time_is_never_overdue(clocked) -> None:
+    client, clock = clocked
+    household = self_application(client, "330106199001010052", clock.now)
+    clock.advance(hours=3)
+    assert answer(client, "330106199001010052", clock.now).status_code == 201
+    clock.advance(days=5)
+    assert sweep(client) == 0
+    file = household_file(client, household, lambda f: f["answered_at"] is not None)
+    assert file["answer_late"] is False
+
+
+def test_a_household_found_by_a_grid_worker_owes_no_application_answer(clocked) -> None:
+    client, clock = clocked
+    post_event(client, cloud_event("household.discovered", discovered("330106199001010053")))
+    refused = answer(client, "330106199001010053", clock.now)
+    assert refused.status_code == 409 and "no application" in refused.text

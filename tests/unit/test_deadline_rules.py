@@ -7,9 +7,9 @@ from uuid import uuid4
 
 import pytest
 
-from domain.referrals.deadlines import DeadlinePolicy, Step, next_level
 from domain.referrals.model import Referral
 from domain.shared.errors import InvalidValue
+from domain.standards.deadlines import DeadlinePolicy, Step, next_level
 from tests.builders import NOW
 
 DAY = timedelta(hours=24)

@@ -90,6 +90,15 @@ class Household(Model):
         description="One-off temporary assistance (临时救助): granted_at, amount_fen (null when"
         " recorded without one), by",
     )
+    answer_due_at: datetime | None = Field(
+        None, description="A self-application's first answer is due then (null: none owed)"
+    )
+    answered_at: datetime | None = Field(None, description="When it was last answered")
+    answer_late: bool | None = Field(None, description="The answer was recorded after its due")
+    last_overdue_due_at: datetime | None = Field(
+        None, description="The due time of the last answer the clock recorded as missed"
+    )
+    escalated_to: str | None = Field(None, description="Where an unanswered file escalated to")
     difficulty_circle: int | None
     household_group: str | None
     plan: str | None

@@ -27,6 +27,13 @@ def referrals(
     status: ReferralStatus | None = None,
     open_only: Annotated[bool, Query(alias="open", description="Only open referrals")] = True,
     overdue: Annotated[bool, Query(description="Only those past their deadline")] = False,
+    escalated_to: Annotated[
+        str | None,
+        Query(
+            pattern="^([0-9]{6}|[0-9]{9})$",
+            description="Only those a missed deadline escalated to this town or county",
+        ),
+    ] = None,
 ) -> dict[str, object]:
     """Referrals with who holds them and their feedback deadline; overdue first."""
     result = list_referrals(
@@ -37,6 +44,7 @@ def referrals(
         status=status and status.value,
         open_only=open_only,
         overdue_only=overdue,
+        escalated_to=escalated_to,
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -102,6 +102,24 @@ class TemporaryAidGranted(Household, Amount):
 
 
 @declare(
+    "household.application_answered",
+    changes="household",
+    command="answer_application",
+    version=1,
+    example={
+        "household": _HH,
+        "answer": "visited today; temporary assistance being prepared",
+        "actor": "civil-affairs",
+    },
+)
+class ApplicationAnswered(Household):
+    """A resident's self-application got its first answer (feedback owed within the alliance's
+    hours of the application being recorded; late when recorded after)"""
+
+    answer: Text
+
+
+@declare(
     "household.assistance_ended",
     changes="household",
     command="end_assistance",

@@ -8,8 +8,8 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.referrals.deadlines import DeadlinePolicy
 from domain.shared.errors import InvalidValue
+from domain.standards.deadlines import DeadlinePolicy
 
 _NAMESPACE = UUID("a3c1f0d2-6b7e-4e59-9a21-3f8d5c0e7b64")
 

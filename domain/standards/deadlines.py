@@ -24,6 +24,7 @@ class Step(StrEnum):
 
     ACCEPTANCE = "acceptance"  # request (or reassignment) → accepted (受理)
     FEEDBACK = "feedback"  # accepted → first feedback (反馈)
+    APPLICATION = "application"  # a resident's self-application → the first answer
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class DeadlinePolicy:
     version: int = 0
     acceptance_hours: int = DEFAULT_HOURS
     feedback_hours: int = DEFAULT_HOURS
+    application_hours: int = DEFAULT_HOURS
     ladder: tuple[str, ...] = (Level.TOWN.value, Level.COUNTY.value)
 
     @classmethod
@@ -52,7 +54,11 @@ class DeadlinePolicy:
 
     def hours(self, step: Step) -> int:
         """The hours a step may take."""
-        return self.acceptance_hours if step is Step.ACCEPTANCE else self.feedback_hours
+        return {
+            Step.ACCEPTANCE: self.acceptance_hours,
+            Step.FEEDBACK: self.feedback_hours,
+            Step.APPLICATION: self.application_hours,
+        }[step]
 
     def due(self, step: Step, recorded_at: datetime) -> datetime:
         """When an answer to a step recorded at `recorded_at` is due."""
@@ -63,6 +69,7 @@ class DeadlinePolicy:
         return {
             "acceptance_hours": self.acceptance_hours,
             "feedback_hours": self.feedback_hours,
+            "application_hours": self.application_hours,
             "ladder": list(self.ladder),
         }
 

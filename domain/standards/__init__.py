@@ -1,0 +1,1 @@
+"""An alliance's service standards: the deadlines it promises, versioned by adoption."""
