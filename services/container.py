@@ -6,6 +6,7 @@ import logging
 import threading
 
 from domain.alliance import Alliance
+from projections.alerts.view import Alerts
 from projections.alliance_vocabulary.view import AllianceVocabulary
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
@@ -22,6 +23,7 @@ from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.deadline_clock import DeadlineClock
 from services.hsds.identifiers import HsdsIdentifiers
+from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.settings import Settings
 
@@ -39,6 +41,7 @@ def all_views() -> list[View]:
         SupplyStats(),
         MatchQueue(),
         AllianceVocabulary(),
+        Alerts(),
         Pairings(),
         HsdsIdentifiers(),
     ]
@@ -59,6 +62,7 @@ class Container:
         self.views = all_views()
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
         self.ingestor = Ingestor(self.app, settings.household_secret, clock)
+        self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -96,5 +100,6 @@ class Container:
         self.runner.wakeup.set()
         for thread in self._threads:
             thread.join(timeout=10)
+        self.writes.close()
         self.store.close()
         self.app.close()

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     run_projections: bool = True  # production may leave views to separate projector workers
     run_clock: bool = True  # record deadline breaches in this process (any number may)
     clock_interval: float = 30.0  # seconds between the clock's sweeps
+    write_workers: int = Field(default=16, ge=1)  # commands run at once, off the event loop
+    write_queue: int = Field(default=256, ge=0)  # commands waiting beyond those; then 503
     # Origins whose pages may call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []
 

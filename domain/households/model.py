@@ -101,7 +101,7 @@ class Household(Aggregate):
         self.assistance: dict[str, datetime] = {}
         self.grants: list[tuple[datetime, int | None, str]] = []
         self.answer_due_at: datetime | None = None
-        self.overdue_recorded: set[datetime] = set()
+        self.overdue_recorded: list[datetime] = []  # lists: snapshots are JSON
         self.escalated_to = region_code
         self.difficulty_circle: int | None = None
         self.group: str | None = None
@@ -243,7 +243,7 @@ class Household(Aggregate):
 
     @event(ApplicationOverdue)
     def _overdue(self, due_at: datetime, recorded_at: datetime) -> None:
-        self.overdue_recorded.add(due_at)
+        self.overdue_recorded.append(due_at)
 
     @event(Escalated)
     def _escalate(self, from_region: str, to_region: str, recorded_at: datetime) -> None:

@@ -138,7 +138,7 @@ class Referral(Aggregate):
         self.acceptance_due_at: datetime | None = acceptance_due_at
         self.feedback_due_at: datetime | None = None
         self.first_feedback_at: datetime | None = None
-        self.breached: set[tuple[str, datetime]] = set()
+        self.breached: list[tuple[str, datetime]] = []  # lists: snapshots are JSON
         self.escalated_to = region_code
 
     def pending(self) -> tuple[Step, datetime] | None:
@@ -173,7 +173,7 @@ class Referral(Aggregate):
 
     @event(DeadlineBreached)
     def _breach(self, step: str, due_at: datetime, holder: str, recorded_at: datetime) -> None:
-        self.breached.add((step, due_at))
+        self.breached.append((step, due_at))
 
     @event(Escalated)
     def _escalate(self, step: str, from_region: str, to_region: str, recorded_at: datetime) -> None:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProjectorFunction
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import DataError, RecordConflictError
+from eventsourcing.utils import strtobool
 
 from domain.ingest.model import EventKey, Outcome, Receipt
 from domain.shared.errors import ConcurrentUpdate, EventIdReused, NotFound, VersionMismatch
+from domain.shared.group_commit import GroupCommitter
 from domain.shared.regions import alliance_of
+from domain.shared.snapshots import ExactSnapshot
+from domain.shared.unit_of_work import OverlayRepository, UnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -31,6 +37,78 @@ class Regional(Protocol):
 
 class CommandHandler(Application[UUID]):
     """Shared mechanics of every command: one commit per command, a receipt per event."""
+
+    _committer: GroupCommitter | None = None
+    _committer_lock = threading.Lock()
+
+    def _group_commit(self, records: list[Any], partition_key: str) -> None:
+        """Save through the group committer (GROUP_COMMIT=n in the environment: directly)."""
+        if not strtobool(self.env.get("GROUP_COMMIT", "y")):
+            self.save(*records, partition_key=partition_key)
+            return
+        if self._committer is None:
+            with self._committer_lock:
+                if self._committer is None:
+                    self._committer = GroupCommitter(
+                        lambda rs, key: self.save(*rs, partition_key=key)
+                    )
+        self._committer.commit(records, partition_key)
+
+    def close(self) -> None:
+        """Finish the queued commits, then close the stores."""
+        if self._committer is not None:
+            self._committer.close()
+        super().close()
+
+    def construct_repository(self) -> OverlayRepository:
+        """eventsourcing's repository, aware of this thread's unit of work."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return OverlayRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+            short_history=min((self.snapshotting_intervals or {}).values(), default=None),
+        )
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """Hold the commits of the commands run inside until save_unit(); loads see them."""
+        repository = self.repository
+        assert isinstance(repository, OverlayRepository)
+        unit = UnitOfWork()
+        repository.open(unit)
+        try:
+            yield unit
+        finally:
+            repository.open(None)
+
+    def save_unit(self, unit: UnitOfWork) -> set[str]:
+        """Save a unit's records, one commit per partition; the partitions not saved.
+
+        A partition is not saved when another writer changed one of its records meanwhile
+        (first writer wins) or when its changes do not fit one commit; its commands must be
+        run again one by one.
+        """
+        failed: set[str] = set()
+        for partition_key, records in unit.by_partition().items():
+            try:
+                self.save(*records, partition_key=partition_key)
+            except (RecordConflictError, DataError):
+                failed.add(partition_key)
+        return failed
+
+    def take_snapshot(
+        self,
+        aggregate_id: UUID,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] | None = None,
+    ) -> None:
+        """Snapshot a record's recorded state; loading it gives back exactly that state."""
+        assert self.snapshots is not None, "snapshotting_intervals names no record type"
+        aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+        self.snapshots.put([ExactSnapshot.take(aggregate)])
 
     def _load(self, kind: type[A], ident: UUID, expected_version: int | None = None) -> A:
         try:
@@ -67,8 +145,13 @@ class CommandHandler(Application[UUID]):
         """The original outcome if this event was taken before; refuse a reused id."""
         if key is None:
             return None
+        repository = self.repository
         try:
-            receipt: Aggregate = self.repository.get(key.receipt_id)
+            receipt: Aggregate = (
+                repository.get_receipt(key.receipt_id)
+                if isinstance(repository, OverlayRepository)
+                else repository.get(key.receipt_id)
+            )
         except AggregateNotFoundError:
             return None
         assert isinstance(receipt, Receipt)
@@ -93,8 +176,13 @@ class CommandHandler(Application[UUID]):
                     outcome=outcome.as_record(),
                 )
             )
+        repository = self.repository
+        unit = repository.unit if isinstance(repository, OverlayRepository) else None
+        if unit is not None:
+            unit.hold(pending, alliance_of(primary.region_code))
+            return outcome
         try:
-            self.save(*pending, partition_key=alliance_of(primary.region_code))
+            self._group_commit(pending, alliance_of(primary.region_code))
         except RecordConflictError:
             done = self._already_done(key)
             if done is not None:

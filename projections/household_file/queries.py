@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.query import Page, ReadStore, Where, order_by, page
 from projections.runtime.view import Row
+
+SORTS = {
+    "needs_open": "needs_open",
+    "discovered_at": "discovered_at",
+    "region": "region_code",
+    "channel": "first_channel",
+    "circle": "difficulty_circle",
+}
 
 
 def get_household(store: ReadStore, household_id: str) -> Row | None:
@@ -30,18 +38,18 @@ def find_household_by_key(store: ReadStore, household_key: str) -> Row | None:
 
 
 def list_households(
-    store: ReadStore, *, region: str | None = None, limit: int = 50, offset: int = 0
+    store: ReadStore,
+    *,
+    region: str | None = None,
+    channel: str | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> Page:
     """Household files in a jurisdiction, most open needs first."""
-    where = Where(store.dialect).prefix("region_code", region)
-    return page(
-        store,
-        "household_files",
-        where,
-        "needs_open DESC, discovered_at, household_id",
-        limit,
-        offset,
-    )
+    where = Where(store.dialect).prefix("region_code", region).eq("first_channel", channel)
+    order = order_by(SORTS, sort, "needs_open DESC, discovered_at, household_id", "household_id")
+    return page(store, "household_files", where, order, limit, offset)
 
 
 def timeline(store: ReadStore, household_id: str, limit: int = 500) -> list[Row]:
@@ -53,6 +61,16 @@ def timeline(store: ReadStore, household_id: str, limit: int = 500) -> list[Row]
         params,
         "household_timeline",
     )
+
+
+def household_regions(store: ReadStore, *, limit: int = 5000) -> list[str]:
+    """The division codes households live in, for region pickers."""
+    rows = store.fetch(
+        "SELECT DISTINCT region_code FROM household_files ORDER BY region_code LIMIT :limit",
+        {"limit": limit},
+        "household_files",
+    )
+    return [str(r["region_code"]) for r in rows]
 
 
 def timeline_page(store: ReadStore, household_id: str, *, limit: int, offset: int) -> Page:

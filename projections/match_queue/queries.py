@@ -33,12 +33,13 @@ def match_queue(
     region: str | None = None,
     department: str | None = None,
     category: str | None = None,
+    gaps_only: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
     """Open needs of a jurisdiction: gaps first, then priority (urgency, circle), then waiting."""
     where = _jurisdiction(Where(store.dialect), region).eq("department", department)
-    where.eq("category", category)
+    where.eq("category", category).eq("has_candidate", 0 if gaps_only else None)
     rows = store.fetch(
         f"{_QUEUE}{where.sql()} ORDER BY {QUEUE_ORDER} LIMIT :limit OFFSET :offset",
         {**where.params, "limit": limit, "offset": offset},

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.query import Page, ReadStore, Where, order_by, page
 from projections.runtime.view import Row
+
+SORTS = {
+    "urgency": "urgency_rank",
+    "raised_at": "raised_at",
+    "need_type": "need_type",
+    "category": "category",
+    "region": "region_code",
+    "status": "status",
+    "holder": "holder",
+}
 
 
 def list_needs(
@@ -15,6 +25,8 @@ def list_needs(
     urgency: str | None = None,
     status: str | None = None,
     household_id: str | None = None,
+    statuses: tuple[str, ...] | None = None,
+    sort: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
@@ -27,8 +39,10 @@ def list_needs(
         .eq("urgency", urgency)
         .eq("status", status)
         .eq("household_id", household_id)
+        .within("status", statuses)
     )
-    return page(store, "needs_list", where, "urgency_rank, raised_at, need_id", limit, offset)
+    order = order_by(SORTS, sort, "urgency_rank, raised_at, need_id", "need_id")
+    return page(store, "needs_list", where, order, limit, offset)
 
 
 def get_need(store: ReadStore, need_id: str) -> Row | None:

@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.referrals.model import OPEN_STATUSES
-from projections.runtime.query import Page, ReadStore, Where, page
+from projections.runtime.query import Page, ReadStore, Where, order_by, page
 from projections.runtime.view import Row
 
 # An answer is owed (acceptance or first feedback) and its deadline has passed.
 _OVERDUE = "(next_due_at IS NOT NULL AND next_due_at < :now)"
+# An answer is owed and falls due between now and `due_by` (e.g. the end of today).
+_DUE_BY = "(next_due_at IS NOT NULL AND next_due_at >= :now AND next_due_at < :due_by)"
+SORTS = {
+    "next_due_at": "next_due_at",
+    "feedback_due_at": "feedback_due_at",
+    "requested_at": "requested_at",
+    "holder": "holder",
+    "status": "status",
+    "category": "category",
+    "region": "region_code",
+}
 
 
 def list_referrals(
@@ -18,28 +29,37 @@ def list_referrals(
     now: datetime,
     region: str | None = None,
     holder: str | None = None,
+    household_id: str | None = None,
     status: str | None = None,
     open_only: bool = True,
     overdue_only: bool = False,
     escalated_to: str | None = None,
+    due_by: datetime | None = None,
+    sort: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
     """Referrals with an `overdue` flag as of `now`; overdue first, then nearest deadline."""
     where = Where(store.dialect).prefix("region_code", region).eq("holder", holder)
-    where.eq("status", status).eq("escalated_to", escalated_to)
+    where.eq("household_id", household_id).eq("status", status).eq("escalated_to", escalated_to)
     if status is None and open_only:
         where.within("status", sorted(s.value for s in OPEN_STATUSES))
     flags = {"now": store.dialect.encode("ts", now)}
     if overdue_only:
         where.clauses.append(_OVERDUE)
         where.params.update(flags)
+    if due_by is not None:
+        where.clauses.append(_DUE_BY)
+        where.params.update(flags, due_by=store.dialect.encode("ts", due_by))
+    default = (
+        f"CASE WHEN {_OVERDUE} THEN 0 ELSE 1 END, next_due_at IS NULL, next_due_at,"
+        " requested_at, referral_id"
+    )
     result = page(
         store,
         "referral_board",
         where,
-        f"CASE WHEN {_OVERDUE} THEN 0 ELSE 1 END, next_due_at IS NULL, next_due_at,"
-        " requested_at, referral_id",
+        order_by(SORTS, sort, default, "referral_id"),
         limit,
         offset,
         columns=f"*, CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END AS overdue",
@@ -93,6 +113,18 @@ def on_time_rates(store: ReadStore, *, region: str | None = None) -> list[dict[s
             }
         )
     return out
+
+
+def feedback_deadlines(store: ReadStore, *, region: str | None = None) -> list[Row]:
+    """Accepted referrals' feedback deadline and first feedback, for on-time rates by month."""
+    where = Where(store.dialect).prefix("region_code", region)
+    where.clauses.append("feedback_due_at IS NOT NULL")
+    return store.fetch(
+        "SELECT referral_id, feedback_due_at, first_feedback_at FROM referral_board"
+        f"{where.sql()} ORDER BY feedback_due_at, referral_id",
+        where.params,
+        "referral_board",
+    )
 
 
 def get_referral(store: ReadStore, referral_id: str, *, now: datetime) -> Row | None:

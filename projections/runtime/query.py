@@ -54,6 +54,15 @@ class Where:
         return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
 
 
+def order_by(sorts: dict[str, str], sort: str | None, default: str, tie: str) -> str:
+    """ORDER BY for a whitelisted sort key (`-key` descending), else the default order."""
+    key = (sort or "").lstrip("-")
+    if key not in sorts:
+        return default
+    direction = " DESC" if (sort or "").startswith("-") else ""
+    return ", ".join(f"{c}{direction}" for c in sorts[key].split(", ")) + f", {tie}"
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list, with the total that matched."""

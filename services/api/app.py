@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from services.api import docs, pages, problems
+from services import web
+from services.api import docs, problems
 from services.api.routers import (
     audit,
     contracts,
@@ -26,6 +27,7 @@ from services.api.routers import (
     pairings,
     referrals,
     resources,
+    screening,
     statistics,
     vocabulary,
 )
@@ -80,7 +82,8 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
     app.include_router(audit.router)
     app.include_router(deadlines.router)
     app.include_router(vocabulary.router)
+    app.include_router(screening.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.include_router(pages.router)
+    web.install(app)
     return app

@@ -19,6 +19,8 @@ from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
 
 Clock = Callable[[], datetime]
+UNIT_ITEMS = 500  # items whose changes share a commit, at most
+UNIT_EVENTS = 600  # events held before they are saved (one Kafka record must hold them)
 
 
 def utc_now() -> datetime:
@@ -96,16 +98,35 @@ class Ingestor:
         return Result(envelope.id, envelope.source, outcome)
 
     def submit_batch(self, raws: list[Any]) -> list[Result]:
-        """Apply each event in order; an unavailable store stops the batch, the rest unattempted."""
+        """Apply each event in order, many per commit; an unavailable store stops the batch.
+
+        Items run in units of work: each item keeps its own receipt, result and refusal, while
+        a unit's changes are saved in one commit per partition. A partition
+        whose commit loses to another writer has its items run again one by one, so each gets
+        the outcome it would have had alone. Items after an unavailable store are unattempted.
+        """
         results: list[Result] = []
-        for index, raw in enumerate(raws):
+        while len(results) < len(raws):
             try:
-                results.append(self.submit(raw))
+                results.extend(self._submit_unit(raws[len(results) :]))
             except OperationalError as error:
                 unavailable = problem_for(error)
-                for rest in raws[index:]:
+                for rest in raws[len(results) :]:
                     ident = rest.get("id") if isinstance(rest, dict) else None
                     source = rest.get("source") if isinstance(rest, dict) else None
                     results.append(Result(ident, source, problem=unavailable))
-                break
         return results
+
+    def _submit_unit(self, raws: list[Any]) -> list[Result]:
+        """Run items from the front of `raws` in one unit until it is full; save it."""
+        part: list[Result] = []
+        with self.app.unit_of_work() as unit:
+            for raw in raws[:UNIT_ITEMS]:
+                unit.item = len(part)
+                part.append(self.submit(raw))
+                if unit.events >= UNIT_EVENTS:
+                    break
+        failed = self.app.save_unit(unit)
+        for index in sorted({i for key in failed for i in unit.items.get(key, set())}):
+            part[index] = self.submit(raws[index])
+        return part

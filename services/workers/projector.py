@@ -2,13 +2,15 @@
 
     python -m services.workers.projector   # settings from the environment (ZHULIAN_*, DATABASE_URL)
 
-Several may run at once: each view's position row is locked while a batch is applied, so they
-take turns and nothing is applied twice.
+Projectors build no index of their own (KAFKA_RUN_INDEXER=no unless set): the index comes
+from the writers and the indexer workers. Several may run at once: each view's position row is
+locked while a batch is applied, so they take turns and nothing is applied twice.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from types import FrameType
@@ -20,6 +22,9 @@ from services.settings import Settings
 def main() -> None:
     """Run the projection runner in the foreground until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Projectors follow the index that the writers and the indexer workers build; a builder of
+    # their own would consume the whole topic again in every projector process.
+    os.environ.setdefault("KAFKA_RUN_INDEXER", "no")
     settings = Settings()
     container = Container(settings)
     stop = threading.Event()

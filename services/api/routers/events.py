@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -84,7 +85,7 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
             raise Problem(422, "Invalid batch", "a batch must be a JSON array of CloudEvents")
         if len(body) > MAX_BATCH:
             raise Problem(413, "Batch too large", f"at most {MAX_BATCH} events per batch")
-        results = container.ingestor.submit_batch(body)
+        results = await container.writes.run(partial(container.ingestor.submit_batch, body))
         container.nudge()
         items = [r.as_json() for r in results]
         counts = {
@@ -92,7 +93,7 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
             for k in ("stored", "duplicate", "rejected")
         }
         return JSONResponse({"results": items, **counts})
-    result = container.ingestor.submit(body)
+    result = await container.writes.run(partial(container.ingestor.submit, body))
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 from uuid import UUID
 
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from domain.shared.regions import check_prefix, check_region
 from domain.shared.taxonomy import Category, NeedType
@@ -162,8 +162,8 @@ async def import_document(
     )
     period = f"{container.clock():%Y-%m}"
     try:
-        report = await run_in_threadpool(
-            run, document, container.ingestor, container.store, defaults, period
+        report = await container.writes.run(
+            partial(run, document, container.ingestor, container.store, defaults, period)
         )
     except ImportRefused as refused:
         body = {**refused.problem.as_json(), "report": refused.report}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
+from projections.alerts.queries import feed_report
 from services.api.deps import ContainerDep
 
 router = APIRouter(tags=["operations"])
@@ -15,6 +16,8 @@ _HELP = {
     "zhulian_view_lag_events": ("gauge", "Events recorded but not yet applied to a view"),
     "zhulian_view_lag_seconds": ("gauge", "Age of the oldest event a view has not applied"),
     "zhulian_view_stopped": ("gauge", "1 when a view is stopped at a poison event"),
+    "zhulian_feed_silent": ("gauge", "1 when a department list is overdue for its cadence"),
+    "zhulian_feed_skipped_editions": ("gauge", "Editions a department list skipped"),
 }
 
 
@@ -40,6 +43,14 @@ def metrics(container: ContainerDep) -> PlainTextResponse:
         )
         samples["zhulian_view_stopped"].append(
             f"zhulian_view_stopped{{{label}}} {int(view.name in stopped)}"
+        )
+    for feed in feed_report(container.store, now=now):
+        label = ",".join(f'{k}="{feed[k]}"' for k in ("alliance", "department", "list_name"))
+        samples["zhulian_feed_silent"].append(
+            f"zhulian_feed_silent{{{label}}} {int(feed['silent'])}"
+        )
+        samples["zhulian_feed_skipped_editions"].append(
+            f"zhulian_feed_skipped_editions{{{label}}} {len(feed['skipped_editions'])}"
         )
     lines = []
     for name, (kind, text) in _HELP.items():

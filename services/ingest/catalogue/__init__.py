@@ -14,6 +14,7 @@ from services.ingest.catalogue import (
     money,
     pairings,
     referrals,
+    screening,
     standards,
     supply,
     vocabulary,
@@ -30,7 +31,17 @@ from services.ingest.catalogue.definition import (
 
 _ORDER = [
     m.__name__
-    for m in (households, referrals, standards, pairings, supply, money, matching, vocabulary)
+    for m in (
+        households,
+        referrals,
+        standards,
+        pairings,
+        supply,
+        money,
+        matching,
+        vocabulary,
+        screening,
+    )
 ]
 DEFINITIONS: list[Definition] = sorted(REGISTRY, key=lambda d: _ORDER.index(d.data.__module__))
 

@@ -18,59 +18,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from services.store.kafka import judgement
 from services.store.kafka.commits import (
     MAX_OFFSET,
-    Commit,
     CommitOutcome,
-    notification_id,
-    partition_of,
 )
+from services.store.kafka.judgement import Applied, outcome_from_row
+from services.store.kafka.judgement import LogRecord as LogRecord
 from services.store.kafka.schema import IndexSql
-from services.store.kafka.validity import RecordJudge, Tip
-
-_PIPELINE_MAX_EVENTS = 200
+from services.store.kafka.validity import RecordJudge
 
 log = logging.getLogger(__name__)
 _UNIQUE_RETRIES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class LogRecord:
-    """A record read back from (or just acknowledged by) the log; commits None if undecodable."""
-
-    offset: int
-    commits: Sequence[Commit] | None
-
-
-@dataclass(frozen=True, slots=True)
-class Applied:
-    """Where the partition's index stands after `apply`, and outcomes decided by this call."""
-
-    next_offset: int
-    outcomes: dict[UUID, CommitOutcome]
-
-
-def outcome_from_row(
-    partition: int,
-    offset: int,
-    first: int,
-    count: int,
-    valid: bool,
-    reason: str | None,
-    commit_id: UUID,
-) -> CommitOutcome:
-    """Rebuild a commit's outcome from its store_commits row."""
-    if not valid:
-        return CommitOutcome(commit_id, None, reason)
-    ids = [notification_id(partition, offset, first + i) for i in range(count)]
-    return CommitOutcome(commit_id, ids)
 
 
 class IndexWriter:
@@ -86,7 +50,7 @@ class IndexWriter:
     ) -> Applied:
         """Index the records not yet decided; with only_from_next, only a run starting at next."""
         check_decided = False
-        if only_from_next and _guessable(records):
+        if only_from_next and judgement.guessable(records):
             try:
                 with self.pool.connection() as conn:
                     applied = self._apply_guessed(conn, partition, records)
@@ -116,7 +80,8 @@ class IndexWriter:
         check_decided: bool,
     ) -> Applied:
         q = self.q
-        small = only_from_next and sum(_event_count(r) for r in records) <= _PIPELINE_MAX_EVENTS
+        events = sum(judgement.event_count(r) for r in records)
+        small = only_from_next and events <= judgement.PIPELINE_MAX_EVENTS
         with conn.transaction():
             if small:
                 # A writer's own few records: ask for the lock, tips and decided ids in one
@@ -136,7 +101,7 @@ class IndexWriter:
                 self._copy(conn, partition, judge)
                 conn.execute(q.set_position, (next_offset, self.topic, partition))
                 conn.execute("SELECT pg_notify(%s, '')", (q.channel,))
-        return Applied(next_offset, _outcomes(partition, judge))
+        return Applied(next_offset, judgement.outcomes(partition, judge))
 
     def _apply_guessed(
         self, conn: psycopg.Connection, partition: int, records: Sequence[LogRecord]
@@ -154,15 +119,15 @@ class IndexWriter:
         if not conn.autocommit:
             return None  # the statement must be its own transaction
         commits = [c for r in records for c in r.commits or ()]
-        guessed = _guessed_tips(partition, commits)
+        guessed = judgement.guessed_tips(partition, commits)
         judge = RecordJudge(partition, {o: t for o, t in guessed.items() if t}, set())
         for record in records:
             if record.offset > MAX_OFFSET:
                 raise OverflowError(f"offset {record.offset} exceeds the notification-id layout")
             judge.judge_record(record.offset, record.commits or ())
         next_offset = judge.last_offset + 1
-        event_columns = _columns(judge.valid_rows(), 5)
-        commit_columns = _columns(_outcome_rows(partition, judge), 7)
+        event_columns = judgement.columns(judge.valid_rows(), 5)
+        commit_columns = judgement.columns(judgement.outcome_rows(partition, judge), 7)
         params = [
             self.topic,
             partition,
@@ -184,7 +149,7 @@ class IndexWriter:
         except BaseException:
             _rollback(conn)
             raise
-        return Applied(next_offset, _outcomes(partition, judge))
+        return Applied(next_offset, judgement.outcomes(partition, judge))
 
     def _lock_and_judge(
         self,
@@ -203,17 +168,17 @@ class IndexWriter:
         row = conn.execute(self.q.lock_position, (self.topic, partition)).fetchone()
         if row is None:
             raise LookupError(f"no index position for {self.topic}[{partition}]")
-        todo = _runnable(records, row[0], only_from_next)
+        todo = judgement.runnable(records, row[0], only_from_next)
         if not todo:
             return row[0], None
         commits = [c for r in todo for c in (r.commits or ())]
-        tips = conn.execute(self.q.tips, (_oids(commits),)).fetchall()
+        tips = conn.execute(self.q.tips, (judgement.oids(commits),)).fetchall()
         decided = (
             conn.execute(self.q.decided, ([c.commit_id for c in commits],)).fetchall()
             if check_decided
             else []
         )
-        return row[0], _judge(partition, todo, tips, decided)
+        return row[0], judgement.judge(partition, todo, tips, decided)
 
     def _lock_and_judge_pipelined(
         self, conn: psycopg.Connection, partition: int, records: Sequence[LogRecord]
@@ -221,17 +186,17 @@ class IndexWriter:
         commits = [c for r in records for c in (r.commits or ())]
         with conn.pipeline() as pipeline:
             lock = conn.execute(self.q.lock_position, (self.topic, partition))
-            tips = conn.execute(self.q.tips, (_oids(commits),))
+            tips = conn.execute(self.q.tips, (judgement.oids(commits),))
             decided = conn.execute(self.q.decided, ([c.commit_id for c in commits],))
             pipeline.sync()
             row = lock.fetchone()
             tip_rows, decided_rows = tips.fetchall(), decided.fetchall()
         if row is None:
             raise LookupError(f"no index position for {self.topic}[{partition}]")
-        todo = _runnable(records, row[0], only_from_next=True)
+        todo = judgement.runnable(records, row[0], only_from_next=True)
         if not todo:
             return row[0], None
-        return row[0], _judge(partition, todo, tip_rows, decided_rows)
+        return row[0], judgement.judge(partition, todo, tip_rows, decided_rows)
 
     def _insert(
         self, conn: psycopg.Connection, partition: int, judge: RecordJudge, next_offset: int
@@ -239,7 +204,7 @@ class IndexWriter:
         rows = judge.valid_rows()
         if rows:
             conn.execute(self.q.insert_events, [list(column) for column in zip(*rows, strict=True)])
-        outcome_rows = _outcome_rows(partition, judge)
+        outcome_rows = judgement.outcome_rows(partition, judge)
         if outcome_rows:
             columns = [list(column) for column in zip(*outcome_rows, strict=True)]
             conn.execute(self.q.insert_commits, columns)
@@ -254,7 +219,7 @@ class IndexWriter:
                     copy.set_types(self.q.event_types)
                     for event_row in rows:
                         copy.write_row(event_row)
-            outcome_rows = _outcome_rows(partition, judge)
+            outcome_rows = judgement.outcome_rows(partition, judge)
             if outcome_rows:
                 with cur.copy(self.q.copy_commits) as copy:
                     copy.set_types(self.q.commit_types)
@@ -276,104 +241,9 @@ class IndexWriter:
         }
 
 
-def _guessable(records: Sequence[LogRecord]) -> bool:
-    """A small, decoded, contiguous run of records (what a writer produced itself)."""
-    if not records or any(r.commits is None for r in records):
-        return False
-    offsets = [r.offset for r in records]
-    contiguous = offsets == list(range(offsets[0], offsets[0] + len(offsets)))
-    return contiguous and sum(_event_count(r) for r in records) <= _PIPELINE_MAX_EVENTS
-
-
-def _guessed_tips(partition: int, commits: Sequence[Commit]) -> dict[UUID | str, Tip | None]:
-    """Per aggregate, in first-seen order: the tip its first version in these commits expects."""
-    guessed: dict[UUID | str, Tip | None] = {}
-    for commit in commits:
-        for e in commit.events:
-            if e.originator_id not in guessed:
-                version = e.originator_version
-                guessed[e.originator_id] = Tip(version - 1, partition) if version >= 2 else None
-    return guessed
-
-
-def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    """Rows as `width` column lists (empty lists when there are no rows)."""
-    if not rows:
-        return [[] for _ in range(width)]
-    return [list(column) for column in zip(*rows, strict=True)]
-
-
 def _rollback(conn: psycopg.Connection) -> None:
     """End a failed or half-sent transaction so the connection goes back to the pool clean."""
     if conn.closed or conn.broken:
         return
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.execute("ROLLBACK")
-
-
-def _event_count(record: LogRecord) -> int:
-    return sum(len(c.events) for c in record.commits or ())
-
-
-def _oids(commits: Sequence[Commit]) -> list[UUID | str]:
-    return list({e.originator_id for c in commits for e in c.events})
-
-
-def _judge(
-    partition: int,
-    todo: Sequence[LogRecord],
-    tip_rows: Sequence[tuple[Any, ...]],
-    decided_rows: Sequence[tuple[Any, ...]],
-) -> RecordJudge:
-    """Apply the rule to the records in log order, given the index's tips and decided ids."""
-    tips = {oid: Tip(version, partition_of(nid)) for oid, version, nid in tip_rows}
-    judge = RecordJudge(partition, tips, {row[0] for row in decided_rows})
-    for record in todo:
-        if record.offset > MAX_OFFSET:
-            raise OverflowError(f"offset {record.offset} exceeds the notification-id layout")
-        judge.judge_record(record.offset, record.commits or ())
-    return judge
-
-
-def _outcome_rows(partition: int, judge: RecordJudge) -> list[tuple[Any, ...]]:
-    return [
-        (j.commit.commit_id, partition, off, j.first_index, len(j.commit.events), j.valid, j.reason)
-        for off, j in judge.judgements
-        if not j.duplicate
-    ]
-
-
-def _outcomes(partition: int, judge: RecordJudge) -> dict[UUID, CommitOutcome]:
-    return {
-        j.commit.commit_id: CommitOutcome(
-            j.commit.commit_id,
-            [
-                notification_id(partition, off, j.first_index + i)
-                for i in range(len(j.commit.events))
-            ]
-            if j.valid
-            else None,
-            j.reason,
-        )
-        for off, j in judge.judgements
-        if not j.duplicate
-    }
-
-
-def _runnable(
-    records: Sequence[LogRecord], next_offset: int, only_from_next: bool
-) -> list[LogRecord]:
-    """Records to decide now: those at or past next (or only a contiguous run from next)."""
-    ordered = sorted(records, key=lambda r: r.offset)
-    if not only_from_next:
-        return [r for r in ordered if r.offset >= next_offset]
-    run: list[LogRecord] = []
-    expected = next_offset
-    for r in ordered:
-        if r.offset < expected:
-            continue
-        if r.offset != expected:
-            break
-        run.append(r)
-        expected += 1
-    return run

@@ -56,6 +56,7 @@ def rebuild_index(settings: KafkaStoreSettings, timeout_s: float = 600.0) -> str
     try:
         with pool.connection() as conn:
             drop_index(conn, q)
+            _drop_snapshots(conn, settings.index_schema)
             ensure_index(conn, q, settings.topic, settings.partitions)
         builder = IndexBuilder(settings, IndexWriter(pool, q, settings.topic), IndexProgress())
         try:
@@ -65,6 +66,17 @@ def rebuild_index(settings: KafkaStoreSettings, timeout_s: float = 600.0) -> str
     finally:
         pool.close()
     return index_checksum(settings)
+
+
+def _drop_snapshots(conn: psycopg.Connection, schema: str) -> None:
+    """Empty the applications' snapshot tables beside the index: derived from the log like the
+    index, they must not outlive it (loads replay from the events until new ones are taken)."""
+    tables = conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
+        (schema, "%\\_snapshots"),
+    ).fetchall()
+    for (table,) in tables:
+        conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(schema, table)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,122 @@
+"""The embedded profile under 50 clients over HTTP, beside the bare-endpoint floor.
+
+`python -m bench.http_clients [--clients 50] [--seconds 20]`. Starts `zhulian serve` on a fresh
+embedded profile and, in the same run, the floor (`bench.floor`, same uvicorn). Each of the
+clients posts single CloudEvents (a household discovered, each a new one) back to back for the
+given time; one more client reads the needs list meanwhile. Reports events/s, latency p50/p99,
+reads p99, and the ratio to the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import tempfile
+import time
+from itertools import count
+from typing import Any
+
+import orjson
+
+from bench.common import percentile
+from bench.loadgen import Connection
+from bench.processes import start_api, start_floor
+
+CLOUDEVENT = "application/cloudevents+json"
+_ids = count(1)
+
+
+def event(tag: str) -> dict[str, Any]:
+    """A household discovered, a new household each time."""
+    n = next(_ids)
+    return {
+        "specversion": "1.0",
+        "id": f"{tag}-{n}",
+        "source": "/330106/grid",
+        "type": "cn.zhulian.household.discovered.v1",
+        "data": {
+            "household": {"registration_number": f"{tag}{n:09d}"},
+            "region_code": f"330106{1 + n % 20:03d}{1 + n % 30:03d}",
+            "channel": "grid_worker",
+            "reported_by": "grid-worker-wang",
+            "members": [{"relation": "head", "birth_year": 1940 + n % 60}],
+        },
+    }
+
+
+async def drive(url: str, clients: int, seconds: float, tag: str) -> dict[str, float]:
+    """Closed loop: every client posts, waits for the answer, posts again; one reader reads."""
+    writes: list[float] = []
+    reads: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def writer() -> None:
+        nonlocal errors
+        connection = Connection(url)
+        while time.perf_counter() < deadline:
+            body = orjson.dumps(event(tag))
+            started = time.perf_counter()
+            status, _ = await connection.request("POST", "/v1/events", body, CLOUDEVENT)
+            errors += status != 201
+            writes.append(time.perf_counter() - started)
+        connection.close()
+
+    async def reader() -> None:
+        connection = Connection(url)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            await connection.request("GET", "/v1/needs" if tag == "api" else "/v1/health")
+            reads.append(time.perf_counter() - started)
+            await asyncio.sleep(0.1)
+        connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(reader(), *(writer() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    return {
+        "rate": len(writes) / elapsed,
+        "p50": percentile(writes, 50) * 1000,
+        "p99": percentile(writes, 99) * 1000,
+        "reads_p99": percentile(reads, 99) * 1000 if reads else 0.0,
+        "errors": errors,
+    }
+
+
+def run(clients: int, seconds: float) -> None:
+    """Measure the floor, then the API, one after the other (same machine, same run)."""
+    floor = start_floor()
+    try:
+        bare = asyncio.run(drive(floor.url, clients, seconds, "floor"))
+    finally:
+        floor.stop()
+    with tempfile.TemporaryDirectory() as data:
+        api = start_api({"ZHULIAN_DATA_DIR": data, "ZHULIAN_DEMO": "false"})
+        try:
+            ours = asyncio.run(drive(api.url, clients, seconds, "api"))
+        finally:
+            api.stop()
+    print(f"{clients} clients, {seconds:g}s each, single CloudEvents over HTTP")
+    for name, r in (("floor (bare endpoint)", bare), ("embedded profile", ours)):
+        print(
+            f"  {name:22} {r['rate']:8,.0f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms"
+            f"  reads p99 {r['reads_p99']:6.1f} ms  non-201 {r['errors']:.0f}"
+        )
+    print(f"  ratio to the floor: {ours['rate'] / bare['rate']:.1%}")
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    logging.basicConfig(level=logging.CRITICAL)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONPATH", os.getcwd())
+    run(args.clients, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Servers under test as OS processes: `zhulian serve`, the floor, or any module under uvicorn."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from harness.ports import free_port
+
+
+@dataclass
+class Server:
+    """A running server process and where to reach it."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL if it lingers."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start(args: list[str], env: dict[str, str], timeout: float = 60.0) -> Server:
+    """Start `python <args> --port P` with the environment; wait until /v1/health answers."""
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="bench-server-", suffix=".log")[1])
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args, "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if httpx.get(server.url + "/v1/health", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"{args} did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+
+
+def start_api(env: dict[str, str]) -> Server:
+    """`zhulian serve` with the given environment."""
+    return start(["-m", "services.cli", "serve"], env)
+
+
+def start_floor() -> Server:
+    """The bare endpoint (bench.floor) under the same uvicorn."""
+    return start(["-m", "uvicorn", "bench.floor:app", "--log-level", "warning"], {})

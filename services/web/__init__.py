@@ -1,0 +1,35 @@
+"""The coordinators' pages: Jinja2 templates, zh-CN first (English by choice), exports, charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from services.web import i18n
+from services.web.render import use_locale
+from services.web.routes import (
+    home,
+    households,
+    matching,
+    money,
+    needs,
+    referrals,
+    statistics,
+    supply,
+)
+
+_STATIC = Path(__file__).parent / "static"
+
+
+async def page_locale(request: Request) -> None:
+    """Answer in the caller's language for the whole request (runs on the loop: no blocking)."""
+    use_locale(i18n.locale_of(request))
+
+
+def install(app: FastAPI) -> None:
+    """Serve the pages and their static files."""
+    app.mount("/static/web", StaticFiles(directory=_STATIC), name="web-static")
+    for module in (home, needs, referrals, households, supply, money, matching, statistics):
+        app.include_router(module.router, dependencies=[Depends(page_locale)])

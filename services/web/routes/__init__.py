@@ -1,0 +1,1 @@
+"""The pages, one router per page or pair of pages."""

@@ -1,0 +1,95 @@
+"""A batch runs as units of work: few commits, yet each item answers as if it were sent alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.alliance import Alliance
+from services.ingest.service import Ingestor
+from tests.builders import cloud_event, discovered, need_raised
+
+SECRET = "test-secret"
+
+
+def _answers(results: list[Any]) -> list[tuple[Any, ...]]:
+    return [
+        (r.status, r.outcome and (r.outcome.duplicate, r.outcome.aggregate_id, r.outcome.version))
+        for r in results
+    ]
+
+
+def _mixed_batch() -> list[dict[str, Any]]:
+    first = cloud_event("household.discovered", discovered("330106198001010011"))
+    again = discovered("330106198001010011", reported_by="grid-worker-li")
+    return [
+        first,
+        cloud_event("need.raised", need_raised("330106198001010011")),
+        first,  # the same event again: a duplicate of the first answer
+        cloud_event("need.raised", need_raised("330106198001019999")),  # nobody: 404
+        cloud_event("need.raised", need_raised("330106198001010011", urgency="never")),  # 422
+        {**first, "data": again},  # the first event's id reused for other content: 409
+        cloud_event("household.discovered", again),
+        cloud_event("need.raised", need_raised("330106198001010011", category="housing")),
+    ]
+
+
+def test_a_batch_answers_each_item_exactly_as_the_items_sent_one_by_one() -> None:
+    batch = _mixed_batch()
+    together = Ingestor(Alliance(), SECRET).submit_batch(batch)
+    alone_ingestor = Ingestor(Alliance(), SECRET)
+    alone = [alone_ingestor.submit(item) for item in batch]
+    assert _answers(together) == _answers(alone)
+    assert [r.status for r in together] == [201, 201, 200, 404, 422, 409, 201, 201]
+
+
+def test_a_batch_of_a_hundred_items_is_saved_in_one_commit(monkeypatch: pytest.MonkeyPatch):
+    app = Alliance()
+    commits: list[int] = []
+    insert = app.recorder.insert_events
+
+    def counting(stored_events: Any, **kwargs: Any) -> Any:
+        commits.append(len(stored_events))
+        return insert(stored_events, **kwargs)
+
+    monkeypatch.setattr(app.recorder, "insert_events", counting)
+    numbers = [f"33010619800101{n:04d}" for n in range(50)]
+    batch = [cloud_event("household.discovered", discovered(n)) for n in numbers]
+    batch += [cloud_event("need.raised", need_raised(n)) for n in numbers]
+    results = Ingestor(app, SECRET).submit_batch(batch)
+    assert [r.status for r in results] == [201] * 100
+    assert len(commits) == 1
+    assert commits[0] >= 200  # every change and every receipt
+
+
+def test_a_refused_item_leaves_no_trace_for_the_items_after_it() -> None:
+    app = Alliance()
+    number = "330106198001010011"
+    results = Ingestor(app, SECRET).submit_batch(
+        [
+            cloud_event("household.discovered", discovered(number)),
+            cloud_event("need.raised", need_raised(number, urgency="never")),
+            cloud_event("need.raised", need_raised(number)),
+        ]
+    )
+    assert [r.status for r in results] == [201, 422, 201]
+    household = app.repository.get(results[0].outcome.aggregate_id)  # type: ignore[union-attr]
+    assert household.version == results[0].outcome.version  # type: ignore[union-attr]
+
+
+def test_a_re_sent_batch_answers_every_item_as_a_duplicate_of_its_first_answer() -> None:
+    ingestor = Ingestor(Alliance(), SECRET)
+    batch = _mixed_batch()
+    first = ingestor.submit_batch(batch)
+    again = ingestor.submit_batch(batch)
+    stored = [i for i, r in enumerate(first) if r.status == 201]
+    assert [again[i].status for i in stored] == [200] * len(stored)
+    assert [again[i].outcome.aggregate_id for i in stored] == [  # type: ignore[union-attr]
+        first[i].outcome.aggregate_id  # type: ignore[union-attr]
+        for i in stored
+    ]
+    assert [again[i].outcome.version for i in stored] == [  # type: ignore[union-attr]
+        first[i].outcome.version  # type: ignore[union-attr]
+        for i in stored
+    ]
