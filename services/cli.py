@@ -24,6 +24,7 @@ def _rebuild(args: argparse.Namespace) -> None:
     from services.progress import ProgressLine
 
     container = Container(Settings(demo=False))
+    halted = []
     try:
         for view in _chosen(container, args.view):
             line = ProgressLine()
@@ -33,8 +34,19 @@ def _rebuild(args: argparse.Namespace) -> None:
                 f"{view.name}: {line.events} events ({applied} applied), {rate:,.0f} events/s,"
                 f" checksum {container.store.checksum(view)}"
             )
+            for stop in container.store.stopped():
+                if stop.view == view.name:
+                    halted.append(stop)
+                    print(
+                        f"{view.name}: STOPPED at log position {stop.position} (stream"
+                        f" {stop.stream}, {stop.event_type} {stop.event_id}): {stop.error}\n"
+                        f"  everything before it is applied; fix the cause, then"
+                        f" `zhulian resume --view {view.name}`"
+                    )
     finally:
         container.close()
+    if halted:
+        raise SystemExit(1)
 
 
 def _chosen(container: Any, name: str | None) -> list[Any]:
@@ -100,6 +112,21 @@ def _checksums(_: argparse.Namespace) -> None:
         container.close()
 
 
+def _index(args: argparse.Namespace) -> None:
+    from services.store.kafka import operator
+
+    settings = operator.settings_from_environment()
+    if args.action == "check":
+        halted = operator.check_lineage(settings)
+        if halted:
+            raise SystemExit(f"writes stay refused: {halted}")
+        print(f"the broker holds the log the index was built from ({settings.topic}); writes open")
+        return
+    checksum = operator.accept_reset(settings)
+    print(f"index rebuilt from the broker's log as it is now (checksum {checksum}); views next:")
+    _rebuild(argparse.Namespace(view=None))
+
+
 def _instant(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
@@ -124,6 +151,11 @@ def main(argv: list[str] | None = None) -> None:
     resume = commands.add_parser("resume", help="resume a view stopped at a poison event")
     resume.add_argument("--view", required=True)
     resume.set_defaults(run=_resume)
+    index = commands.add_parser(
+        "index", help="production: re-check the broker's log, or accept it after it went back"
+    )
+    index.add_argument("action", choices=["check", "accept-reset"])
+    index.set_defaults(run=_index)
     as_of = commands.add_parser(
         "as-of", help="build views as they stood at an instant (two instants: compare them)"
     )

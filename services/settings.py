@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     clock_interval: float = 30.0  # seconds between the clock's sweeps
     write_workers: int = Field(default=16, ge=1)  # commands run at once, off the event loop
     write_queue: int = Field(default=256, ge=0)  # commands waiting beyond those; then 503
+    # Request limits (services/api/limits.py): refused with 413 / 422 naming the setting.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_batch_body_bytes: int = Field(default=33_554_432, ge=1024)
+    max_json_depth: int = Field(default=32, ge=4)
+    max_array_items: int = Field(default=256, ge=1)
+    max_batch_items: int = Field(default=10_000, ge=1)
+    max_string_chars: int = Field(default=8192, ge=64)
     # Origins whose pages may call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []
 

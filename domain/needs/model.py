@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -72,6 +72,16 @@ class Need(Aggregate):
         self.urgency = urgency
         self.status = NeedStatus.OPEN
         self.referral_id: UUID | None = None
+        self.raised_at = raised_at
+
+    def _require_after_raised(self, at: datetime, action: str) -> None:
+        raised: datetime | None = getattr(self, "raised_at", None)
+        if raised is not None and at < raised - timedelta(seconds=1):  # clients give seconds
+            raise InvalidValue(
+                "time",
+                f"{action} need {self.id} is dated {at.isoformat()}, before it was raised"
+                f" ({raised.isoformat()})",
+            )
 
     def refer(self, *, referral_id: UUID, at: datetime) -> None:
         """Hand the need to a referral; only an open need can be referred."""
@@ -79,6 +89,7 @@ class Need(Aggregate):
             raise RuleViolation(
                 f"need {self.id} is {self.status.value}, only an open need can be referred"
             )
+        self._require_after_raised(at, "referring")
         self._refer(referral_id=referral_id, referred_at=at)
 
     @event(Referred)
@@ -115,6 +126,7 @@ class Need(Aggregate):
             )
         if not reason.strip():
             raise InvalidValue("reason", "closing a need needs a reason")
+        self._require_after_raised(at, "closing")
         self._close(by=by, reason=reason, closed_at=at)
 
     @event(Closed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -15,6 +15,8 @@ from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
 __all__ = ["AWAITING_FEEDBACK", "OPEN_STATUSES", "Referral", "ReferralStatus"]
 
 DEFAULT_POLICY = DeadlinePolicy()
+# Steps dated within this of the step they follow are in order (clients often give whole seconds).
+ORDER_TOLERANCE = timedelta(seconds=1)
 
 
 class Referral(Aggregate):
@@ -138,6 +140,7 @@ class Referral(Aggregate):
         self.acceptance_due_at: datetime | None = acceptance_due_at
         self.feedback_due_at: datetime | None = None
         self.first_feedback_at: datetime | None = None
+        self.last_step_at: datetime | None = requested_at
         self.breached: list[tuple[str, datetime]] = []  # lists: snapshots are JSON
         self.escalated_to = region_code
 
@@ -186,6 +189,20 @@ class Referral(Aggregate):
                 f"referral {self.id} is {self.status.value}; {action} needs it to be {names}"
             )
 
+    def _require_in_order(self, at: datetime, action: str) -> None:
+        """A step cannot be dated before the step it follows (the record's order is its time).
+
+        Within a second is in order: a client giving whole seconds may follow a step the
+        service dated at arrival, to the microsecond.
+        """
+        last: datetime | None = getattr(self, "last_step_at", None)
+        if last is not None and at < last - ORDER_TOLERANCE:
+            raise InvalidValue(
+                "time",
+                f"{action} of referral {self.id} is dated {at.isoformat()}, before the step it"
+                f" follows ({last.isoformat()}); date it at or after that step",
+            )
+
     def _require_holder(self, by: str, action: str) -> None:
         if by != self.holder:
             raise RuleViolation(
@@ -203,6 +220,7 @@ class Referral(Aggregate):
         """The holding department accepts (受理); feedback is due within the policy's hours."""
         self._require({ReferralStatus.REQUESTED}, "accept")
         self._require_holder(by, "accept")
+        self._require_in_order(at, "accept")
         self._accept(
             actor=by,
             accepted_at=at,
@@ -221,6 +239,7 @@ class Referral(Aggregate):
         late: bool,
     ) -> None:
         self.status = ReferralStatus.ACCEPTED
+        self.last_step_at = accepted_at
         self.feedback_due_at = feedback_due_at
 
     def route(self, *, by: str, to_unit: str, at: datetime, note: str) -> None:
@@ -229,11 +248,13 @@ class Referral(Aggregate):
         self._require_holder(by, "route")
         if not to_unit.strip():
             raise InvalidValue("to_unit", "routing needs the unit that will handle the referral")
+        self._require_in_order(at, "route")
         self._route(actor=by, to_unit=to_unit, routed_at=at, note=note)
 
     @event(Routed)
     def _route(self, actor: str, to_unit: str, routed_at: datetime, note: str) -> None:
         self.status = ReferralStatus.ROUTED
+        self.last_step_at = routed_at
 
     def give_feedback(
         self, *, by: str, at: datetime, content: str, recorded_at: datetime | None = None
@@ -244,6 +265,7 @@ class Referral(Aggregate):
         self._require_holder(by, "give feedback on")
         if not content.strip():
             raise InvalidValue("content", "feedback must say something")
+        self._require_in_order(at, "feedback")
         recorded = recorded_at or at
         late = self.first_feedback_at is None and is_late(recorded, self.feedback_due_at)
         self._give_feedback(actor=by, given_at=at, content=content, recorded_at=recorded, late=late)
@@ -253,6 +275,7 @@ class Referral(Aggregate):
         self, actor: str, given_at: datetime, content: str, recorded_at: datetime, late: bool
     ) -> None:
         self.status = ReferralStatus.FEEDBACK_GIVEN
+        self.last_step_at = given_at
         if self.first_feedback_at is None:
             self.first_feedback_at = given_at
 
@@ -262,20 +285,24 @@ class Referral(Aggregate):
         self._require_holder(by, "complete")
         if not outcome.strip():
             raise InvalidValue("outcome", "completing needs the outcome")
+        self._require_in_order(at, "completion")
         self._complete(actor=by, completed_at=at, outcome=outcome)
 
     @event(Completed)
     def _complete(self, actor: str, completed_at: datetime, outcome: str) -> None:
         self.status = ReferralStatus.COMPLETED
+        self.last_step_at = completed_at
 
     def follow_up(self, *, by: str, at: datetime, satisfied: bool, note: str) -> None:
         """Record the follow-up visit (回访) after completion."""
         self._require({ReferralStatus.COMPLETED}, "follow-up")
+        self._require_in_order(at, "follow-up")
         self._follow_up(actor=by, followed_up_at=at, satisfied=satisfied, note=note)
 
     @event(FollowedUp)
     def _follow_up(self, actor: str, followed_up_at: datetime, satisfied: bool, note: str) -> None:
         self.status = ReferralStatus.FOLLOWED_UP
+        self.last_step_at = followed_up_at
 
     def refuse(self, *, by: str, at: datetime, reason: str) -> None:
         """The addressed department declines, with a reason; the need goes back to the queue."""
@@ -283,11 +310,13 @@ class Referral(Aggregate):
         self._require_holder(by, "refuse")
         if not reason.strip():
             raise InvalidValue("reason", "refusing a referral needs a reason")
+        self._require_in_order(at, "refusal")
         self._refuse(actor=by, refused_at=at, reason=reason)
 
     @event(Refused)
     def _refuse(self, actor: str, refused_at: datetime, reason: str) -> None:
         self.status = ReferralStatus.REFUSED
+        self.last_step_at = refused_at
 
     def reassign(
         self,
@@ -307,6 +336,7 @@ class Referral(Aggregate):
             raise RuleViolation(f"referral {self.id} is already held by {to_department!r}")
         if not reason.strip():
             raise InvalidValue("reason", "reassigning a referral needs a reason")
+        self._require_in_order(at, "reassignment")
         self._reassign(
             actor=by,
             from_department=self.holder,
@@ -332,3 +362,4 @@ class Referral(Aggregate):
         self.status = ReferralStatus.REQUESTED
         self.acceptance_due_at = acceptance_due_at
         self.feedback_due_at = None
+        self.last_step_at = reassigned_at

@@ -145,22 +145,31 @@ class CommandHandler(Application[UUID]):
         """The original outcome if this event was taken before; refuse a reused id."""
         if key is None:
             return None
-        repository = self.repository
-        try:
-            receipt: Aggregate = (
-                repository.get_receipt(key.receipt_id)
-                if isinstance(repository, OverlayRepository)
-                else repository.get(key.receipt_id)
-            )
-        except AggregateNotFoundError:
+        receipt = self._receipt(key)
+        if receipt is None:
             return None
-        assert isinstance(receipt, Receipt)
-        if receipt.digest != key.digest:
+        if not key.same_content(receipt):
             raise EventIdReused(
                 f"event id {key.event_id!r} from {key.source!r} was already used for different"
                 " content; give a new event a new id"
             )
         return Outcome.from_record(receipt.outcome, duplicate=True)
+
+    def _receipt(self, key: EventKey) -> Receipt | None:
+        """The event's receipt: at its id, or at the old ambiguous id if written for this event."""
+        repository = self.repository
+        for ident in (key.receipt_id, key.legacy_receipt_id):
+            try:
+                found: Aggregate = (
+                    repository.get_receipt(ident)
+                    if isinstance(repository, OverlayRepository)
+                    else repository.get(ident)
+                )
+            except AggregateNotFoundError:
+                continue
+            if isinstance(found, Receipt) and key.names(found):
+                return found
+        return None
 
     def _commit(self, kind: str, primary: Regional, *others: Any, key: EventKey | None) -> Outcome:
         """Save the changed records (and the receipt) in one commit on the region's log."""

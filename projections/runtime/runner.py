@@ -11,7 +11,8 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from projections.runtime.store import Batch, Fetch, PoisonEvent, Progress, Stopped
+from projections.runtime.stops import PoisonEvent, Stopped, Undecodable
+from projections.runtime.store import Batch, Fetch, Progress
 from projections.runtime.view import View
 
 log = logging.getLogger(__name__)
@@ -99,13 +100,20 @@ class Runner:
                 stop=stream.high,
                 inclusive_of_start=False,
             )
-            decoded = [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            decoded = [(n.id, self._decode(n)) for n in notifications]
             if self.include is None:
                 return decoded
             # Left-out events still advance the position: they are "not yet", not unknown.
             return [(i, e if self.include(e) else None) for i, e in decoded]
 
         return fetch
+
+    def _decode(self, notification: Any) -> Any:
+        """The domain event, or a stand-in that stops the views at it (never skipped silently)."""
+        try:
+            return self.mapper.to_domain_event(notification)
+        except Exception as error:
+            return Undecodable(notification, error)
 
     def catch_up(self, progress: ProgressCallback | None = None) -> int:
         """Apply everything recorded so far to every view; returns events applied."""
@@ -116,7 +124,7 @@ class Runner:
                 try:
                     total += self._catch_up(view, stream, progress, (index, len(streams)))
                 except PoisonEvent as poison:
-                    log.error("%s", poison)
+                    log.error("%s", poison)  # persisted: health, metrics and the CLI show it
         return total
 
     def _catch_up(
@@ -142,9 +150,13 @@ class Runner:
         """Replay one view from the start of the log, in place."""
         self.store.reset(view)
         streams = self.streams()
-        return sum(
-            self._catch_up(view, s, progress, (i, len(streams))) for i, s in enumerate(streams)
-        )
+        total = 0
+        for index, stream in enumerate(streams):
+            try:
+                total += self._catch_up(view, stream, progress, (index, len(streams)))
+            except PoisonEvent as poison:
+                log.error("%s", poison)
+        return total
 
     def lag(self, view: View, now: datetime) -> Lag:
         """Events recorded but not applied yet, and how long the oldest has waited."""
@@ -159,9 +171,9 @@ class Runner:
             )
             events += len(waiting)
             if waiting:
-                event: Any = self.mapper.to_domain_event(waiting[0])
-                first: datetime = event.timestamp
-                oldest = first if oldest is None else min(oldest, first)
+                first = getattr(self._decode(waiting[0]), "timestamp", None)
+                if isinstance(first, datetime):
+                    oldest = first if oldest is None else min(oldest, first)
         seconds = max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
         return Lag(events, seconds)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.runtime.sql import SQLITE
-from projections.runtime.store import POSITIONS_DDL, SqlViewStore
+from projections.runtime.store import POSITIONS_DDL, STOPPED_EVENT_COLUMN, SqlViewStore
 from projections.runtime.tables import Table
 
 
@@ -28,6 +28,16 @@ class SQLiteViewStore(SqlViewStore):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._transaction() as cur:
             cur.execute(POSITIONS_DDL)
+            columns = {row[1] for row in cur.execute("PRAGMA table_info(view_positions)")}
+            if STOPPED_EVENT_COLUMN not in columns:
+                cur.execute(f"ALTER TABLE view_positions ADD COLUMN {STOPPED_EVENT_COLUMN} TEXT")
+
+    def transient(self, error: BaseException) -> bool:
+        """A busy or unreachable database file, not a row it refused."""
+        if not isinstance(error, sqlite3.OperationalError):
+            return False
+        text = str(error).lower()
+        return any(word in text for word in ("locked", "busy", "disk", "unable to open"))
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

@@ -10,13 +10,27 @@ from typing import Any
 from projections.runtime.buffered import BufferedTx
 from projections.runtime.checksum import view_checksum
 from projections.runtime.sql import Dialect, create_statements
+from projections.runtime.stops import (
+    ERROR_LIMIT,
+    ApplyFailed,
+    PoisonEvent,
+    Stopped,
+    Undecodable,
+    decode_event,
+    encode_event,
+    encode_stop,
+)
 from projections.runtime.tables import Table
-from projections.runtime.view import HandlerFailed, Row, View
+from projections.runtime.view import Row, View
+
+__all__ = ["Batch", "Fetch", "PoisonEvent", "Progress", "SqlViewStore", "Stopped"]
 
 POSITIONS_DDL = """CREATE TABLE IF NOT EXISTS view_positions (
     view TEXT NOT NULL, stream INTEGER NOT NULL, position BIGINT NOT NULL,
     schema_version INTEGER NOT NULL, stopped_at BIGINT, stopped_error TEXT,
-    PRIMARY KEY (view, stream))"""
+    stopped_event TEXT, PRIMARY KEY (view, stream))"""
+# Stores made before stops named their event gain the column on start.
+STOPPED_EVENT_COLUMN = "stopped_event"
 
 Batch = Sequence[tuple[int, Any]]
 Fetch = Callable[[int], Batch]
@@ -28,29 +42,6 @@ class Progress:
 
     fetched: int
     applied: int
-
-
-@dataclass(frozen=True)
-class Stopped:
-    """A view stopped at a poison event, until an operator resumes it."""
-
-    view: str
-    stream: int
-    position: int
-    error: str
-
-
-class PoisonEvent(RuntimeError):
-    """A handler failed on an event: the view stops there rather than skip it."""
-
-    def __init__(self, view: str, stream: int, position: int, error: str) -> None:
-        super().__init__(
-            f"view {view!r} stopped at log position {position} (stream {stream}): {error};"
-            f" fix the cause, then `zhulian resume --view {view}`"
-        )
-        self.view = view
-        self.stream = stream
-        self.position = position
 
 
 class SqlViewStore:
@@ -135,11 +126,17 @@ class SqlViewStore:
         """The last log position this view applied on a stream (0 for none)."""
         return self.positions(view).get(stream, 0)
 
+    def transient(self, error: BaseException) -> bool:
+        """Whether a failure is the database's own (retry later) rather than the event's."""
+        return False
+
     def step(self, view: View, stream: int, fetch: Fetch) -> Progress | None:
         """Apply the next batch of a stream in one transaction, or None if another runner has it.
 
         The position row is locked for the whole step, so two runners never apply the same
         events; with SKIP LOCKED the other runner moves on to another stream instead of waiting.
+        Any failure that is not the database's own stops the stream at the event that caused it
+        (found by applying the batch again one event at a time) and raises PoisonEvent.
         """
         try:
             with self._transaction() as cur:
@@ -150,9 +147,10 @@ class SqlViewStore:
                 batch = fetch(int(found[0]))
                 applied = self._apply(cur, view, stream, int(found[0]), batch)
                 return Progress(len(batch), applied)
-        except HandlerFailed as failed:
-            self._stop(view, stream, failed, fetch)
-            raise PoisonEvent(view.name, stream, failed.position, str(failed)) from failed
+        except Exception as error:
+            if self.transient(error):
+                raise
+        return self._isolate(view, stream, fetch)
 
     def _apply(self, cur: Any, view: View, stream: int, position: int, batch: Batch) -> int:
         handlers = view.handlers()
@@ -161,12 +159,16 @@ class SqlViewStore:
         for notification_id, event in batch:
             if notification_id <= position:
                 continue  # already applied: redelivery changes nothing
+            if isinstance(event, Undecodable):
+                raise ApplyFailed(notification_id, event, event.error)
             handler = handlers.get(type(event))
             if handler is not None:
                 try:
                     handler(event, tx, notification_id)
                 except Exception as error:
-                    raise HandlerFailed(notification_id, type(event).__qualname__, error) from error
+                    if self.transient(error):
+                        raise
+                    raise ApplyFailed(notification_id, event, error) from error
                 applied += 1
             position = notification_id
         tx.flush()
@@ -177,37 +179,71 @@ class SqlViewStore:
         )
         return applied
 
-    def _stop(self, view: View, stream: int, failed: HandlerFailed, fetch: Fetch) -> None:
-        """Keep what came before the poison event and mark the stream stopped at it."""
+    def _isolate(self, view: View, stream: int, fetch: Fetch) -> Progress | None:
+        """Apply the failed batch one event per transaction; stop the stream at the one that fails.
+
+        Events before it are kept. If nothing fails this time the failure was not the events'
+        and the step simply made progress.
+        """
+        fetched = applied = 0
+        while True:
+            try:
+                with self._transaction() as cur:
+                    self._ensure_stream(cur, view, stream)  # the failed step's was rolled back
+                    found = self._position_row(cur, view.name, stream, lock=True)
+                    if found is None or found[1] is not None:
+                        return Progress(fetched, applied)
+                    position = int(found[0])
+                    batch = fetch(position)  # a failing log read is retried, never a stop
+                    ahead = [item for item in batch if item[0] > position]
+                    if not ahead:
+                        return Progress(fetched, applied)
+                    try:
+                        applied += self._apply(cur, view, stream, position, ahead[:1])
+                    except ApplyFailed:
+                        raise
+                    except Exception as error:  # the rows it made were refused by the database
+                        if self.transient(error):
+                            raise
+                        raise ApplyFailed(ahead[0][0], ahead[0][1], error) from error
+                    fetched += 1
+            except ApplyFailed as failed:
+                self._stop(view, stream, failed)
+                raise PoisonEvent(view.name, stream, failed.position, str(failed)) from failed
+
+    def _stop(self, view: View, stream: int, failed: ApplyFailed) -> None:
+        """Mark the stream stopped at the failed event, with what it was and why."""
         with self._transaction() as cur:
-            self._ensure_stream(cur, view, stream)  # the failed step's insert was rolled back
-            found = self._position_row(cur, view.name, stream, lock=True)
-            if found is None:
-                return
-            before = [item for item in fetch(int(found[0])) if item[0] < failed.position]
-            self._apply(cur, view, stream, int(found[0]), before)
+            self._ensure_stream(cur, view, stream)
             self._run(
                 cur,
-                "UPDATE view_positions SET stopped_at = :at, stopped_error = :e"
-                " WHERE view = :v AND stream = :s",
-                {"at": failed.position, "e": str(failed)[:2000], "v": view.name, "s": stream},
+                "UPDATE view_positions SET stopped_at = :at, stopped_error = :e,"
+                " stopped_event = :ev WHERE view = :v AND stream = :s",
+                {
+                    "at": failed.position,
+                    "e": str(failed)[:ERROR_LIMIT],
+                    "ev": encode_event(failed),
+                    "v": view.name,
+                    "s": stream,
+                },
             )
 
     def stopped(self) -> list[Stopped]:
         """Every view stream stopped at a poison event."""
         _, rows = self._read(
-            "SELECT view, stream, stopped_at, stopped_error FROM view_positions"
+            "SELECT view, stream, stopped_at, stopped_error, stopped_event FROM view_positions"
             " WHERE stopped_at IS NOT NULL ORDER BY view, stream",
             {},
         )
-        return [Stopped(v, int(s), int(p), e) for v, s, p, e in rows]
+        return [Stopped(v, int(s), int(p), e or "", *decode_event(ev)) for v, s, p, e, ev in rows]
 
     def resume(self, view_name: str) -> int:
         """Clear the stop marks of a view so runners retry the event; returns streams resumed."""
         with self._transaction() as cur:
             self._run(
                 cur,
-                "UPDATE view_positions SET stopped_at = NULL, stopped_error = NULL"
+                "UPDATE view_positions SET stopped_at = NULL, stopped_error = NULL,"
+                " stopped_event = NULL"
                 " WHERE view = :v AND stopped_at IS NOT NULL",
                 {"v": view_name},
             )
@@ -245,12 +281,23 @@ class SqlViewStore:
                 self._run(cur, f"DELETE FROM {table.name}")
                 self._copy_table(cur, scratch, table)
             self._run(cur, "DELETE FROM view_positions WHERE view = :v", {"v": view.name})
+            stops = {s.stream: s for s in scratch.stopped() if s.view == view.name}
             for stream, position in scratch.positions(view).items():
+                halt = stops.get(stream)
                 self._run(
                     cur,
-                    "INSERT INTO view_positions (view, stream, position, schema_version)"
-                    " VALUES (:v, :s, :p, :sv)",
-                    {"v": view.name, "s": stream, "p": position, "sv": view.schema_version},
+                    "INSERT INTO view_positions (view, stream, position, schema_version,"
+                    " stopped_at, stopped_error, stopped_event) VALUES (:v, :s, :p, :sv, :at, :e,"
+                    " :ev)",
+                    {
+                        "v": view.name,
+                        "s": stream,
+                        "p": position,
+                        "sv": view.schema_version,
+                        "at": halt.position if halt else None,
+                        "e": halt.error if halt else None,
+                        "ev": encode_stop(halt) if halt else None,
+                    },
                 )
 
     # -- reading ----------------------------------------------------------------------------

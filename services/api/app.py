@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from services import web
 from services.api import docs, problems
+from services.api.limits import Limits, LimitsMiddleware
 from services.api.routers import (
     audit,
     contracts,
@@ -63,6 +64,17 @@ def create_app(settings: Settings | None = None, clock: Clock = utc_now) -> Fast
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+    )
+    app.add_middleware(
+        LimitsMiddleware,
+        limits=Limits(
+            body_bytes=settings.max_body_bytes,
+            batch_body_bytes=settings.max_batch_body_bytes,
+            json_depth=settings.max_json_depth,
+            array_items=settings.max_array_items,
+            batch_items=settings.max_batch_items,
+            string_chars=settings.max_string_chars,
+        ),
     )
     if settings.cors_origins:  # closed by default: no cross-site browser calls at all
         app.add_middleware(

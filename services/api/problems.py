@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.persistence import OperationalError
+import psycopg
+from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -13,7 +14,9 @@ from fastapi.responses import JSONResponse
 from domain.shared.errors import DomainError
 from services.api.models.common import FieldError
 from services.api.models.common import Problem as ProblemModel
-from services.errors import RETRY_AFTER_SECONDS, Problem, problem_for
+from services.errors import INPUT_FAILURES, PART_FAILURES, RETRY_AFTER_SECONDS, Problem, problem_for
+
+HANDLED = (*PART_FAILURES, *INPUT_FAILURES, psycopg.Error, PersistenceError)
 
 PROBLEM = "application/problem+json"
 _REF = {"$ref": "#/components/schemas/Problem"}
@@ -95,5 +98,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(DomainError, on_problem)
     app.add_exception_handler(OperationalError, on_problem)
+    # Failures of the parts (503) and values no store could hold (422), wherever raised; only
+    # other exceptions (bugs) are left to the server's 500.
+    for kind in HANDLED:
+        app.add_exception_handler(kind, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.openapi = _document(app)  # type: ignore[method-assign]

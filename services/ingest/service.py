@@ -13,8 +13,8 @@ import orjson
 from eventsourcing.persistence import OperationalError
 
 from domain.alliance import Alliance
-from domain.ingest.model import EventKey, Outcome
-from services.errors import Problem, problem_for
+from domain.ingest.model import DIGEST_V2, EventKey, Outcome
+from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
 
@@ -68,8 +68,18 @@ class Ingestor:
         self._secret = secret.encode()
         self.clock = clock
 
-    def _digest(self, envelope: Envelope) -> str:
+    def _digest(self, envelope: Envelope, subject: Any = None) -> str:
         # Keyed, so the digest of an event naming a registration number reveals nothing.
+        # A re-send is a duplicate only when type, subject, time and data are all the same.
+        when = envelope.time.isoformat() if envelope.time is not None else None
+        body = orjson.dumps(
+            [envelope.type.short_name, subject, when, envelope.data], option=orjson.OPT_SORT_KEYS
+        )
+        return DIGEST_V2 + hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    def _legacy_digest(self, envelope: Envelope) -> str:
+        # What receipts written before DIGEST_V2 hold: the type without its common prefix (the
+        # first catalogue named types so, e.g. "household.discovered.v1") and the data only.
         body = orjson.dumps([envelope.type.short_name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
@@ -81,7 +91,11 @@ class Ingestor:
         try:
             envelope = parse(raw, now)
             key = EventKey(
-                envelope.source, envelope.id, envelope.type.short_name, self._digest(envelope)
+                envelope.source,
+                envelope.id,
+                envelope.type.short_name,
+                self._digest(envelope, raw.get("subject")),
+                self._legacy_digest(envelope),
             )
             context = Context(
                 key,
@@ -91,9 +105,11 @@ class Ingestor:
                 recorded_at=now,
             )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
-        except OperationalError:
-            raise
         except Exception as error:
+            if is_part_failure(error):  # outcome unknown: the caller answers 503
+                if isinstance(error, OperationalError):
+                    raise
+                raise PartUnavailable(str(error)) from error
             return Result(ident, source, problem=problem_for(error))
         return Result(envelope.id, envelope.source, outcome)
 

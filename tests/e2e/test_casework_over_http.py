@@ -59,8 +59,11 @@ def refer_and_accept(
     client, accepted_hours_ago: float, holder: str = "hrss", now: datetime | None = None
 ) -> str:
     post_event(client, cloud_event("household.discovered", discovered()))
-    need_id = post_event(client, cloud_event("need.raised", need_raised())).json()["record_id"]
     now = now or datetime.now(UTC)
+    raised = cloud_event(
+        "need.raised", need_raised(), time=now - timedelta(hours=accepted_hours_ago + 2)
+    )
+    need_id = post_event(client, raised).json()["record_id"]
     referral = post_event(
         client,
         cloud_event(
@@ -242,3 +245,19 @@ def test_metrics_expose_each_views_lag_for_prometheus(client) -> None:
     assert "# TYPE zhulian_view_lag_seconds gauge" in text
     assert 'zhulian_view_lag_events{view="needs_list"} 0' in text
     assert 'zhulian_view_stopped{view="household_file"} 0' in text
+
+
+def test_a_completion_dated_before_the_step_it_follows_is_refused_naming_time(client) -> None:
+    referral = refer_and_accept(client, accepted_hours_ago=2)
+    feedback = {"referral_id": referral, "department": "hrss", "content": "placed"}
+    assert post_event(client, cloud_event("referral.feedback_given", feedback)).status_code == 201
+    before = head(client)
+    completion = cloud_event(
+        "referral.completed",
+        {"referral_id": referral, "department": "hrss", "outcome": "employed"},
+        time=datetime(1990, 1, 1, tzinfo=UTC),
+    )
+    answer = post_event(client, completion)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == "time"
+    assert head(client) == before

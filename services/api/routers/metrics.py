@@ -7,6 +7,7 @@ from fastapi.responses import PlainTextResponse
 
 from projections.alerts.queries import feed_report
 from services.api.deps import ContainerDep
+from services.errors import store_halt
 
 router = APIRouter(tags=["operations"])
 
@@ -18,6 +19,11 @@ _HELP = {
     "zhulian_view_stopped": ("gauge", "1 when a view is stopped at a poison event"),
     "zhulian_feed_silent": ("gauge", "1 when a department list is overdue for its cadence"),
     "zhulian_feed_skipped_editions": ("gauge", "Editions a department list skipped"),
+    "zhulian_view_stopped_position": (
+        "gauge",
+        "Log position of the event a view stopped at, per stream, with the event's type",
+    ),
+    "zhulian_store_halted": ("gauge", "1 when the event store refuses writes (log went back)"),
 }
 
 
@@ -25,7 +31,8 @@ _HELP = {
 def metrics(container: ContainerDep) -> PlainTextResponse:
     """Projection lag and health for scraping."""
     now = container.clock()
-    stopped = {s.view for s in container.store.stopped()}
+    stops = container.store.stopped()
+    stopped = {s.view for s in stops}
     samples: dict[str, list[str]] = {name: [] for name in _HELP}
     samples["zhulian_log_head"].append(f"zhulian_log_head {container.runner.head()}")
     for view in container.views:
@@ -52,7 +59,19 @@ def metrics(container: ContainerDep) -> PlainTextResponse:
         samples["zhulian_feed_skipped_editions"].append(
             f"zhulian_feed_skipped_editions{{{label}}} {len(feed['skipped_editions'])}"
         )
+    for s in stops:
+        samples["zhulian_view_stopped_position"].append(
+            f'zhulian_view_stopped_position{{view="{s.view}",stream="{s.stream}",'
+            f'event_type="{_label(s.event_type)}"}} {s.position}'
+        )
+    halted = int(store_halt(container.app) is not None)
+    samples["zhulian_store_halted"].append(f"zhulian_store_halted {halted}")
     lines = []
     for name, (kind, text) in _HELP.items():
         lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}", *samples[name]]
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+
+def _label(value: str) -> str:
+    """A Prometheus label value, escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

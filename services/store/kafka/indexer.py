@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
@@ -36,6 +37,8 @@ class IndexBuilder:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._consumer: KafkaConsumer | None = None
+        # G9 (lineage.py): while the log is known to have gone backwards, index nothing.
+        self.halted: Callable[[], str | None] = lambda: None
         self._partitions = [TopicPartition(settings.topic, p) for p in range(settings.partitions)]
 
     def start(self) -> None:
@@ -78,6 +81,9 @@ class IndexBuilder:
 
     def step(self, timeout_ms: int) -> None:
         """Poll once and apply what came, one transaction per partition."""
+        if self.halted():
+            self._stop.wait(timeout_ms / 1000)
+            return
         consumer = self._consumer_for()
         polled = consumer.poll(timeout_ms=timeout_ms, max_records=5000)
         for tp, records in polled.items():

@@ -23,6 +23,7 @@ from services.store.kafka.codec import check_encodable, encode_record, encoded_s
 from services.store.kafka.commits import MAX_EVENTS_PER_RECORD, Commit, CommitOutcome, CommitRequest
 from services.store.kafka.index import IndexWriter, LogRecord
 from services.store.kafka.indexer import IndexBuilder
+from services.store.kafka.lineage import LineageGuard
 from services.store.kafka.partitioning import partition_for
 from services.store.kafka.producer import OutgoingRecord, RecordProducer
 from services.store.kafka.progress import IndexProgress
@@ -67,23 +68,32 @@ class KafkaStore:
         self.writer = IndexWriter(self.pool, self.sql, settings.topic)
         self.progress = IndexProgress()
         self.producer = RecordProducer(settings)
+        self.lineage = LineageGuard(settings, self.pool)  # G9: halts writes if the log went back
+        self.lineage.start()
         self.builder: IndexBuilder | None = None
         if settings.run_indexer:
             self.builder = IndexBuilder(settings, self.writer, self.progress)
+            self.builder.halted = self.lineage.halt_reason
             self.builder.start()
 
     def append(self, requests: Sequence[CommitRequest]) -> list[CommitOutcome]:
         """Produce the commits (packed into as few records as fit) and return their outcomes."""
+        self.lineage.before_write()
         for request in requests:
             check_encodable(request.events, self.settings.originator_id_type)
         commits = [(Commit(uuid4(), r.events), r.partition_key) for r in requests]
         packed = pack_commits(commits, self.settings.partitions, self.settings.max_request_size)
+        # What the index had read before producing: a new record can only land beyond it.
+        read_before = {p: self.progress.next_offset(p) for p, _, _ in packed}
         offsets = self.producer.send_all(
             [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed]
         )
         by_partition: dict[int, list[LogRecord]] = {}
         for (partition, _, record_commits), offset in zip(packed, offsets, strict=True):
             by_partition.setdefault(partition, []).append(LogRecord(offset, record_commits))
+        self.lineage.after_ack(
+            {p: min(r.offset for r in rs) for p, rs in by_partition.items()}, read_before
+        )
         deadline = time.monotonic() + self.settings.index_wait_timeout_s
         outcomes: dict[UUID, CommitOutcome] = {}
         for partition, records in by_partition.items():
@@ -138,6 +148,7 @@ class KafkaStore:
         """Stop the indexer thread, the producer and the pool."""
         if self.builder is not None:
             self.builder.stop()
+        self.lineage.stop()
         self.producer.close()
         self.pool.close()
 

@@ -42,10 +42,10 @@ def casework() -> Alliance:
             urgency=urgency,
             description="d",
             raised_by="ca",
-            at=NOW,
+            at=NOW - timedelta(days=4),
         ).aggregate_id
         ref = app.request_referral(
-            need_id=need, from_department="ca", to_department="health", at=NOW
+            need_id=need, from_department="ca", to_department="health", at=NOW - timedelta(days=3)
         ).aggregate_id
         app.accept_referral(referral_id=ref, by="health", at=NOW - timedelta(hours=30 * n))
     return app
