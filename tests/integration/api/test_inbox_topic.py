@@ -84,10 +84,11 @@ def test_records_built_by_the_cloudevents_sdk_are_answered_under_clear_keys(brok
             {**attributes, "datacontenttype": "application/json; charset=utf-8"}, data
         )
 
+    need = sdk("need.raised", need_raised(), "sdk-2")
     messages = [
         ce_kafka.to_structured(sdk("household.discovered", discovered(), "sdk-1"), fmt),
-        ce_kafka.to_binary(sdk("need.raised", need_raised(), "sdk-2"), fmt),
-        ce_kafka.to_binary(sdk("need.raised", need_raised(), "sdk-2"), fmt),  # a resend
+        ce_kafka.to_binary(need, fmt),
+        ce_kafka.to_binary(need, fmt),  # a resend of the same event
     ]
     producer = KafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all")
     for message in messages:
