@@ -24,6 +24,7 @@ from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
 from services.deadline_clock import DeadlineClock
+from services.hsds.identifiers import HsdsIdentifiers
 from services.ingest.gate import WriteGate
 from services.ingest.service import Clock, Ingestor, utc_now
 from services.observability.ingest import ObservedIngestor
@@ -49,6 +50,7 @@ def all_views() -> list[View]:
         AllianceVocabulary(),
         Alerts(),
         Pairings(),
+        HsdsIdentifiers(),
     ]
 
 

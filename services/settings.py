@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     max_array_items: int = Field(default=100_000, ge=1)
     max_batch_items: int = Field(default=10_000, ge=1)
     max_string_chars: int = Field(default=8192, ge=64)
+    # Origins whose pages may call the API from a browser (CORS); none by default.
+    cors_origins: list[str] = []
 
     @model_validator(mode="after")
     def _defaults_by_profile(self) -> Settings:

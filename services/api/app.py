@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from services import web
 from services.api import docs, problems
@@ -19,6 +20,7 @@ from services.api.routers import (
     funds,
     health,
     households,
+    hsds,
     matching,
     metrics,
     needs,
@@ -28,7 +30,6 @@ from services.api.routers import (
     referrals,
     resources,
     screening,
-    services,
     statistics,
     vocabulary,
 )
@@ -82,12 +83,19 @@ def create_app(
         ),
     )
     app.add_middleware(RequestContext)
+    if settings.cors_origins:  # closed by default: no cross-site browser calls at all
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],  # the ce-* headers of binary mode among them
+        )
     docs.install(app)
     problems.install(app)
     app.include_router(events.router)
     for read in (needs, referrals, pairings, households, offerings, funds, contracts, resources):
         app.include_router(read.router)
-    app.include_router(services.router)
+    app.include_router(hsds.router)
     app.include_router(statistics.router)
     app.include_router(matching.router)
     app.include_router(audit.router)

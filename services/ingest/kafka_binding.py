@@ -8,8 +8,9 @@ from typing import Any
 import orjson
 
 from services.errors import Problem
+from services.ingest.attributes import check_data_content_type
+from services.ingest.media_types import STRUCTURED, charset_problem, parse_media_type
 
-STRUCTURED = "application/cloudevents"
 HEADER_PREFIX = "ce_"
 
 
@@ -28,7 +29,8 @@ def _headers(raw: Sequence[tuple[str, bytes | None]] | None) -> dict[str, str]:
     return headers
 
 
-def _json(value: bytes | None, field: str) -> Any:
+def json_value(value: bytes | None, field: str) -> Any:
+    """The record's value (or an HTTP body) as JSON; 400 naming `field` when it is not JSON."""
     try:
         return orjson.loads(value or b"")
     except orjson.JSONDecodeError as error:
@@ -40,12 +42,37 @@ def _json(value: bytes | None, field: str) -> Any:
         ) from None
 
 
+def _unsupported(reason: str) -> Problem:
+    return Problem(
+        415,
+        "Unsupported media type",
+        f"content-type: {reason}",
+        [{"field": "content-type", "reason": reason}],
+    )
+
+
+def binary_event(attributes: dict[str, str], content_type: str | None, body: bytes) -> Any:
+    """Binary mode (Kafka `ce_` or HTTP `ce-` headers): attributes from headers, data = body."""
+    event: dict[str, Any] = dict(attributes)
+    if content_type is not None:
+        event["datacontenttype"] = content_type
+    # The same attribute check as structured mode, before the body is read as JSON.
+    check_data_content_type(event)
+    event["data"] = json_value(body, "data")
+    return event
+
+
 def record_to_event(value: bytes | None, headers: Sequence[tuple[str, bytes | None]] | None) -> Any:
     """Structured mode (content-type application/cloudevents+json) or binary mode (ce_ headers)."""
     found = _headers(headers)
-    content_type = found.get("content-type", "")
-    if content_type.startswith(STRUCTURED):
-        return _json(value, "value")
+    content_type = found.get("content-type")
+    media_type = parse_media_type(content_type) if content_type is not None else None
+    if media_type is not None and media_type.essence.startswith("application/cloudevents"):
+        if media_type.essence != STRUCTURED:
+            raise _unsupported(f"{media_type.essence} is not accepted; use {STRUCTURED}")
+        if problem := charset_problem(media_type):
+            raise _unsupported(problem)
+        return json_value(value, "value")
     if f"{HEADER_PREFIX}specversion" not in found:
         raise Problem(
             422,
@@ -54,12 +81,9 @@ def record_to_event(value: bytes | None, headers: Sequence[tuple[str, bytes | No
             " binary (ce_specversion, ce_id, ce_source, ce_type headers)",
             [{"field": "headers", "reason": "neither structured nor binary mode"}],
         )
-    event: dict[str, Any] = {
+    attributes = {
         name[len(HEADER_PREFIX) :]: text
         for name, text in found.items()
         if name.startswith(HEADER_PREFIX)
     }
-    if content_type:
-        event["datacontenttype"] = content_type.split(";")[0].strip()
-    event["data"] = _json(value, "value")
-    return event
+    return binary_event(attributes, content_type, value or b"")

@@ -3,7 +3,9 @@
     python -m services.workers.inbox   # ZHULIAN_INBOX_TOPIC (default zhulian.inbox)
 
 Each record becomes one ingest, exactly as over HTTP; its result (stored, duplicate or rejected
-with the problem) is published to `<inbox>.results`, keyed by the event's source and id. Key
+with the problem) is published to `<inbox>.results`, keyed by the event's `["source", "id"]` (a
+JSON array, so no separator can be ambiguous), or `record:<partition>:<offset>` for a record that
+names neither (e.g. a record in neither CloudEvents mode). Key
 records by the alliance (the county code): records of one key keep their order, as a
 household's discovery must come before its needs. Offsets are committed only after the results
 are acknowledged, so a crash redelivers — which the receipts make harmless. While the event store
@@ -47,6 +49,13 @@ def result_for(ingestor: Ingestor, value: bytes | None, headers: Any) -> Result:
     return ingestor.submit(event)
 
 
+def result_key(result: Result, partition: int, offset: int) -> bytes:
+    """source and id when the record named both; else where the record was (partition:offset)."""
+    if isinstance(result.source, str) and isinstance(result.id, str):
+        return orjson.dumps([result.source, result.id])
+    return f"record:{partition}:{offset}".encode()
+
+
 class InboxWorker:
     """Consumes the inbox topic and answers on the results topic."""
 
@@ -81,11 +90,12 @@ class InboxWorker:
                     if self.stop.wait(BACKOFF_S):
                         self.consumer.seek(partition, record.offset)  # redeliver after restart
                         return
-            key = f"{result.source}\x1f{result.id}".encode()
             self.producer.send(
                 f"{self.topic}.results",
-                key=key,
-                value=orjson.dumps({**result.as_json(), "offset": record.offset}),
+                key=result_key(result, record.partition, record.offset),
+                value=orjson.dumps(
+                    {**result.as_json(), "partition": record.partition, "offset": record.offset}
+                ),
             )
         self.producer.flush()
         self.consumer.commit()

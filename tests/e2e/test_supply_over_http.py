@@ -1,4 +1,4 @@
-"""Supply side over HTTP: money from donor to household and back, refusals, HSDS round trip."""
+"""Supply side over HTTP: money from donor to household and back, refusals."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from jsonschema import Draft202012Validator, FormatChecker
 
-from services.api.app import create_app
-from services.hsds.schema import DIRECTORY, SERVICE
-from services.settings import Settings
 from tests.builders import cloud_event, household_ref
 from tests.e2e.conftest import eventually, post_event
 
@@ -252,53 +248,6 @@ def test_the_services_list_covers_villages_by_prefix_and_filters_by_capacity(
     assert inside["items"][0]["remaining"] == 10
     outside = client.get("/v1/services", params={"covers": "330106003001"}).json()
     assert outside["total"] == 0
-
-
-def _without_ids(value: Any) -> Any:
-    """HSDS content with identifiers and moment-dependent capacity figures removed."""
-    if isinstance(value, dict):
-        return {
-            k: _without_ids(v)
-            for k, v in value.items()
-            if k not in ("id", "available", "updated") and not k.endswith("_id")
-        }
-    if isinstance(value, list):
-        return sorted((_without_ids(v) for v in value), key=repr)
-    return value
-
-
-def test_the_services_list_exports_as_valid_hsds_and_imports_back_equal(
-    demo_client: TestClient, tmp_path: Any
-) -> None:
-    exported = eventually(
-        lambda: demo_client.get("/v1/hsds/services").json(), lambda d: d["total_items"] >= 4
-    )
-    Draft202012Validator(DIRECTORY, format_checker=FormatChecker()).validate(exported)
-    for service in exported["contents"]:
-        Draft202012Validator(SERVICE, format_checker=FormatChecker()).validate(service)
-    settings = Settings(data_dir=tmp_path / "other", demo=False)
-    with TestClient(create_app(settings)) as other:
-        first = other.post("/v1/hsds/import?region_code=330106", json=exported).json()
-        assert first["rejected"] == 0 and first["stored"] == len(first["results"])
-        again = other.post("/v1/hsds/import?region_code=330106", json=exported).json()
-        assert again["duplicate"] == len(again["results"])
-        imported = eventually(
-            lambda: other.get("/v1/hsds/services").json(),
-            lambda d: d["total_items"] == exported["total_items"],
-        )
-    assert _without_ids(imported["contents"]) == _without_ids(exported["contents"])
-
-
-def test_an_hsds_directory_that_breaks_the_schema_is_refused_naming_the_field(
-    client: TestClient,
-) -> None:
-    response = client.post(
-        "/v1/hsds/import?region_code=330106",
-        json={"contents": [{"id": "not-a-uuid", "name": "x", "status": "open"}]},
-    )
-    assert response.status_code == 422
-    fields = {e["field"] for e in response.json()["errors"]}
-    assert {"contents/0/id", "contents/0/status"} <= fields
 
 
 def test_yuan_with_more_than_two_decimals_is_refused_by_the_schema(client: TestClient) -> None:

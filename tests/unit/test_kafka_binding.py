@@ -7,6 +7,8 @@ import pytest
 
 from services.errors import Problem
 from services.ingest.kafka_binding import record_to_event
+from services.ingest.service import Result
+from services.workers.inbox import result_key
 from tests.builders import cloud_event, need_raised
 
 
@@ -48,3 +50,14 @@ def test_a_value_that_is_not_json_is_a_400() -> None:
     with pytest.raises(Problem) as refused:
         record_to_event(b"{oops", [("content-type", b"application/cloudevents+json")])
     assert refused.value.status == 400
+
+
+def test_a_record_that_names_no_event_is_answered_under_its_place_in_the_log() -> None:
+    refused = Result(None, None, problem=Problem(422, "Invalid event", "neither mode"))
+    assert result_key(refused, 2, 41) == b"record:2:41"
+
+
+def test_an_answer_is_keyed_by_source_and_id_without_an_ambiguous_separator() -> None:
+    one = result_key(Result("e\x1f1", "/a"), 0, 0)
+    other = result_key(Result("1", "/a\x1fe"), 0, 0)
+    assert one != other and orjson.loads(one) == ["/a", "e\x1f1"]

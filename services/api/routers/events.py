@@ -1,22 +1,22 @@
-"""POST /v1/events: CloudEvents 1.0, structured mode or batch; the event catalogue."""
+"""POST /v1/events: CloudEvents 1.0 over HTTP (structured, binary, batch); the event catalogue."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from services.api import http_binding
 from services.api.deps import ContainerDep
 from services.api.problems import problem_response
 from services.errors import Problem
 from services.ingest.catalogue import CATALOGUE
+from services.ingest.media_types import BATCH
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
-BATCH = "application/cloudevents-batch+json"
 MAX_BATCH = 10_000
 
 # Where a record an event created or changed can be read (the Location of a 201).
@@ -55,23 +55,17 @@ _EXAMPLES = _examples()
 _FIRST = next(iter(_EXAMPLES.values()))["value"]
 
 
-async def _json_body(request: Request) -> Any:
-    body = await request.body()
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {error}") from None
-
-
 @router.post(
     "/events",
     summary="Publish one CloudEvent, or a batch",
     description=(
-        "Structured mode (`application/cloudevents+json` or `application/json`): one event; "
+        "Structured mode (`application/cloudevents+json`): one event; binary mode (`ce-*` "
+        "headers, `Content-Type` = the data's `application/json`, body = data): one event; "
         "201 when stored, 200 when it is a duplicate of an event already taken (same `source` "
         "+ `id`), 4xx with a problem naming the field and the reason otherwise. Batch mode "
-        f"(`{BATCH}`): a JSON array; 200 with one result per item, in order. An optional "
-        "extension attribute `expectedversion` makes a change conditional (412 on mismatch)."
+        f"(`{BATCH}`): a JSON array; 200 with one result per item, in order. Any other "
+        "content type: 415. An optional extension attribute `expectedversion` (a positive "
+        "integer) makes a change conditional (412 on mismatch)."
     ),
     openapi_extra={
         "requestBody": {
@@ -84,9 +78,9 @@ async def _json_body(request: Request) -> Any:
 )
 async def publish(request: Request, container: ContainerDep) -> JSONResponse:
     """Take one event or a batch."""
-    body = await _json_body(request)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    if content_type == BATCH:
+    incoming = http_binding.read(request.headers, await request.body())
+    body = incoming.payload
+    if incoming.mode == "batch":
         if not isinstance(body, list):
             raise Problem(422, "Invalid batch", "a batch must be a JSON array of CloudEvents")
         if len(body) > MAX_BATCH:
@@ -99,10 +93,6 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
             for k in ("stored", "duplicate", "rejected")
         }
         return JSONResponse({"results": items, **counts})
-    if isinstance(body, list):
-        raise Problem(
-            415, "Batch needs its content type", f"send a JSON array as Content-Type: {BATCH}"
-        )
     result = await container.writes.run(partial(container.ingestor.submit, body))
     container.nudge()
     if result.problem is not None:

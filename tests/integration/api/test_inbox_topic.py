@@ -8,6 +8,9 @@ import sys
 import time
 
 import orjson
+from cloudevents.core.bindings import kafka as ce_kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 from kafka import KafkaConsumer, KafkaProducer
 
 from tests.builders import cloud_event, discovered, need_raised
@@ -68,3 +71,58 @@ def test_inbox_events_are_stored_once_and_answered_on_the_results_topic(broker, 
     ]
     assert answers[2]["record_id"] == answers[0]["record_id"]
     assert answers[3]["problem"]["errors"][0]["field"] == "data.urgency"
+
+
+def test_records_built_by_the_cloudevents_sdk_are_answered_under_clear_keys(broker, production_env):
+    env = {**production_env, "ZHULIAN_INBOX_TOPIC": production_env["KAFKA_EVENTS_TOPIC"] + ".sdk"}
+    inbox = env["ZHULIAN_INBOX_TOPIC"]
+    fmt = JSONFormat()
+
+    def sdk(kind: str, data: dict, event_id: str) -> CloudEvent:
+        attributes = {"type": f"cn.zhulian.{kind}.v1", "source": "/330106/sdk", "id": event_id}
+        return CloudEvent(
+            {**attributes, "datacontenttype": "application/json; charset=utf-8"}, data
+        )
+
+    need = sdk("need.raised", need_raised(), "sdk-2")
+    messages = [
+        ce_kafka.to_structured(sdk("household.discovered", discovered(), "sdk-1"), fmt),
+        ce_kafka.to_binary(need, fmt),
+        ce_kafka.to_binary(need, fmt),  # a resend of the same event
+    ]
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all")
+    for message in messages:
+        producer.send(
+            inbox, key=b"330106", value=message.value, headers=list(message.headers.items())
+        )
+    producer.send(inbox, key=b"330106", value=b"{}", headers=[("content-type", b"text/plain")])
+    producer.flush()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "services.workers.inbox"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        consumer = KafkaConsumer(
+            inbox + ".results",
+            bootstrap_servers=broker.bootstrap_servers,
+            auto_offset_reset="earliest",
+            consumer_timeout_ms=1000,
+        )
+        answers: list = []
+        deadline = time.monotonic() + 90
+        while len(answers) < 4 and time.monotonic() < deadline:
+            answers += [(m.key, orjson.loads(m.value)) for m in consumer]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    answers.sort(key=lambda a: a[1]["offset"])
+    assert [a["result"] for _, a in answers] == ["stored", "stored", "duplicate", "rejected"]
+    assert [orjson.loads(k) for k, _ in answers[:3]] == [
+        ["/330106/sdk", "sdk-1"],
+        ["/330106/sdk", "sdk-2"],
+        ["/330106/sdk", "sdk-2"],
+    ]
+    partition, offset = answers[3][1]["partition"], answers[3][1]["offset"]
+    assert answers[3][0] == f"record:{partition}:{offset}".encode()

@@ -15,6 +15,7 @@ from services.store.kafka.settings import KafkaStoreSettings
 from tests.builders import cloud_event, discovered, need_raised
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
+CE = {"content-type": "application/cloudevents+json"}
 
 
 def cli(env: dict[str, str], *args: str) -> list[str]:
@@ -49,11 +50,13 @@ def test_the_index_and_every_view_come_back_identical_from_the_log(api_processes
             "referral.requested",
             {"need_id": need, "from_department": "civil-affairs", "to_department": "health"},
         ),
+        headers=CE,
         timeout=30,
     ).json()["record_id"]
     httpx.post(
         api.url + "/v1/events",
         json=cloud_event("referral.accepted", {"referral_id": referral, "department": "health"}),
+        headers=CE,
         timeout=30,
     )
     deadline = time.monotonic() + 30
