@@ -103,18 +103,7 @@ class HouseholdCommands(VocabularyCommands, StandardsCommands):
 
     def record_application_overdue(self, *, household: UUID, now: datetime) -> bool:
         """The clock: record an unanswered application's missed deadline once, and escalate."""
-        for attempt in (1, 2):
-            found = self._load(Household, household)
-            policy = self.deadline_policy(found.region_code)
-            if not found.record_overdue_application(now=now, policy=policy):
-                return False
-            try:
-                self._commit("household", found, key=None)
-                return True
-            except ConcurrentUpdate:
-                if attempt == 2:
-                    raise
-        return False
+        return self._record_once(Household, household, now)
 
     def grant_assistance(
         self,

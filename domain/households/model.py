@@ -230,7 +230,7 @@ class Household(Aggregate):
     ) -> None:
         self.answer_due_at = None
 
-    def record_overdue_application(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
+    def record_overdue(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
         """Record, once per deadline, that the answer is overdue, and escalate a level up."""
         due = self.answer_due_at
         if due is None or now <= due or due in self.overdue_recorded:

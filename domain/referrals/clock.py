@@ -6,7 +6,6 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.referrals.model import Referral
-from domain.shared.errors import ConcurrentUpdate
 from domain.standards.application import StandardsCommands
 
 
@@ -19,14 +18,4 @@ class ReferralClock(StandardsCommands):
         Safe to call from any number of clock processes: the breach is a new version of the
         referral, so of two clocks racing one commits and the other finds it recorded.
         """
-        for attempt in (1, 2):
-            referral = self._load(Referral, referral_id)
-            if not referral.breach(now=now, policy=self.deadline_policy(referral.region_code)):
-                return False
-            try:
-                self._commit("referral", referral, key=None)
-                return True
-            except ConcurrentUpdate:
-                if attempt == 2:
-                    raise
-        return False
+        return self._record_once(Referral, referral_id, now)

@@ -157,7 +157,7 @@ class Referral(Aggregate):
         owed = self.pending()
         return owed is not None and now > owed[1]
 
-    def breach(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
+    def record_overdue(self, *, now: datetime, policy: DeadlinePolicy) -> bool:
         """Record that the owed answer is overdue, once per deadline, and escalate a level.
 
         Returns False when nothing is overdue or this deadline's breach is already recorded.

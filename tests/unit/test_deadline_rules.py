@@ -39,9 +39,9 @@ def test_a_request_owes_acceptance_a_day_after_it_was_recorded() -> None:
 def test_a_breach_is_recorded_once_per_deadline_and_escalates_one_level() -> None:
     r = referral()
     policy = DeadlinePolicy()
-    assert r.breach(now=NOW + timedelta(hours=23), policy=policy) is False
-    assert r.breach(now=NOW + timedelta(hours=25), policy=policy) is True
-    assert r.breach(now=NOW + timedelta(hours=40), policy=policy) is False
+    assert r.record_overdue(now=NOW + timedelta(hours=23), policy=policy) is False
+    assert r.record_overdue(now=NOW + timedelta(hours=25), policy=policy) is True
+    assert r.record_overdue(now=NOW + timedelta(hours=40), policy=policy) is False
     assert r.escalated_to == "330106001"
     kinds = [type(e).__name__ for e in r.collect_events()]
     assert kinds == ["Requested", "DeadlineBreached", "Escalated"]

@@ -26,7 +26,7 @@ def test_every_part_of_a_household_comes_back_from_its_stored_snapshot() -> None
     )
     policy = DeadlinePolicy()
     h.receive_application(recorded_at=NOW, policy=policy)
-    h.record_overdue_application(now=NOW + timedelta(days=2), policy=policy)
+    h.record_overdue(now=NOW + timedelta(days=2), policy=policy)
     h.grant(status=Assistance.DIBAO, by="civil-affairs", at=NOW)
     h.grant_temporary_aid(amount_fen=250_000, by="civil-affairs", at=NOW, reason="tuition")
     h.assess(difficulty_circle=2, group="single-parent", plan="", by="civil-affairs", at=NOW)
