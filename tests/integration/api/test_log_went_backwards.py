@@ -13,6 +13,7 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
+from services.secrets import new_secret
 from tests.builders import cloud_event, discovered
 from tests.integration.conftest import store_env_for
 from tests.support.api_process import start_api
@@ -55,7 +56,8 @@ def test_a_broker_restarted_empty_stops_writes_until_an_operator_accepts_the_res
     env = store_env_for(own_broker[0].bootstrap_servers, url)
     env.update(
         ZHULIAN_PROFILE="production",
-        ZHULIAN_HOUSEHOLD_SECRET="integration-secret",
+        ZHULIAN_HOUSEHOLD_SECRET=new_secret(),
+        ZHULIAN_LOG_SIGNING_KEY=new_secret(),
         ZHULIAN_RUNNER_INTERVAL="0.05",
         KAFKA_PRODUCE_TIMEOUT_S="5",
         KAFKA_LINEAGE_CHECK_S="1",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from services.secrets import new_secret
 from tests.builders import cloud_event, discovered
 from tests.integration.conftest import store_env_for
 from tests.support.api_process import start_api
@@ -47,7 +48,8 @@ def test_while_postgres_is_down_writes_reads_and_health_are_503_then_recover(
     env = store_env_for(broker.bootstrap_servers, url)
     env.update(
         ZHULIAN_PROFILE="production",
-        ZHULIAN_HOUSEHOLD_SECRET="integration-secret",
+        ZHULIAN_HOUSEHOLD_SECRET=new_secret(),
+        ZHULIAN_LOG_SIGNING_KEY=new_secret(),
         ZHULIAN_RUNNER_INTERVAL="0.05",
         KAFKA_INDEX_WAIT_TIMEOUT_S="3",
         KAFKA_PRODUCE_TIMEOUT_S="3",
