@@ -16,7 +16,7 @@ from eventsourcing.utils import strtobool
 from domain.ingest.model import EventKey, Outcome, Receipt
 from domain.shared.errors import ConcurrentUpdate, EventIdReused, NotFound, VersionMismatch
 from domain.shared.group_commit import GroupCommitter
-from domain.shared.regions import alliance_of
+from domain.shared.regions import alliance_of, check_region
 from domain.shared.snapshots import ExactSnapshot
 from domain.shared.unit_of_work import OverlayRepository, UnitOfWork
 
@@ -137,6 +137,20 @@ class CommandHandler(Application[UUID]):
         act(record)
         # Every record the alliance changes belongs to a region (and so to one log partition).
         return self._commit(kind.__name__.lower(), cast(Regional, record), key=key)
+
+    def _alliance_record(
+        self, kind: type[A], region_code: str, expected_version: int | None = None
+    ) -> A:
+        """The record an alliance keeps one of (its vocabulary, its standards): loaded, or new.
+
+        Its id is derived from the alliance (the county code), so a first adoption creates it.
+        """
+        alliance = alliance_of(check_region(region_code))
+        ident = kind.create_id(region_code=alliance)
+        if self._exists(ident):
+            return self._load(kind, ident, expected_version)
+        create: Callable[..., A] = kind
+        return create(region_code=alliance)
 
     def _exists(self, ident: UUID) -> bool:
         return ident in self.repository

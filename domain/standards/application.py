@@ -12,7 +12,7 @@ from domain.ingest.model import EventKey, Outcome
 from domain.shared.commands import CommandHandler, Regional
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.names import required
-from domain.shared.regions import alliance_of, check_region
+from domain.shared.regions import alliance_of
 from domain.standards.deadlines import DeadlinePolicy
 from domain.standards.model import Standards, standards_id
 
@@ -49,13 +49,7 @@ class StandardsCommands(CommandHandler):
         """Adopt a new version of the alliance's deadline policy."""
         if done := self._already_done(key):
             return done
-        alliance = alliance_of(check_region(region_code))
-        ident = standards_id(alliance)
-        standards = (
-            self._load(Standards, ident, expected_version)
-            if self._exists(ident)
-            else Standards(region_code=alliance)
-        )
+        standards = self._alliance_record(Standards, region_code, expected_version)
         standards.adopt(policy=policy, actor=required(by, "actor"), reason=reason, at=at)
         return self._commit("standards", standards, key=key)
 

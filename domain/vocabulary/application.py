@@ -8,7 +8,7 @@ from domain.households.vocabulary import Channel
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.commands import CommandHandler
 from domain.shared.names import required
-from domain.shared.regions import alliance_of, check_region
+from domain.shared.regions import alliance_of
 from domain.shared.taxonomy import Category
 from domain.vocabulary.model import Term, Vocabulary, vocabulary_id
 
@@ -33,13 +33,7 @@ class VocabularyCommands(CommandHandler):
         """Adopt a new edition of the alliance's vocabulary."""
         if done := self._already_done(key):
             return done
-        alliance = alliance_of(check_region(region_code))
-        ident = vocabulary_id(alliance)
-        vocabulary = (
-            self._load(Vocabulary, ident, expected_version)
-            if self._exists(ident)
-            else Vocabulary(region_code=alliance)
-        )
+        vocabulary = self._alliance_record(Vocabulary, region_code, expected_version)
         vocabulary.adopt(
             circles=circles,
             groups=groups,

@@ -77,3 +77,37 @@ def test_the_ladder_goes_up_a_level_at_a_time_and_stops_at_its_top() -> None:
 def test_a_policy_outside_the_rules_is_refused(raw: dict) -> None:
     with pytest.raises(InvalidValue):
         DeadlinePolicy.parse(raw)
+
+
+def test_an_alliance_adopts_deadline_versions_that_every_region_of_it_reads() -> None:
+    from domain.alliance import Alliance
+    from domain.shared.errors import VersionMismatch
+
+    app = Alliance(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    assert app.deadline_policy("330106001001").version == 0
+    app.adopt_deadlines(
+        region_code="330106001",
+        policy=DeadlinePolicy(feedback_hours=4),
+        by="ca",
+        reason="a",
+        at=NOW,
+    )
+    with pytest.raises(VersionMismatch):
+        app.adopt_deadlines(
+            region_code="330106",
+            policy=DeadlinePolicy(),
+            by="ca",
+            reason="b",
+            at=NOW,
+            expected_version=7,
+        )
+    app.adopt_deadlines(
+        region_code="330106",
+        policy=DeadlinePolicy(feedback_hours=8),
+        by="ca",
+        reason="c",
+        at=NOW,
+        expected_version=2,
+    )
+    policy = app.deadline_policy("330106001001")
+    assert (policy.version, policy.feedback_hours) == (2, 8)
