@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from uuid import uuid4
 
@@ -9,6 +10,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
 
 from services.store.kafka import KafkaFactory
 from services.store.kafka.lineage import LogWentBackwards
@@ -31,9 +33,16 @@ def brokers() -> Iterator[list[Broker]]:
 def _recreate(broker: Broker, topic: str, records: int) -> None:
     """What an operator mistake or a lost volume leaves: the topic anew, with other records."""
     admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap_servers)
-    if topic in admin.list_topics():  # auto-created by a consumer asking for it meanwhile
-        admin.delete_topics([topic])
-    admin.create_topics([NewTopic(topic, 1, 1)])
+    for attempt in range(5):  # a consumer asking for the topic may auto-create it at any moment
+        if topic in admin.list_topics():
+            admin.delete_topics([topic])
+        try:
+            admin.create_topics([NewTopic(topic, 1, 1)])
+            break
+        except TopicAlreadyExistsError:
+            if attempt == 4:
+                raise
+            time.sleep(0.2)
     admin.close()
     producer = KafkaProducer(bootstrap_servers=broker.bootstrap_servers, acks="all")
     for n in range(records):
