@@ -1,0 +1,1 @@
+"""Who is calling: identities, roles, jurisdictions (issue 12)."""
