@@ -19,6 +19,7 @@ from services import exits
 from services.container import Container
 from services.observability import logs
 from services.observability.server import serve_health
+from services.gc_tuning import tune_after_start_up
 from services.secret_files import load_secret_files
 from services.settings import Settings
 from services.workers.settings import WorkerSettings
@@ -38,6 +39,7 @@ def _run() -> None:
     os.environ.setdefault("KAFKA_RUN_INDEXER", "no")
     settings = Settings()
     container = Container(settings)
+    tune_after_start_up()
     health = serve_health(
         container.readiness, container, worker.health_host, worker.health_port, "projector"
     )
