@@ -13,6 +13,14 @@ from harness.servers import unique_topic
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Headers every benchmark's HTTP request carries (the one place to add a credential).
+REQUEST_HEADERS: dict[str, str] = {}
+
+
+def request_headers(own: dict[str, str] | None = None) -> dict[str, str]:
+    """The shared request headers, with this request's own added."""
+    return {**REQUEST_HEADERS, **(own or {})}
+
 
 def kafka_store_env(bootstrap: str, database_url: str, **extra: str) -> dict[str, str]:
     """Environment selecting the Kafka store on a fresh topic and index schema."""
