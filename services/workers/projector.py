@@ -17,9 +17,9 @@ from types import FrameType
 
 from services import exits
 from services.container import Container
+from services.gc_tuning import tune_after_start_up
 from services.observability import logs
 from services.observability.server import serve_health
-from services.gc_tuning import tune_after_start_up
 from services.secret_files import load_secret_files
 from services.settings import Settings
 from services.workers.settings import WorkerSettings
