@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from bench.common import cpu_seconds, percentile
+from bench.common import cpu_seconds, peak_rss_mb, percentile
 from bench.loadgen import Connection
 from bench.processes import Server, start_api, start_floor
 
@@ -52,7 +52,8 @@ def measure(server: Server, clients: int, seconds: float, tag: str) -> dict[str,
     before = cpu_seconds(server.process.pid)
     result = asyncio.run(drive(server.url, clients, seconds, tag))
     spent = cpu_seconds(server.process.pid) - before
-    return {**result, "cpu_ms": spent * 1000 / max(result["writes"], 1)}
+    rss = peak_rss_mb(server.process.pid)
+    return {**result, "cpu_ms": spent * 1000 / max(result["writes"], 1), "rss_mb": rss}
 
 
 async def drive(url: str, clients: int, seconds: float, tag: str) -> dict[str, float]:
@@ -113,7 +114,7 @@ def run(clients: int, seconds: float) -> None:
         print(
             f"  {name:22} {r['rate']:8,.0f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms"
             f"  reads p99 {r['reads_p99']:6.1f} ms  non-201 {r['errors']:.0f}"
-            f"  server CPU {r['cpu_ms']:.2f} ms per write"
+            f"  server CPU {r['cpu_ms']:.2f} ms per write, peak RSS {r['rss_mb']:.0f} MB"
         )
     print(
         f"  ratio to the floor: {ours['rate'] / bare['rate']:.1%} of its rate; CPU per write"
