@@ -77,14 +77,14 @@ def test_names_and_phones_in_notes_are_nowhere_in_plain_text_but_read_back_in_cl
 ) -> None:
     ids = a_household_with_personal_notes(client)
     eventually(lambda: timeline(client, ids["household"]), lambda t: FEEDBACK in t)
-    assert NEED == need_row(client, ids["need"])["description"]
+    assert need_row(client, ids["need"])["description"] == NEED
     assert NEED in timeline(client, ids["household"])
     container = client.app.state.container  # type: ignore[attr-defined]
     container.app.take_snapshot(UUID(ids["household"]))  # snapshots hold only tokens too
 
     on_disk = files_of(tmp_path)  # events, snapshots, views, tree, keys: every file
     assert b"dialysis" not in on_disk
-    for secret in (NAME.encode(), PHONE.encode(), "hospital bill".encode()):
+    for secret in (NAME.encode(), PHONE.encode(), b"hospital bill"):
         assert secret not in on_disk
     assert b"enc:v1:" in on_disk
 
