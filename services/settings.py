@@ -101,7 +101,7 @@ class Settings(BaseSettings):
         return retired
 
     def retired_master_keys(self) -> dict[str, str]:
-        """Master keys of earlier ids, by id (they unwrap until `zhulian privacy rewrap`)."""
+        """Master keys of earlier ids, by id (they unwrap until `zhulian rewrap-keys`)."""
         retired: dict[str, str] = {}
         for part in filter(None, (p.strip() for p in self.master_keys_retired.split(","))):
             key_id, sep, key = part.partition("=")

@@ -2,7 +2,7 @@
 
 The master key comes from the settings (`ZHULIAN_MASTER_KEY`); its id travels with every wrapped
 key, so after a rotation the keys wrapped by a retired master key still unwrap until they are
-rewrapped (`zhulian privacy rewrap`).
+rewrapped (`zhulian rewrap-keys`).
 """
 
 from __future__ import annotations

@@ -149,3 +149,25 @@ def test_rotating_the_master_key_rewraps_every_live_key(tmp_path: Path) -> None:
     only_new = MasterKeyWrapper({"2": after.keys["2"]}, "2")
     store = KeyStore.sqlite(str(tmp_path / "keys.db"), only_new)
     assert [store.key_to_read(h) for h in households] == [keys[0], keys[1], Absent.ERASED]
+
+
+def test_zhulian_rewrap_keys_moves_every_key_to_the_new_master_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from services import cli
+
+    old, new = new_secret(), new_secret()
+    store = KeyStore.sqlite(str(tmp_path / "keys.db"), MasterKeyWrapper.from_settings(old, "1", {}))
+    household = uuid4()
+    key = store.key_to_seal(household)
+    store.close()
+    monkeypatch.setenv("ZHULIAN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ZHULIAN_MASTER_KEY", new)
+    monkeypatch.setenv("ZHULIAN_MASTER_KEY_ID", "2")
+    monkeypatch.setenv("ZHULIAN_MASTER_KEYS_RETIRED", f"1={old}")
+    cli.main(["rewrap-keys"])
+    assert "rewrapped 1 data key(s) under master key 2" in capsys.readouterr().out
+    only_new = KeyStore.sqlite(
+        str(tmp_path / "keys.db"), MasterKeyWrapper.from_settings(new, "2", {})
+    )
+    assert only_new.key_to_read(household) == key
