@@ -18,7 +18,7 @@ from domain.ingest.model import DIGEST_V2, EventKey, Outcome
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
-from services.privacy.keystore import KeySession, KeyStore
+from services.privacy.keystore import KeyRace, KeySession, KeyStore
 from services.privacy.sealing import Sealing
 
 Clock = Callable[[], datetime]
@@ -153,14 +153,20 @@ class Ingestor:
     def _submit_unit(self, raws: list[Any]) -> list[Result]:
         """Run items from the front of `raws` in one unit until it is full; save it."""
         part: list[Result] = []
-        keys = None if self.keys is None else self.keys.session()  # for this unit only
+        # New households' keys are made for the unit and stored in one go before its events.
+        keys = None if self.keys is None else self.keys.session(deferred=True)
         with self.app.unit_of_work() as unit:
             for raw in raws[:UNIT_ITEMS]:
                 unit.item = len(part)
                 part.append(self.submit(raw, keys))
                 if unit.events >= UNIT_EVENTS:
                     break
+        if keys is not None:
+            try:
+                keys.flush()
+            except KeyRace:  # another writer keyed a household first: run the items alone
+                return [self.submit(raw) for raw in raws[: len(part)]]
         failed = self.app.save_unit(unit)
         for index in sorted({i for key in failed for i in unit.items.get(key, set())}):
-            part[index] = self.submit(raws[index], keys)
+            part[index] = self.submit(raws[index])
         return part

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import OperationalError
 
+from services.errors import is_part_failure
 from services.privacy.tokens import new_data_key
 from services.privacy.wrapping import KeyWrapper
 
@@ -35,6 +36,10 @@ class Erased(Exception):
         self.household = household
 
 
+class KeyRace(Exception):
+    """Another process made a household's key first: values sealed with ours must be redone."""
+
+
 class Absent(Enum):
     """Why a household has no key to read with."""
 
@@ -44,6 +49,8 @@ class Absent(Enum):
 
 class _Sql(Protocol):
     def execute(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]: ...
+
+    def insert_many(self, statement: str, rows: list[tuple[Any, ...]]) -> None: ...
 
     def after_shred(self) -> None: ...
 
@@ -68,6 +75,19 @@ class _SQLite:
         except sqlite3.OperationalError as error:  # locked, disk full: the part failed (503)
             raise OperationalError(f"key store: {error}") from error
 
+    def insert_many(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            with self._lock:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.executemany(statement.replace("%s", "?"), rows)
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            raise OperationalError(f"key store: {error}") from error
+
     def after_shred(self) -> None:
         # The old page may still sit in the write-ahead log: fold it back and empty the log.
         with self._lock:
@@ -88,9 +108,19 @@ class _Postgres:
             conn.execute(_CREATE.format(blob="bytea"))
 
     def execute(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._pool.connection() as conn:
-            cur = conn.execute(statement, params)
-            return list(cur.fetchall()) if cur.description else []
+        try:
+            with self._pool.connection() as conn:
+                cur = conn.execute(statement, params)
+                return list(cur.fetchall()) if cur.description else []
+        except Exception as error:
+            raise _unavailable(error) from error
+
+    def insert_many(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            with self._pool.connection() as conn, conn.cursor() as cur:
+                cur.executemany(statement, rows)
+        except Exception as error:
+            raise _unavailable(error) from error
 
     def after_shred(self) -> None:
         # Reclaims the dead row version that still held the wrapped key (see README).
@@ -100,6 +130,11 @@ class _Postgres:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _unavailable(error: Exception) -> Exception:
+    """A failure of PostgreSQL or its pool as the event store's OperationalError (503)."""
+    return OperationalError(f"key store: {error}") if is_part_failure(error) else error
 
 
 def _now() -> str:
@@ -148,6 +183,34 @@ class KeyStore:
         assert isinstance(key, bytes)
         return key
 
+    def existing_key_to_seal(self, household: UUID) -> bytes | None:
+        """The household's data key if it has one (Erased once destroyed), else None."""
+        row = self._row(household)
+        if row is None:
+            return None
+        key = self._unwrapped(row)
+        if key is Absent.ERASED:
+            raise Erased(household)
+        assert isinstance(key, bytes)
+        return key
+
+    def create_many(self, keys: dict[UUID, bytes]) -> None:
+        """Store new households' keys in one transaction; KeyRace if any was made elsewhere."""
+        if not keys:
+            return
+        rows = []
+        for household, key in keys.items():
+            kid, wrapped = self.wrapper.wrap(key)
+            rows.append((household.hex, kid, wrapped, _now()))
+        self._sql.insert_many(
+            f"INSERT INTO {TABLE} (household_id, master_key_id, wrapped, created_at)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (household_id) DO NOTHING",
+            rows,
+        )
+        for household, key in keys.items():
+            if self.key_to_read(household) != key:
+                raise KeyRace(f"household {household}: its key was made by another writer")
+
     def key_to_read(self, household: UUID) -> bytes | Absent:
         """The household's data key, or why there is none."""
         row = self._row(household)
@@ -193,9 +256,9 @@ class KeyStore:
             )
         return len(rows)
 
-    def session(self) -> KeySession:
+    def session(self, deferred: bool = False) -> KeySession:
         """Keys memoised for one request or one unit of ingest."""
-        return KeySession(self)
+        return KeySession(self, deferred)
 
     def close(self) -> None:
         """Release the connection(s)."""
@@ -204,17 +267,39 @@ class KeyStore:
 
 @dataclass
 class KeySession:
-    """A memo of keys for one short piece of work; shredding through it forgets the key too."""
+    """A memo of keys for one short piece of work; shredding through it forgets the key too.
+
+    A deferred session (a unit of batch ingest) makes new households' keys in memory and
+    stores them all in one transaction with `flush()`, which must come before the unit's
+    events are saved.
+    """
 
     store: KeyStore
+    deferred: bool = False
     _seal: dict[UUID, bytes] = field(default_factory=dict)
     _read: dict[UUID, bytes | Absent] = field(default_factory=dict)
+    _new: dict[UUID, bytes] = field(default_factory=dict)
 
     def key_to_seal(self, household: UUID) -> bytes:
-        """As KeyStore.key_to_seal, memoised."""
+        """As KeyStore.key_to_seal, memoised (and, deferred, created at flush)."""
         if household not in self._seal:
-            self._seal[household] = self.store.key_to_seal(household)
+            if not self.deferred:
+                self._seal[household] = self.store.key_to_seal(household)
+            else:
+                key = self.store.existing_key_to_seal(household)
+                if key is None:
+                    key = self._new[household] = new_data_key()
+                self._seal[household] = key
         return self._seal[household]
+
+    def flush(self) -> None:
+        """Store the keys made in this session (KeyRace when another writer made one first)."""
+        made, self._new = self._new, {}
+        try:
+            self.store.create_many(made)
+        except BaseException:
+            self._seal.clear()
+            raise
 
     def key_to_read(self, household: UUID) -> bytes | Absent:
         """As KeyStore.key_to_read, memoised."""
@@ -226,4 +311,5 @@ class KeySession:
         """Destroy the key everywhere, this memo included."""
         self._seal.pop(household, None)
         self._read.pop(household, None)
+        self._new.pop(household, None)
         self.store.shred(household)

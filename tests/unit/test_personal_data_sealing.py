@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.privacy.keystore import Absent, Erased, KeyStore
+from services.privacy.keystore import Absent, Erased, KeyRace, KeyStore
 from services.privacy.tokens import Unreadable, new_data_key, open_token, parse, seal
 from services.privacy.wrapping import MasterKeyWrapper
 from services.secrets import new_secret
@@ -171,3 +171,17 @@ def test_zhulian_rewrap_keys_moves_every_key_to_the_new_master_key(
         str(tmp_path / "keys.db"), MasterKeyWrapper.from_settings(new, "2", {})
     )
     assert only_new.key_to_read(household) == key
+
+
+def test_a_unit_that_keyed_a_household_another_writer_keyed_first_is_told_so(
+    tmp_path: Path,
+) -> None:
+    store = KeyStore.sqlite(str(tmp_path / "keys.db"), wrapper())
+    household = uuid4()
+    ours, theirs = store.session(deferred=True), store.session(deferred=True)
+    assert store.key_to_read(household) is Absent.NONE  # deferred: nothing stored yet
+    mine, first = ours.key_to_seal(household), theirs.key_to_seal(household)
+    theirs.flush()
+    with pytest.raises(KeyRace):
+        ours.flush()
+    assert store.key_to_read(household) == first != mine
