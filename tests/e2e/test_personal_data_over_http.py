@@ -79,6 +79,8 @@ def test_names_and_phones_in_notes_are_nowhere_in_plain_text_but_read_back_in_cl
     eventually(lambda: timeline(client, ids["household"]), lambda t: FEEDBACK in t)
     assert need_row(client, ids["need"])["description"] == NEED
     assert NEED in timeline(client, ids["household"])
+    assert NEED in client.get("/ui/needs", params={"format": "csv"}).text
+    assert NEED in client.get(f"/ui/households/{ids['household']}").text
     container = client.app.state.container  # type: ignore[attr-defined]
     container.app.take_snapshot(UUID(ids["household"]))  # snapshots hold only tokens too
 
