@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, Protocol
 from uuid import UUID
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import OperationalError
 
 from services.errors import is_part_failure
@@ -279,6 +280,7 @@ class KeySession:
     _seal: dict[UUID, bytes] = field(default_factory=dict)
     _read: dict[UUID, bytes | Absent] = field(default_factory=dict)
     _new: dict[UUID, bytes] = field(default_factory=dict)
+    _ciphers: dict[UUID, AESGCM] = field(default_factory=dict)
 
     def key_to_seal(self, household: UUID) -> bytes:
         """As KeyStore.key_to_seal, memoised (and, deferred, created at flush)."""
@@ -292,6 +294,12 @@ class KeySession:
                 self._seal[household] = key
         return self._seal[household]
 
+    def cipher_to_seal(self, household: UUID) -> AESGCM:
+        """The household's key as a ready AES-GCM cipher, memoised like the key."""
+        if household not in self._ciphers:
+            self._ciphers[household] = AESGCM(self.key_to_seal(household))
+        return self._ciphers[household]
+
     def flush(self) -> None:
         """Store the keys made in this session (KeyRace when another writer made one first)."""
         made, self._new = self._new, {}
@@ -299,6 +307,7 @@ class KeySession:
             self.store.create_many(made)
         except BaseException:
             self._seal.clear()
+            self._ciphers.clear()
             raise
 
     def key_to_read(self, household: UUID) -> bytes | Absent:
@@ -312,4 +321,5 @@ class KeySession:
         self._seal.pop(household, None)
         self._read.pop(household, None)
         self._new.pop(household, None)
+        self._ciphers.pop(household, None)
         self.store.shred(household)

@@ -48,7 +48,7 @@ class Sealing:
             return arguments
         household = self._household(app, arguments)
         try:
-            key = self.keys.key_to_seal(household)
+            key = self.keys.cipher_to_seal(household)
         except Erased as error:
             raise Problem(
                 409,

@@ -52,12 +52,13 @@ def _aad(household: UUID, field: str) -> bytes:
     return b"zhulian/personal/v1\x00" + household.bytes + b"\x00" + field.encode()
 
 
-def seal(key: bytes, household: UUID, field: str, clear: str) -> str:
-    """The token of `clear`, bound to this household and field."""
+def seal(key: bytes | AESGCM, household: UUID, field: str, clear: str) -> str:
+    """The token of `clear`, bound to this household and field (`key` may be a ready cipher)."""
     if not _FIELD.match(field):
         raise ValueError(f"not a field path: {field!r}")
+    cipher = key if isinstance(key, AESGCM) else AESGCM(key)
     nonce = os.urandom(NONCE_BYTES)
-    sealed = nonce + AESGCM(key).encrypt(nonce, clear.encode(), _aad(household, field))
+    sealed = nonce + cipher.encrypt(nonce, clear.encode(), _aad(household, field))
     return Token(household, field, sealed).text()
 
 
