@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from harness.households import SECRET
 from services import cli
+from services.auth.principal import Principal, Role
 from tests.builders import cloud_event, discovered, household_ref, need_raised
 from tests.e2e.conftest import eventually, post_event
 
@@ -156,3 +157,34 @@ def test_an_erased_household_is_unreadable_everywhere_while_counts_money_and_pro
     cli.main(["verify"])
     assert "ok" in capsys.readouterr().out.lower()
     assert need_row(client, ids["need"])["description"] == "[erased]"
+
+
+def test_the_role_decision_reads_the_households_region_and_referral_holders_from_the_views(
+    client: TestClient,
+) -> None:
+    ids = a_household_with_personal_notes(client)
+    eventually(lambda: timeline(client, ids["household"]), lambda t: FEEDBACK in t)
+    revealer = client.app.state.container.revealer  # type: ignore[attr-defined]
+    scope = revealer.scope_of(UUID(ids["household"]))
+    assert (scope.region_code, scope.holders) == ("330106001001", frozenset({"health"}))
+
+    token = client.app.state.container.store.scalar(  # type: ignore[attr-defined]
+        "SELECT description FROM needs_list WHERE need_id = :n", {"n": ids["need"]}
+    )
+    assert token.startswith("enc:v1:")
+
+    def caller(role: Role, region: str = "", actor: str = "x") -> Principal:
+        return Principal(subject="s", kind="account", role=role, actor=actor, region=region)
+
+    seen = {
+        "town coordinator": caller(Role.COORDINATOR, "330106001"),
+        "other county's coordinator": caller(Role.COORDINATOR, "330107"),
+        "addressed department": caller(Role.PROVIDER, actor="health"),
+        "another provider": caller(Role.PROVIDER, actor="education"),
+    }
+    assert {who: revealer.for_caller(p).text(token) for who, p in seen.items()} == {
+        "town coordinator": NEED,
+        "other county's coordinator": "[redacted]",
+        "addressed department": NEED,
+        "another provider": "[redacted]",
+    }
