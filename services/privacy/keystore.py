@@ -208,9 +208,25 @@ class KeyStore:
             " VALUES (%s, %s, %s, %s) ON CONFLICT (household_id) DO NOTHING",
             rows,
         )
+        stored = self._rows(list(keys))
         for household, key in keys.items():
-            if self.key_to_read(household) != key:
+            row = stored.get(household.hex)
+            if row is None or self._unwrapped(row) != key:
                 raise KeyRace(f"household {household}: its key was made by another writer")
+
+    def _rows(self, households: list[UUID]) -> dict[str, tuple[Any, ...]]:
+        """Rows of many households, by household id (hex), in few queries."""
+        found: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(households), 500):
+            chunk = [h.hex for h in households[start : start + 500]]
+            marks = ", ".join(["%s"] * len(chunk))
+            for household, *row in self._sql.execute(
+                f"SELECT household_id, master_key_id, wrapped, erased_at FROM {TABLE}"
+                f" WHERE household_id IN ({marks})",
+                tuple(chunk),
+            ):
+                found[household] = tuple(row)
+        return found
 
     def key_to_read(self, household: UUID) -> bytes | Absent:
         """The household's data key, or why there is none."""
