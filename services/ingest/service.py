@@ -18,8 +18,9 @@ from domain.ingest.model import DIGEST_V2, EventKey, Outcome
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
-from services.privacy.keystore import KeyRace, KeySession, KeyStore
+from services.privacy.keystore import KeyStore
 from services.privacy.sealing import Sealing
+from services.privacy.session import KeyRace, KeySession
 
 Clock = Callable[[], datetime]
 UNIT_ITEMS = 500  # items whose changes share a commit, at most

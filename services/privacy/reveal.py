@@ -18,8 +18,9 @@ import orjson
 from domain.households.identity import household_id
 from services.auth.principal import Principal
 from services.privacy.access import HouseholdScope, may_read_clear
-from services.privacy.keystore import Absent, KeySession, KeyStore
+from services.privacy.keystore import KeyStore
 from services.privacy.masking import ERASED, REDACTED, UNREADABLE, mask_household_key
+from services.privacy.session import Absent, KeySession
 from services.privacy.tokens import TOKEN, Unreadable, open_token, parse
 
 HOUSEHOLD_KEY = re.compile(r"\bhh[1-9][0-9]{0,2}_[0-9a-f]{40}\b")

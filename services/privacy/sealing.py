@@ -14,7 +14,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.households.identity import household_id
 from services.errors import Problem
-from services.privacy.keystore import Erased, KeySession
+from services.privacy.session import Erased, KeySession
 from services.privacy.tokens import seal
 
 ERASURE = "household.erased"
