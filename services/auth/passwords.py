@@ -8,7 +8,6 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 
-
 class Passwords:
     """argon2id with the deployment's cost (RFC 9106's second recommendation by default)."""
 
