@@ -9,10 +9,12 @@ without each router passing the request along.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from services.auth.principal import Principal, Role
 from services.errors import Problem
 
+T = TypeVar("T")
 current: ContextVar[Principal | None] = ContextVar("principal", default=None)
 
 
@@ -47,3 +49,21 @@ def provider_scope() -> str | None:
     if principal is None or principal.role is not Role.PROVIDER:
         return None
     return principal.provider or principal.actor
+
+
+def visible(row: T | None) -> T | None:
+    """The record if the caller may see it, else None (the router answers 404 as for a missing
+    one). Judged on its region code; a provider sees only referrals it holds."""
+    if row is None:
+        return None
+    principal = current.get()
+    if principal is None:
+        return row
+    fields: Any = row
+    region = fields.get("region_code", fields.get("region"))
+    if not principal.covers(region):
+        return None
+    provider = provider_scope()
+    if provider is not None and "holder" in fields and fields["holder"] != provider:
+        return None
+    return row
