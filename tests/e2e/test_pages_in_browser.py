@@ -28,6 +28,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SIGN_IN: dict[str, str] = {}  # the demo coordinator's name and password (base_url reads them)
 
 
 def free_port() -> int:
@@ -48,6 +49,10 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
+    for line in (data / "demo-accounts.txt").read_text().splitlines():
+        name, _, rest = line.partition("\t")
+        if name == "coordinator":
+            SIGN_IN.update(name=name, password=rest.split("\t")[0])
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -67,10 +72,16 @@ def browser() -> Iterator[Browser]:
 
 
 def open_page(browser: Browser, url: str, **context: object) -> Page:
-    """A fresh browser context (own cookies) showing the page."""
+    """A fresh browser context (own cookies) showing the page, after signing in on the login
+    page it was sent to (as the demo district's coordinator)."""
     context.setdefault("locale", "zh-CN")  # a coordinator's browser in China
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     page.goto(url)
+    if "/login" in page.url:
+        page.fill("#name", SIGN_IN["name"])
+        page.fill("#password", SIGN_IN["password"])
+        with page.expect_navigation():
+            page.click("button[type=submit]")
     return page
 
 
