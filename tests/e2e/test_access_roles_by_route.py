@@ -86,8 +86,10 @@ def test_each_role_reaches_exactly_the_routes_its_row_allows(
             ok = status != 403 and (status != 401 or template in CREDENTIAL_ENDPOINTS)
         elif who is None:
             page = template == "/" or template.startswith("/ui/")
-            ok = (status == 303 and "/login" in answer.headers["location"]) if page else (
-                status == 401 and answer.headers["www-authenticate"].startswith("Bearer")
+            ok = (
+                (status == 303 and "/login" in answer.headers["location"])
+                if page
+                else (status == 401 and answer.headers["www-authenticate"].startswith("Bearer"))
             )
         elif who in roles:
             ok = status not in (401, 403) and status < 500
