@@ -103,7 +103,7 @@ def _sources(kwargs: dict[str, Any], headers: Any) -> tuple[str, ...]:
         raw = kwargs.get("content") or kwargs.get("data")
         try:
             body = json.loads(raw) if isinstance(raw, str | bytes) else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or too deep: the app says which
             body = None
     events = body if isinstance(body, list) else [body]
     found = sorted({e["source"] for e in events if isinstance(e, dict) and "source" in e})
