@@ -21,9 +21,15 @@ def production(**overrides: str) -> Settings:
         "database_url": "postgresql://db/zhulian",
         "household_secret": STRONG,
         "log_signing_key": new_secret(),
+        "token_signing_keys": "t1=" + new_secret(),
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def test_production_refuses_to_start_without_a_token_signing_key() -> None:
+    with pytest.raises(ValueError, match="ZHULIAN_TOKEN_SIGNING_KEYS"):
+        production(token_signing_keys="")
 
 
 def test_production_starts_with_32_random_bytes_in_base64_or_hex() -> None:
