@@ -42,6 +42,7 @@ from services.ingest.service import Clock, utc_now
 from services.observability.middleware import RequestContext
 from services.seed import load_first_start
 from services.settings import Settings
+from services.web.routes import login
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ def create_app(
     app.include_router(metrics.router)
     app.include_router(proofs.router)
     app.include_router(auth_routes.router)
+    app.include_router(login.router)
     app.include_router(auth_admin.router)
     web.install(app)
     return app

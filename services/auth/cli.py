@@ -38,10 +38,10 @@ def _run(args: argparse.Namespace) -> None:
             )  # fmt: skip
             print(json.dumps({"name": args.name, "password": password}))
         elif args.action == "rotate":
-            secret = authority.rotate(args.kind, args.key, _by())
-            if secret is None:
+            rotated = authority.rotate(args.kind, args.key, _by())
+            if rotated is None:
                 raise SystemExit(f"no active {args.kind} {args.key}")
-            print(json.dumps({args.kind: args.key, "secret": secret}))
+            print(json.dumps({args.kind: args.key, "secret": rotated}))
         else:
             if not authority.revoke(args.kind, args.key, _by()):
                 raise SystemExit(f"no active {args.kind} {args.key}")

@@ -9,7 +9,7 @@ from services.auth.authority import Authority
 from services.auth.principal import Role
 
 DISTRICT = "330106"
-ACCOUNTS = (
+ACCOUNTS: tuple[tuple[str, Role, str, dict[str, str]], ...] = (
     ("coordinator", Role.COORDINATOR, DISTRICT, {}),  # the whole demo district
     ("coordinator-town", Role.COORDINATOR, DISTRICT + "001", {}),  # one town of it
     ("provider", Role.PROVIDER, DISTRICT, {"provider": "xinyuan"}),

@@ -31,7 +31,9 @@ SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_FORM_BYTES = 1_048_576  # a CSRF token is looked for in forms up to this size
 
 
-def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None):
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """An RFC 9457 problem response."""
     body = {
         "type": f"https://zhulian.example/problems/{title.lower().replace(' ', '-')}",
@@ -112,7 +114,9 @@ class Authentication:
         state["principal"] = principal
         await self._call(principal, scope, receive, send)
 
-    async def _call(self, principal: Principal | None, scope: Scope, receive: Receive, send: Send):
+    async def _call(
+        self, principal: Principal | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         token = jurisdiction.current.set(principal)
         try:
             await self.app(scope, receive, send)

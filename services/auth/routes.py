@@ -1,5 +1,4 @@
-"""The token endpoint (OAuth2 client credentials, RFC 6749 §4.4), the JWKS, the login page,
-logout, and who-am-I."""
+"""The token endpoint (OAuth2 client credentials, RFC 6749 §4.4), the JWKS, and who-am-I."""
 
 from __future__ import annotations
 
@@ -10,15 +9,12 @@ from urllib.parse import parse_qs, unquote
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from services.auth.authority import Authority
 from services.auth.limits import retry_after
-from services.auth.middleware import COOKIE, client_address
 from services.auth.principal import principal_of
 from services.errors import Problem
-from services.web import i18n
-from services.web.render import gettext, render, use_locale
 
 router = APIRouter(tags=["access"])
 MAX_FORM = 8192
@@ -31,7 +27,7 @@ def authority_of(request: Request) -> Authority:
     return authority
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def read_form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM:
         raise Problem(413, "Content too large", f"a form is at most {MAX_FORM} bytes")
@@ -51,7 +47,7 @@ async def token(request: Request) -> Response:
     """RFC 6749 §4.4: grant_type=client_credentials; the client by HTTP Basic or form fields."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return _oauth_error(400, "invalid_request", "send application/x-www-form-urlencoded")
-    form = await _form(request)
+    form = await read_form(request)
     if form.get("grant_type") != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "only client_credentials is offered")
     basic = request.headers.get("authorization", "")
@@ -102,75 +98,3 @@ def me(request: Request) -> dict[str, Any]:
         "provider": principal.provider,
         "sources": list(principal.sources),
     }
-
-
-def _title(request: Request) -> str:
-    use_locale(i18n.locale_of(request))
-    return gettext("Sign in")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path of this site: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
-@router.get("/login", include_in_schema=False)
-def login_page(request: Request) -> Response:
-    """The login form."""
-    return render(
-        request,
-        "login.html",
-        title=_title(request),
-        next=_safe_next(request.query_params.get("next")),
-    )
-
-
-@router.post("/login", include_in_schema=False)
-async def login(request: Request) -> Response:
-    """Check a name and password; on success a session cookie and a redirect to `next`."""
-    form = await _form(request)
-    name, password = form.get("name", "").strip(), form.get("password", "")
-    target = _safe_next(form.get("next"))
-    authority = authority_of(request)
-    address = client_address(request.scope)
-    wait = max(
-        authority.logins_by_name.take("account:" + name),
-        authority.logins_by_address.take(address),
-    )
-    if wait:
-        await anyio.to_thread.run_sync(
-            authority.store.record, "login_failed", "account", name[:64], address, "rate limited"
-        )
-        response = render(
-            request, "login.html", 429, title=_title(request), next=target, error="limited"
-        )
-        response.headers["Retry-After"] = retry_after(wait)
-        return response
-    signed_in = await anyio.to_thread.run_sync(authority.login, name, password, address)
-    if signed_in is None:
-        return render(request, "login.html", 401, title=_title(request), next=target, error="wrong")
-    session_id, _ = signed_in
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        session_id,
-        max_age=authority.settings.session_lifetime,
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=authority.settings.profile == "production",
-    )
-    return response
-
-
-@router.post("/logout", include_in_schema=False)
-async def logout(request: Request) -> Response:
-    """End the session (the middleware checked its CSRF token) and go back to the login page."""
-    session_id = request.cookies.get(COOKIE)
-    if session_id:
-        await anyio.to_thread.run_sync(authority_of(request).logout, session_id)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
-    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,7 +103,9 @@ class CredentialStore:
                 cur.execute(self._sql(statement), tuple(params))
 
     @staticmethod
-    def _event(kind: str, credential_kind: str, credential: str, by: str, detail: str = ""):
+    def _event(
+        kind: str, credential_kind: str, credential: str, by: str, detail: str = ""
+    ) -> tuple[str, tuple[Any, ...]]:
         assert kind in EVENT_KINDS
         return (
             "INSERT INTO credential_events (at, kind, credential_kind, credential, by_whom,"
@@ -198,11 +200,15 @@ class CredentialStore:
                 cur.execute(self._sql("DELETE FROM auth_sessions WHERE account = ?"), (key,))
         return True
 
-    def record(self, kind: str, credential_kind: str, credential: str, by: str, detail: str = ""):
+    def record(
+        self, kind: str, credential_kind: str, credential: str, by: str, detail: str = ""
+    ) -> None:
         """Append one credential event (a login, failed or not)."""
         self._many([self._event(kind, credential_kind, credential, by, detail)])
 
-    def credential_events(self, limit: int = 200, credential: str | None = None):
+    def credential_events(
+        self, limit: int = 200, credential: str | None = None
+    ) -> list[dict[str, Any]]:
         """The newest credential events first."""
         where, params = ("WHERE credential = ?", [credential]) if credential else ("", [])
         rows = self._run(
@@ -214,7 +220,9 @@ class CredentialStore:
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     # sessions
-    def add_session(self, id_hash: str, account: str, csrf: str, version: int, expires: str):
+    def add_session(
+        self, id_hash: str, account: str, csrf: str, version: int, expires: str
+    ) -> None:
         """Store a login session (its id only as a hash)."""
         self._many(
             [("INSERT INTO auth_sessions (id_hash, account, csrf, account_version, expires_at)"
@@ -255,7 +263,9 @@ def _table(kind: str) -> tuple[str, str, str]:
     raise ValueError(f"unknown credential kind {kind!r}")
 
 
-def _params(sql, step):  # type: ignore[no-untyped-def]
+def _params(
+    sql: Callable[[str], str], step: tuple[str, Sequence[Any]]
+) -> tuple[str, tuple[Any, ...]]:
     statement, params = step
     return sql(statement), tuple(params)
 

@@ -79,7 +79,7 @@ class TokenIssuer:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as bad:
             raise TokenError(str(bad)) from None
-        public = self._public().get(kid)
+        public = self._public().get(str(kid))
         if public is None:
             raise TokenError("unknown key id")
         try:
