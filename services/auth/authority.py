@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from services.auth.passwords import Passwords, new_secret
 from services.auth.principal import Principal, Role
 from services.auth.store import CredentialStore
 from services.auth.tokens import TokenError, TokenIssuer, looks_like_jwt, parse_keys
+from services.errors import is_part_failure
 from services.settings import Settings
 
 CLIENT_CACHE_SECONDS = 2.0  # how long another process may still accept a revoked client
@@ -125,7 +127,14 @@ class Authority:
             cached = self._clients.get(client_id)
         if cached is not None and now - cached[0] < CLIENT_CACHE_SECONDS:
             return cached[1]
-        row = self.store.client(client_id)
+        try:
+            row = self.store.client(client_id)
+        except Exception as error:
+            # The store is down: nobody can revoke or rotate meanwhile, so the row seen at most
+            # CLIENT_CACHE_SECONDS before the outage is still the truth; without one, 503.
+            if cached is None or not (is_part_failure(error) or isinstance(error, sqlite3.Error)):
+                raise
+            return cached[1]
         with self._lock:
             self._clients[client_id] = (now, row)
         return row

@@ -8,6 +8,7 @@ the rest (deny by default). Blocking lookups run in a thread.
 from __future__ import annotations
 
 import hmac
+import sqlite3
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -23,11 +24,13 @@ from services.auth.limits import retry_after
 from services.auth.policy import rule_for
 from services.auth.principal import Principal
 from services.auth.tokens import TokenError
+from services.errors import is_part_failure
 
 COOKIE = "zhulian_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRY = {"Retry-After": "5"}
 MAX_FORM_BYTES = 1_048_576  # a CSRF token is looked for in forms up to this size
 
 
@@ -78,7 +81,15 @@ class Authentication:
             return
         authority: Authority = scope["app"].state.auth
         headers = Headers(scope=scope)
-        principal, csrf, refusal = await self._identify(authority, scope, headers)
+        try:
+            principal, csrf, refusal = await self._identify(authority, scope, headers)
+        except Exception as error:
+            if not (is_part_failure(error) or isinstance(error, sqlite3.OperationalError)):
+                raise
+            detail = f"the credential store failed ({type(error).__name__}); retry later"
+            unavailable = problem(503, "Credential store unavailable", detail, RETRY)
+            await unavailable(scope, receive, send)
+            return
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf
         if rule.public:
