@@ -92,11 +92,6 @@ class Settings(BaseSettings):
                 )
             if not self.database_url:
                 raise ValueError("DATABASE_URL must name the PostgreSQL of the production profile")
-            if not self.token_signing_keys:
-                raise ValueError(
-                    "ZHULIAN_TOKEN_SIGNING_KEYS must be set in production: 'kid=key,…' signs the"
-                    " access tokens (`zhulian new-secret` prints a fresh key)"
-                )
             self.demo = bool(self.demo)
         return self
 

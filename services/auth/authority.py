@@ -82,6 +82,11 @@ class Authority:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        if not settings.token_signing_keys:  # the API only: workers and the CLI need none
+            raise ValueError(
+                "ZHULIAN_TOKEN_SIGNING_KEYS must be set in production: 'kid=key,…' signs the"
+                " access tokens (`zhulian new-secret` prints a fresh key)"
+            )
         self.store = (
             CredentialStore(sqlite_path=settings.data_dir / "credentials.db")
             if settings.profile == "embedded"

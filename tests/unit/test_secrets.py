@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from services.auth.authority import Authority
 from services.secrets import new_secret
 from services.settings import Settings
 
@@ -27,9 +28,9 @@ def production(**overrides: str) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def test_production_refuses_to_start_without_a_token_signing_key() -> None:
+def test_the_production_api_refuses_to_start_without_a_token_signing_key() -> None:
     with pytest.raises(ValueError, match="ZHULIAN_TOKEN_SIGNING_KEYS"):
-        production(token_signing_keys="")
+        Authority(production(token_signing_keys=""))
 
 
 def test_production_starts_with_32_random_bytes_in_base64_or_hex() -> None:
