@@ -86,6 +86,9 @@ class Authentication:
         except Exception as error:
             if not (is_part_failure(error) or isinstance(error, sqlite3.OperationalError)):
                 raise
+            if rule.public:  # probes and the catalogue answer whoever asks, store or not
+                await self._call(None, scope, receive, send)
+                return
             detail = f"the credential store failed ({type(error).__name__}); retry later"
             unavailable = problem(503, "Credential store unavailable", detail, RETRY)
             await unavailable(scope, receive, send)

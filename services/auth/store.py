@@ -59,7 +59,10 @@ class CredentialStore:
         if database_url:
             from psycopg_pool import ConnectionPool
 
-            self._pool = ConnectionPool(database_url, min_size=1, max_size=4, open=True)
+            self._pool = ConnectionPool(
+                database_url, min_size=1, max_size=4, open=True, timeout=5,
+                kwargs={"connect_timeout": 5},  # a part down is a quick 503, not a hang
+            )  # fmt: skip
             ddl = _TABLES.format(serial="BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         else:
             assert sqlite_path is not None
