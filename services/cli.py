@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from services import exits
+from services.auth import cli as auth_cli
 from services.observability import logs
 from services.secret_files import load_secret_files
 from services.settings import Settings
@@ -239,6 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     rewrap.set_defaults(run=_rewrap_keys)
     secret = commands.add_parser("new-secret", help="print 32 random bytes for a secret")
     secret.set_defaults(run=_new_secret)
+    auth_cli.install(commands)
     args = parser.parse_args(argv)
 
     def command() -> None:

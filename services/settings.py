@@ -49,6 +49,22 @@ class Settings(BaseSettings):
     max_string_chars: int = Field(default=8192, ge=64)
     # Origins whose pages may call the API from a browser (CORS); none by default.
     cors_origins: list[str] = []
+    # Access (services/auth): token signing keys "kid=key,…" (current first; embedded: var/)
+    token_signing_keys: str = ""
+    token_lifetime: int = Field(default=900, ge=60, le=3600)  # seconds an access token lives
+    session_lifetime: int = Field(default=43_200, ge=300)  # seconds a login session lives
+    argon2_time_cost: int = Field(default=3, ge=1)  # RFC 9106's second recommended option
+    argon2_memory_kib: int = Field(default=65_536, ge=32)
+    oidc_issuer: str = ""  # an external OpenID Connect issuer whose tokens are accepted
+    oidc_jwks: str = ""  # its JWKS: a file path or an https URL
+    oidc_audience: str = ""
+    oidc_role_claim: str = "zhulian_role"
+    oidc_region_claim: str = "zhulian_region"
+    oidc_department_claim: str = "zhulian_department"
+    write_rate: float = Field(default=50.0, gt=0)  # writes per second per principal (refill)
+    write_burst: int = Field(default=500, ge=1)  # writes a principal may make at once
+    login_burst: int = Field(default=10, ge=1)  # login attempts per name and per address
+    login_refill_seconds: float = Field(default=30.0, gt=0)  # one more attempt every …
 
     @model_validator(mode="after")
     def _defaults_by_profile(self) -> Settings:
@@ -60,6 +76,9 @@ class Settings(BaseSettings):
                 self.data_dir / "log-signing.key"
             )
             self.master_key = self.master_key or installation_secret(self.data_dir / "master.key")
+            self.token_signing_keys = self.token_signing_keys or (
+                "embedded=" + installation_secret(self.data_dir / "token-signing.key")
+            )
             if self.demo is None:
                 self.demo = True
         else:

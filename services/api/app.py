@@ -33,12 +33,17 @@ from services.api.routers import (
     statistics,
     vocabulary,
 )
+from services.auth import admin as auth_admin
+from services.auth import routes as auth_routes
+from services.auth.middleware import Authentication
+from services.auth.setup import close_authority, open_authority
 from services.container import Container
 from services.ingest.service import Clock, utc_now
 from services.observability.middleware import RequestContext
 from services.privacy.middleware import RevealMiddleware
 from services.seed import load_first_start
 from services.settings import Settings
+from services.web.routes import login
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = given or Container(settings, clock)
+        app.state.auth = open_authority(settings)
         if settings.demo:
             load_first_start(container)
         container.runner.catch_up()
@@ -63,6 +69,7 @@ def create_app(
             yield
         finally:
             container.close()
+            close_authority(app.state.auth)
 
     app = FastAPI(
         title="zhulian 助联",
@@ -83,6 +90,7 @@ def create_app(
             string_chars=settings.max_string_chars,
         ),
     )
+    app.add_middleware(Authentication)  # deny by default: services/auth/policy.py
     app.add_middleware(RequestContext)
     app.add_middleware(RevealMiddleware)  # personal fields: clear or masked, by the caller's role
     if settings.cors_origins:  # closed by default: no cross-site browser calls at all
@@ -107,5 +115,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(proofs.router)
+    app.include_router(auth_routes.router)
+    app.include_router(login.router)
+    app.include_router(auth_admin.router)
     web.install(app)
     return app

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from domain.shared.regions import check_prefix
 from projections.runtime.query import Page
+from services.auth.jurisdiction import scoped_region
 from services.container import Container
 from services.errors import Problem
 
@@ -94,8 +95,8 @@ def page_of(request: Request, result: Page, items: list[Any] | None = None) -> d
 
 
 def region_prefix(region: str | None, field: str = "region") -> str | None:
-    """A checked jurisdiction prefix, or None."""
-    return check_prefix(region, field) if region else None
+    """A checked region prefix, cut to the caller's jurisdiction (services/auth), or None."""
+    return scoped_region(check_prefix(region, field) if region else None)
 
 
 Region = Annotated[

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
 
 from services import divisions
 from services.web import i18n, labels, regions
@@ -83,6 +84,19 @@ def _labels(codes: list[Any] | None, kind: str) -> str:
     return "、".join(_label(c, kind) for c in codes or []) or "—"
 
 
+@pass_context
+def csrf_token(context: Any) -> str:
+    """The signed-in session's CSRF token ("" when nobody is signed in by cookie)."""
+    request = context.get("request")
+    return (getattr(request.state, "csrf_token", None) or "") if request is not None else ""
+
+
+@pass_context
+def csrf_input(context: Any) -> Markup:
+    """The hidden field every form that changes something carries (services/auth/middleware)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(csrf_token(context))
+
+
 _env = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html", "svg"]),
@@ -91,6 +105,8 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+_env.globals["csrf_token"] = csrf_token
+_env.globals["csrf_input"] = csrf_input
 _env.globals["label_options"] = lambda kind: labels.options(kind, _locale.get())
 _env.filters.update(
     yuan=yuan,

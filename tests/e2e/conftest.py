@@ -12,19 +12,51 @@ from fastapi.testclient import TestClient
 
 from harness.households import SECRET  # keys the tests compute match the app's
 from services.api.app import create_app
+from services.auth.principal import Role
 from services.settings import Settings
+from tests.support.signed_in import FAST, SignedIn
 
 T = TypeVar("T")
 
 
 def _settings(tmp_path, demo: bool) -> Settings:
-    return Settings(data_dir=tmp_path, demo=demo, household_secret=SECRET)
+    return Settings(data_dir=tmp_path, demo=demo, household_secret=SECRET, **FAST)
 
 
 @pytest.fixture
 def client(tmp_path) -> Iterator[TestClient]:
-    with TestClient(create_app(_settings(tmp_path, demo=False))) as c:
+    """The app, signed in for real: reads as an auditor, events as their sources' publishers."""
+    with SignedIn(create_app(_settings(tmp_path, demo=False))) as c:
         yield c
+
+
+@pytest.fixture
+def anonymous(client: TestClient) -> TestClient:
+    """The same app, called with no credential at all."""
+    return TestClient(client.app)
+
+
+def as_role(client: TestClient, role: Role, region: str = "", **kw: object) -> SignedIn:
+    """The same app, signed in with one role (a session; a publisher: a client token)."""
+    return SignedIn(client.app, as_role=role, region=region, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def coordinator(client: TestClient) -> SignedIn:
+    """A coordinator of the whole alliance, signed in on the login page."""
+    return as_role(client, Role.COORDINATOR)
+
+
+@pytest.fixture
+def auditor(client: TestClient) -> SignedIn:
+    """An auditor, signed in on the login page."""
+    return as_role(client, Role.AUDITOR)
+
+
+@pytest.fixture
+def administrator(client: TestClient) -> SignedIn:
+    """An administrator, signed in on the login page."""
+    return as_role(client, Role.ADMINISTRATOR)
 
 
 class FakeClock:
@@ -43,13 +75,13 @@ class FakeClock:
 @pytest.fixture
 def clocked(tmp_path) -> Iterator[tuple[TestClient, FakeClock]]:
     clock = FakeClock()
-    with TestClient(create_app(_settings(tmp_path, demo=False), clock=clock)) as c:
+    with SignedIn(create_app(_settings(tmp_path, demo=False), clock=clock)) as c:
         yield c, clock
 
 
 @pytest.fixture
 def demo_client(tmp_path) -> Iterator[TestClient]:
-    with TestClient(create_app(_settings(tmp_path, demo=True))) as c:
+    with SignedIn(create_app(_settings(tmp_path, demo=True))) as c:
         yield c
 
 

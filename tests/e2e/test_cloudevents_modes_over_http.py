@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from fastapi.testclient import TestClient
 
 from services.api.app import create_app
 from services.settings import Settings
 from tests.builders import cloud_event, discovered
 from tests.e2e.conftest import post_event
+from tests.support.signed_in import SignedIn
 
 BINARY_HEADERS = {
     "ce-specversion": "1.0",
@@ -139,7 +139,7 @@ def test_a_cross_site_form_post_is_refused_and_stores_nothing(client) -> None:
 
 def test_an_origin_named_in_the_settings_may_call_the_api(tmp_path) -> None:
     settings = Settings(data_dir=tmp_path, demo=False, cors_origins=["https://desk.example"])
-    with TestClient(create_app(settings)) as c:
+    with SignedIn(create_app(settings)) as c:
         answer = c.options(
             "/v1/events",
             headers={

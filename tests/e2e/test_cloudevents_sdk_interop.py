@@ -10,12 +10,12 @@ from cloudevents.core.bindings import http as ce_http
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
-from fastapi.testclient import TestClient
 
 from services.api.app import create_app
 from services.settings import Settings
 from services.workers.inbox import result_for
 from tests.builders import discovered, need_raised
+from tests.support.signed_in import SignedIn
 
 FORMAT = JSONFormat()
 _numbers = count(10)
@@ -98,7 +98,7 @@ def test_every_mode_of_the_sdk_gets_the_same_answers(tmp_path) -> None:
     seen = []
     for index, send in enumerate(MODES):
         settings = Settings(data_dir=tmp_path / str(index), demo=False)
-        with TestClient(create_app(settings)) as client:
+        with SignedIn(create_app(settings)) as client:
             seen.append(story(client, send))
     assert [a["status"] for a in seen[0]] == [201, 200, 201, 422, 422]
     assert seen[0][3]["errors"][0]["field"] == "data.urgency"

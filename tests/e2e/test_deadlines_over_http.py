@@ -12,6 +12,7 @@ from services.api.app import create_app
 from services.settings import Settings
 from tests.builders import cloud_event, discovered, need_raised
 from tests.e2e.conftest import FakeClock, eventually, post_event
+from tests.support.signed_in import SignedIn
 
 VILLAGE = "330106001001"
 
@@ -122,10 +123,10 @@ def test_a_simulated_month_gives_the_known_breaches_and_escalations(clocked) -> 
 def test_two_clocks_never_record_a_breach_twice(tmp_path) -> None:
     clock = FakeClock()
     settings = Settings(data_dir=tmp_path, demo=False, run_clock=False)
-    with TestClient(create_app(settings, clock=clock)) as first:
+    with SignedIn(create_app(settings, clock=clock)) as first:
         referrals = [a_referral(first, f"33010619700102{i:04d}", clock.now) for i in range(20)]
         clock.advance(hours=25)
-        with TestClient(create_app(settings, clock=clock)) as second:
+        with SignedIn(create_app(settings, clock=clock)) as second:
             for c in (first, second):
                 container(c).runner.catch_up()
             counts: list[int] = []
@@ -144,12 +145,12 @@ def test_breaches_that_fell_while_no_clock_ran_are_recorded_at_start_with_their_
 ) -> None:
     clock = FakeClock()
     settings = Settings(data_dir=tmp_path, demo=False, run_clock=False)
-    with TestClient(create_app(settings, clock=clock)) as before:
+    with SignedIn(create_app(settings, clock=clock)) as before:
         referral = a_referral(before, "330106197001030001", clock.now)
         due = clock.now + timedelta(hours=24)
     clock.advance(days=3)
     restarted = Settings(data_dir=tmp_path, demo=False, run_clock=True)
-    with TestClient(create_app(restarted, clock=clock)) as after:
+    with SignedIn(create_app(restarted, clock=clock)) as after:
         row = board_row(after, referral, lambda r: r["breaches"] == 1)
         assert datetime.fromisoformat(row["last_breach_due_at"]) == due
         assert breach_events(after)["breached"] == 1

@@ -13,6 +13,7 @@ from services.hsds import spec
 from services.settings import Settings
 from tests.e2e.conftest import eventually
 from tests.hsds_documents import EXAMPLE_PROPERTIES, attribute, hid, location, organization, service
+from tests.support.signed_in import SignedIn
 
 pytestmark = pytest.mark.e2e
 IMPORT = "/v1/hsds/import?region_code=330106"
@@ -195,7 +196,7 @@ def test_ids_round_trip_and_a_republished_directory_is_recognised(
     )
     ids = {s["id"] for s in exported["contents"]}
     organizations = {s["organization_id"] for s in exported["contents"]}
-    with TestClient(create_app(Settings(data_dir=tmp_path / "other", demo=False))) as other:
+    with SignedIn(create_app(Settings(data_dir=tmp_path / "other", demo=False))) as other:
         assert other.post(IMPORT, json=exported).status_code == 200
         republished = eventually(
             lambda: other.get("/v1/hsds/services?full=true&per_page=500").json(),
@@ -269,7 +270,7 @@ def test_a_document_using_every_example_property_round_trips_through_two_instanc
     )
     codes = {a["taxonomy_term"]["code"]: a.get("value") for a in exported["attributes"]}
     assert codes["monthly_capacity"] == "40" and "dibao" in codes
-    with TestClient(create_app(Settings(data_dir=tmp_path / "third", demo=False))) as third:
+    with SignedIn(create_app(Settings(data_dir=tmp_path / "third", demo=False))) as third:
         assert third.post(IMPORT, json=exported).status_code == 200
         again = eventually(
             lambda: third.get(f"/v1/hsds/services/{document['id']}").json(),

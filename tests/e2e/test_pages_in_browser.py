@@ -28,6 +28,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SIGN_IN: dict[str, str] = {}  # the demo coordinator's name and password (base_url reads them)
 
 
 def free_port() -> int:
@@ -40,7 +41,10 @@ def free_port() -> int:
 def base_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     data = tmp_path_factory.mktemp("browser-demo")
-    app = create_app(Settings(data_dir=data, demo=True))
+    settings = Settings(
+        data_dir=data, demo=True, argon2_time_cost=1, argon2_memory_kib=32, login_burst=10_000
+    )  # every test's browser signs in afresh
+    app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -48,6 +52,10 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
+    for line in (data / "demo-accounts.txt").read_text().splitlines():
+        name, _, rest = line.partition("\t")
+        if name == "coordinator":
+            SIGN_IN.update(name=name, password=rest.split("\t")[0])
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -66,12 +74,23 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def open_page(browser: Browser, url: str, **context: object) -> Page:
-    """A fresh browser context (own cookies) showing the page."""
-    context.setdefault("locale", "zh-CN")  # a coordinator's browser in China
+def signed_in_page(browser: Browser, url: str, **context: object) -> Page:
+    """A fresh browser context (own cookies), sent to the login page by the page at `url` and
+    signed in there as the demo district's coordinator; it ends on that page."""
     page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
     page.goto(url)
+    assert "/login?next=" in page.url, page.url
+    page.fill("#name", SIGN_IN["name"])
+    page.fill("#password", SIGN_IN["password"])
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     return page
+
+
+def open_page(browser: Browser, url: str, **context: object) -> Page:
+    """A signed-in coordinator's fresh browser context showing the page."""
+    context.setdefault("locale", "zh-CN")  # a coordinator's browser in China
+    return signed_in_page(browser, url, **context)
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -222,7 +241,7 @@ def test_on_a_360_pixel_phone_the_pages_stack_without_sideways_scrolling(base_ur
 
 
 def test_the_statistics_page_draws_its_charts_from_this_server(base_url, browser):
-    page = browser.new_context(locale="zh-CN").new_page()
+    page = signed_in_page(browser, base_url + "/", locale="zh-CN")
     outside = watch_outside(page, base_url)
     page.goto(base_url + "/ui/statistics")
     charts = page.locator("svg.chart")
@@ -253,3 +272,19 @@ def test_the_api_docs_render_in_the_browser_without_a_network(base_url, browser)
         page.get_by_text("/v1/events").first.wait_for(timeout=15000)
         assert "zhulian" in page.title()
         assert outside == [], path
+
+
+def test_the_login_page_is_accessible_in_both_languages_and_a_wrong_password_says_so(
+    base_url, browser
+):
+    for lang, heading in (("zh-CN", "登录"), ("en", "Sign in")):
+        page = browser.new_context(locale=lang, bypass_csp=True).new_page()
+        page.goto(f"{base_url}/ui/needs?lang={lang}")
+        assert page.locator("h1").inner_text() == heading
+        assert serious_violations(page) == [], lang
+        page.fill("#name", SIGN_IN["name"])
+        page.fill("#password", "not-the-password")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        assert page.locator("[role=alert]").count() == 1
+        page.close()

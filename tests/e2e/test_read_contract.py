@@ -9,7 +9,11 @@ import pytest
 PROBLEM = "application/problem+json"
 # Owned elsewhere and described by their own contracts: the event catalogue and its schemas
 # (generated from the catalogue), HSDS documents (the HSDS schema), health and metrics.
-NOT_READ_SIDE = ("/v1/event-types", "/v1/hsds/", "/v1/health", "/metrics")
+# Access (services/auth): the JWKS (RFC 7517), who-am-I and the credentials' administration.
+NOT_READ_SIDE = (
+    "/v1/event-types", "/v1/hsds/", "/v1/health", "/metrics", "/.well-known/", "/v1/me",
+    "/v1/admin/",
+)  # fmt: skip
 
 LISTS = {
     "/v1/needs": "need_id",

@@ -12,6 +12,7 @@ from services.api.app import create_app
 from services.settings import Settings
 from tests.builders import cloud_event, discovered
 from tests.e2e.conftest import post_batch, post_event
+from tests.support.signed_in import SignedIn
 
 CE = {"content-type": "application/cloudevents+json"}
 
@@ -25,7 +26,7 @@ def small(tmp_path) -> Iterator[TestClient]:
     settings = Settings(
         data_dir=tmp_path, demo=False, max_body_bytes=4096, max_batch_body_bytes=16_384
     )
-    with TestClient(create_app(settings)) as c:
+    with SignedIn(create_app(settings)) as c:
         yield c
 
 
@@ -80,7 +81,7 @@ def test_a_4000_item_unique_array_is_refused_on_its_length_before_schema_validat
     tmp_path,
 ) -> None:
     settings = Settings(data_dir=tmp_path, demo=False, max_array_items=256)
-    with TestClient(create_app(settings)) as client:
+    with SignedIn(create_app(settings)) as client:
         _a_long_array_is_refused(client)
 
 

@@ -21,6 +21,7 @@ from tests.support.rfc9162 import (
     verify_head_signature,
     verify_inclusion,
 )
+from tests.support.signed_in import SignedIn
 
 pytestmark = pytest.mark.e2e
 
@@ -201,7 +202,7 @@ def test_the_signing_key_is_generated_once_per_installation(tmp_path: Path) -> N
     assert first.log_signing_key == again.log_signing_key != other.log_signing_key
     assert first.household_secret == again.household_secret != other.household_secret
     assert (tmp_path / "log-signing.key").stat().st_mode & 0o077 == 0
-    with TestClient(create_app(Settings(data_dir=tmp_path, demo=False))) as c:
+    with SignedIn(create_app(Settings(data_dir=tmp_path, demo=False))) as c:
         assert c.get("/v1/transparency/key").json()["algorithm"] == "Ed25519"
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from datetime import datetime
+from typing import Any
 
 import httpx
 
@@ -45,4 +46,31 @@ async def with_app(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            client.auth = await _signed_in(app, client)
             await body(client)
+
+
+class _ByMethod(httpx.Auth):
+    """Reads as an auditor's client, writes as a publisher's (every source)."""
+
+    def __init__(self, tokens: dict[str, str]) -> None:
+        self.tokens = tokens
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        role = "auditor" if request.method in ("GET", "HEAD") else "publisher"
+        request.headers["authorization"] = "Bearer " + self.tokens[role]
+        yield request
+
+
+async def _signed_in(app: Any, client: httpx.AsyncClient) -> httpx.Auth:
+    tokens = {}
+    for role, sources in (("publisher", ["/"]), ("auditor", [])):
+        client_id = f"held-{role}"
+        secret = app.state.auth.create_client(
+            "test suite", client_id=client_id, role=role, sources=sources
+        )
+        answer = await client.post(
+            "/v1/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
+        )
+        tokens[role] = answer.json()["access_token"]
+    return _ByMethod(tokens)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from services.auth.authority import Authority
 from services.secrets import new_secret
 from services.settings import Settings
 
@@ -22,9 +23,15 @@ def production(**overrides: str) -> Settings:
         "household_secret": STRONG,
         "log_signing_key": new_secret(),
         "master_key": new_secret(),
+        "token_signing_keys": "t1=" + new_secret(),
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def test_the_production_api_refuses_to_start_without_a_token_signing_key() -> None:
+    with pytest.raises(ValueError, match="ZHULIAN_TOKEN_SIGNING_KEYS"):
+        Authority(production(token_signing_keys=""))
 
 
 def test_production_starts_with_32_random_bytes_in_base64_or_hex() -> None:

@@ -11,6 +11,7 @@ from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_p
 from services.api.models.money import ContractDetail, ContractPage
 from services.api.routers.funds import with_yuan
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.jurisdiction import visible
 from services.errors import Problem
 
 router = read_router("contracts")
@@ -35,7 +36,7 @@ def contracts(
 )
 def contract(contract_id: UUID, container: ContainerDep) -> dict[str, object]:
     """A contract's items: budget, spent, remaining, person-times used and left."""
-    found = get_contract(container.store, str(contract_id))
+    found = visible(get_contract(container.store, str(contract_id)))
     if found is None:
         raise Problem(404, "Not found", f"no contract {contract_id}")
     items = [with_yuan(i) for i in contract_items(container.store, str(contract_id))]

@@ -13,6 +13,7 @@ from projections.household_file.queries import get_household
 from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_prefix
 from services.api.models.money import FundLedger, FundPage, FundTrace, HouseholdMoney
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.jurisdiction import visible
 from services.container import Container
 from services.errors import Problem
 
@@ -61,7 +62,7 @@ def funds(
 )
 def fund(fund_id: UUID, container: ContainerDep) -> dict[str, object]:
     """The fund's ledger as derived from its events."""
-    found = money.get_fund(container.store, str(fund_id))
+    found = visible(money.get_fund(container.store, str(fund_id)))
     if found is None:
         raise Problem(404, "Not found", f"no fund {fund_id}")
     return {
@@ -92,7 +93,7 @@ def fund_trace(
     include_cancelled: Annotated[bool, Query(description="Also cancelled allocations")] = False,
 ) -> dict[str, object]:
     """Every draw on every donation, with the household and need it went to."""
-    if money.get_fund(container.store, str(fund_id)) is None:
+    if visible(money.get_fund(container.store, str(fund_id))) is None:
         raise Problem(404, "Not found", f"no fund {fund_id}")
     rows = money.trace(container.store, fund_id=str(fund_id), include_cancelled=include_cancelled)
     return {
@@ -111,7 +112,7 @@ def fund_trace(
 )
 def household_money(household_id: UUID, container: ContainerDep) -> dict[str, object]:
     """Every yuan allocated or paid to the household, with the donation it came from."""
-    if get_household(container.store, str(household_id)) is None:
+    if visible(get_household(container.store, str(household_id))) is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
     rows = money.trace(container.store, household_id=str(household_id))
     received = sum(r["amount_fen"] for r in rows if r["status"] == "disbursed")

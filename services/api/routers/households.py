@@ -16,6 +16,7 @@ from projections.needs_list.queries import list_needs
 from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_prefix
 from services.api.models.casework import Household, HouseholdFile, HouseholdPage, TimelinePage
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.jurisdiction import visible
 from services.errors import Problem
 
 router = read_router("households")
@@ -42,7 +43,7 @@ def households(
 )
 def household_by_key(household_key: str, container: ContainerDep) -> dict[str, object]:
     """The file with this pseudonymous household key."""
-    found = find_household_by_key(container.store, household_key)
+    found = visible(find_household_by_key(container.store, household_key))
     if found is None:
         raise Problem(404, "Not found", f"no household file with key {household_key}")
     return found
@@ -56,7 +57,7 @@ def household_by_key(household_key: str, container: ContainerDep) -> dict[str, o
 )
 def household(household_id: UUID, container: ContainerDep) -> dict[str, object]:
     """The file, with its needs (the first 500)."""
-    found = get_household(container.store, str(household_id))
+    found = visible(get_household(container.store, str(household_id)))
     if found is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
     needs_page = list_needs(container.store, household_id=str(household_id), limit=500)
@@ -73,7 +74,7 @@ def household_timeline(
     household_id: UUID, request: Request, container: ContainerDep, paging: PagingDep
 ) -> dict[str, object]:
     """Every event about the household, in log order."""
-    if get_household(container.store, str(household_id)) is None:
+    if visible(get_household(container.store, str(household_id))) is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
     result = timeline_page(
         container.store, str(household_id), limit=paging.limit, offset=paging.offset

@@ -12,6 +12,7 @@ from projections.needs_list.queries import get_need, list_needs
 from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_prefix
 from services.api.models.casework import Need, NeedPage
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.jurisdiction import visible
 from services.errors import Problem
 
 router = read_router("needs")
@@ -45,7 +46,7 @@ def needs(
 @router.get("/needs/{need_id}", summary="One need", response_model=Need, responses=NOT_FOUND)
 def need(need_id: UUID, container: ContainerDep) -> dict[str, object]:
     """The need as the needs list shows it: type, urgency, status, who holds it."""
-    found = get_need(container.store, str(need_id))
+    found = visible(get_need(container.store, str(need_id)))
     if found is None:
         raise Problem(404, "Not found", f"no need {need_id}")
     return found

@@ -12,6 +12,7 @@ from projections.referral_board.queries import get_referral, list_referrals
 from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_prefix
 from services.api.models.casework import Referral, ReferralPage
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.jurisdiction import provider_scope, visible
 from services.errors import Problem
 
 router = read_router("referrals")
@@ -40,7 +41,7 @@ def referrals(
         container.store,
         now=container.clock(),
         region=region_prefix(region),
-        holder=holder,
+        holder=provider_scope() or holder,  # a provider sees the referrals it holds
         status=status and status.value,
         open_only=open_only,
         overdue_only=overdue,
@@ -59,7 +60,7 @@ def referrals(
 )
 def referral(referral_id: UUID, container: ContainerDep) -> dict[str, object]:
     """The referral with its holder, step dates and whether its feedback is overdue."""
-    found = get_referral(container.store, str(referral_id), now=container.clock())
+    found = visible(get_referral(container.store, str(referral_id), now=container.clock()))
     if found is None:
         raise Problem(404, "Not found", f"no referral {referral_id}")
     return found

@@ -35,6 +35,7 @@ from services.api.models.screening import (
 )
 from services.api.problems import problem_response
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.jurisdiction import scoped_region, visible
 from services.errors import Problem
 
 router = read_router("screening", prefix="/v1/screening")
@@ -97,7 +98,7 @@ def alerts(
     rule_id: str | None = None,
 ) -> dict[str, Any]:
     """Alerts with their age, rule version, evidence and notes; totals in households and people."""
-    region = check_prefix(region, "region") if region else None
+    region = scoped_region(check_prefix(region, "region") if region else None)
     result, totals = queries.list_alerts(
         container.store,
         now=container.clock(),
@@ -115,7 +116,7 @@ def alerts(
 )
 def alert(alert_id: UUID, container: ContainerDep) -> dict[str, Any]:
     """The alert with its evidence, notes and outcome."""
-    row = queries.get_alert(container.store, str(alert_id))
+    row = visible(queries.get_alert(container.store, str(alert_id)))
     if row is None:
         raise Problem(404, "Not found", f"no alert {alert_id}")
     return row
@@ -136,7 +137,7 @@ class OutcomeBody(BaseModel):
 )
 def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -> JSONResponse:
     """Recorded as `cn.zhulian.alert.outcome_recorded.v1` through the ingest path."""
-    row = queries.get_alert(container.store, str(alert_id))
+    row = visible(queries.get_alert(container.store, str(alert_id)))
     if row is None:
         raise Problem(404, "Not found", f"no alert {alert_id}")
     data: dict[str, Any] = {
@@ -197,7 +198,7 @@ def checks(
 def household_facts(household_key: str, container: ContainerDep) -> dict[str, Any]:
     """The household's facts as stored, and as the fact map rules are evaluated over."""
     key = check_household_key(household_key)
-    row = queries.household_facts(container.store, str(household_id(key)))
+    row = visible(queries.household_facts(container.store, str(household_id(key))))
     if row is None:
         raise Problem(404, "Not found", f"no facts about household {key}")
     return row

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from domain.shared.regions import check_prefix
 from projections.runtime.query import Page
+from services.auth.jurisdiction import scoped_region
 from services.container import Container
 from services.web import exports, i18n
 from services.web.render import render, use_locale
@@ -27,8 +28,8 @@ Region = Annotated[str | None, Query(max_length=12, pattern="^[0-9]*$")]
 
 
 def region_filter(region: str | None) -> str | None:
-    """A checked jurisdiction prefix, or None for everything."""
-    return check_prefix(region) if region else None
+    """A checked region prefix cut to the caller's jurisdiction, or None for everything."""
+    return scoped_region(check_prefix(region) if region else None)
 
 
 def household_href(row: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ def landing(request: Request, container: ContainerDep, region: Region = None) ->
     """Overdue referrals, feedback due today, gaps, needs not yet met, household files."""
     prefix = region_filter(region)
     store, now = container.store, container.clock()
-    suffix = f"&region={prefix}" if prefix else ""
+    suffix = f"&region={region}" if region else ""  # as asked; the scope applies anyway
     counts = [
         (
             "danger",

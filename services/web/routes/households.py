@@ -14,6 +14,7 @@ from projections.household_file.queries import get_household, list_households, t
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
 from projections.runtime.query import Page
+from services.auth.jurisdiction import visible
 from services.errors import Problem
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name, render
@@ -79,7 +80,7 @@ def households_page(
 @router.get("/ui/households/{household_id}")
 def household_page(request: Request, household_id: UUID, container: ContainerDep) -> Response:
     """One household: facts, members, needs, referrals, money and the whole timeline."""
-    found = get_household(container.store, str(household_id))
+    found = visible(get_household(container.store, str(household_id)))
     if found is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
     hid = str(household_id)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from projections.fund_ledger.queries import donors, get_fund, list_funds, pools, trace
 from projections.services_list.queries import list_providers
 from projections.supply_stats.queries import list_contracts
+from services.auth.jurisdiction import visible
 from services.errors import Problem
 from services.web import exports
 from services.web.render import gettext as _
@@ -140,7 +141,7 @@ def fund_page(
     request: Request, fund_id: str, container: ContainerDep, format: Format = None
 ) -> Response:
     """One fund: where its money stands, its donors, and every yuan's path to a household."""
-    fund = get_fund(container.store, fund_id)
+    fund = visible(get_fund(container.store, fund_id))
     if fund is None:
         raise Problem(404, "Not found", f"no fund {fund_id}")
     paths = trace(container.store, fund_id=fund_id, include_cancelled=True)

@@ -11,6 +11,7 @@ from itertools import count
 import httpx
 
 from tests.builders import cloud_event, discovered, need_raised
+from tests.support import api_process as api_http
 
 CE = {"content-type": "application/cloudevents+json"}
 BATCH = {"content-type": "application/cloudevents-batch+json"}
@@ -18,7 +19,7 @@ _ids = count(1)
 
 
 def post(url: str, event: dict, timeout: float = 30) -> httpx.Response:
-    return httpx.post(url + "/v1/events", json=event, headers=CE, timeout=timeout)
+    return api_http.post(url + "/v1/events", json=event, headers=CE, timeout=timeout)
 
 
 def eventually(probe, until, timeout: float = 20.0):
@@ -61,7 +62,7 @@ def test_two_api_processes_racing_on_one_referral_let_exactly_one_win(api_proces
             loser = next(r for r in answers if r.status_code == 409).json()["detail"]
             races += "changed by another writer" in loser
     board = eventually(
-        lambda: httpx.get(a.url + "/v1/referrals", params={"limit": 100}).json(),
+        lambda: api_http.get(a.url + "/v1/referrals", params={"limit": 100}).json(),
         lambda page: (
             page["total"] == rounds and all(r["status"] == "accepted" for r in page["items"])
         ),
@@ -76,12 +77,12 @@ def test_a_resent_batch_stores_nothing_twice_even_through_another_process(api_pr
         cloud_event("household.discovered", discovered(f"33010619800101{n:04d}")) for n in range(40)
     ]
     batch += [cloud_event("need.raised", need_raised(f"33010619800101{n:04d}")) for n in range(40)]
-    first = httpx.post(a.url + "/v1/events", json=batch, headers=BATCH, timeout=60).json()
-    again = httpx.post(b.url + "/v1/events", json=batch, headers=BATCH, timeout=60).json()
+    first = api_http.post(a.url + "/v1/events", json=batch, headers=BATCH, timeout=60).json()
+    again = api_http.post(b.url + "/v1/events", json=batch, headers=BATCH, timeout=60).json()
     assert (first["stored"], first["duplicate"]) == (80, 0)
     assert (again["stored"], again["duplicate"]) == (0, 80)
     assert [r["record_id"] for r in again["results"]] == [r["record_id"] for r in first["results"]]
-    needs = eventually(lambda: httpx.get(b.url + "/v1/needs").json(), lambda p: p["total"] >= 40)
+    needs = eventually(lambda: api_http.get(b.url + "/v1/needs").json(), lambda p: p["total"] >= 40)
     assert needs["total"] == 40
 
 
@@ -104,5 +105,7 @@ def test_with_the_broker_stopped_the_api_answers_503_and_recovers_by_itself(
         lambda: post(api.url, during), lambda r: r.status_code in (200, 201), timeout=60
     )
     assert answer.json()["record_id"]
-    needs = eventually(lambda: httpx.get(api.url + "/v1/needs").json(), lambda p: p["total"] >= 1)
+    needs = eventually(
+        lambda: api_http.get(api.url + "/v1/needs").json(), lambda p: p["total"] >= 1
+    )
     assert needs["total"] == 1  # the event refused during the outage is stored once at most

@@ -7,12 +7,12 @@ import subprocess
 import sys
 import time
 
-import httpx
 from eventsourcing.utils import Environment
 
 from services.store.kafka.rebuild import index_checksum, rebuild_index
 from services.store.kafka.settings import KafkaStoreSettings
 from tests.builders import cloud_event, discovered, need_raised
+from tests.support import api_process as api_http
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
 CE = {"content-type": "application/cloudevents+json"}
@@ -41,10 +41,10 @@ def test_the_index_and_every_view_come_back_identical_from_the_log(api_processes
         cloud_event("household.discovered", discovered(f"33010619800101{n:04d}")) for n in range(30)
     ]
     events += [cloud_event("need.raised", need_raised(f"33010619800101{n:04d}")) for n in range(30)]
-    answer = httpx.post(api.url + "/v1/events", json=events, headers=BATCH, timeout=60).json()
+    answer = api_http.post(api.url + "/v1/events", json=events, headers=BATCH, timeout=60).json()
     assert answer["stored"] == 60
     need = answer["results"][30]["record_id"]
-    referral = httpx.post(
+    referral = api_http.post(
         api.url + "/v1/events",
         json=cloud_event(
             "referral.requested",
@@ -53,14 +53,14 @@ def test_the_index_and_every_view_come_back_identical_from_the_log(api_processes
         headers=CE,
         timeout=30,
     ).json()["record_id"]
-    httpx.post(
+    api_http.post(
         api.url + "/v1/events",
         json=cloud_event("referral.accepted", {"referral_id": referral, "department": "health"}),
         headers=CE,
         timeout=30,
     )
     deadline = time.monotonic() + 30
-    while any(v["behind"] for v in httpx.get(api.url + "/v1/health").json()["views"].values()):
+    while any(v["behind"] for v in api_http.get(api.url + "/v1/health").json()["views"].values()):
         assert time.monotonic() < deadline, "views did not catch up"
         time.sleep(0.1)
     api.stop()

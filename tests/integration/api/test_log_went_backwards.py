@@ -16,6 +16,7 @@ from kafka.admin import NewTopic
 from services.secrets import new_secret
 from tests.builders import cloud_event, discovered
 from tests.integration.conftest import store_env_for
+from tests.support import api_process as api_http
 from tests.support.api_process import start_api
 from tests.support.broker_restart import restart_empty
 from tests.support.postgres import Database, drop_database, fresh_database
@@ -36,7 +37,7 @@ def own_broker() -> Iterator[list[Broker]]:
 
 def _post(url: str, number: str) -> httpx.Response:
     event = cloud_event("household.discovered", discovered(number))
-    return httpx.post(url + "/v1/events", json=event, headers=CE, timeout=60)
+    return api_http.post(url + "/v1/events", json=event, headers=CE, timeout=60)
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -82,10 +83,10 @@ def test_a_broker_restarted_empty_stops_writes_until_an_operator_accepts_the_res
         again = _post(api.url, "330106198001010021")  # every later write too, before producing
         assert again.status_code == 503 and "went backwards" in again.json()["detail"]
 
-        health = httpx.get(api.url + "/v1/health", timeout=60)
+        health = api_http.get(api.url + "/v1/health", timeout=60)
         assert health.status_code == 503
         assert "went backwards" in health.json()["checks"]["log"]["detail"]
-        assert "zhulian_store_halted 1" in httpx.get(api.url + "/metrics", timeout=60).text
+        assert "zhulian_store_halted 1" in api_http.get(api.url + "/metrics", timeout=60).text
     finally:
         api.stop()
 

@@ -11,6 +11,7 @@ import pytest
 from services.secrets import new_secret
 from tests.builders import cloud_event, discovered
 from tests.integration.conftest import store_env_for
+from tests.support import api_process as api_http
 from tests.support.api_process import start_api
 from tests.support.postgres import Database, fresh_database, start_postgres
 from tests.support.postgres_restart import start_in_place, stop_in_place
@@ -31,7 +32,7 @@ def own_postgres() -> Iterator[Database]:
 
 
 def _post(url: str, event: dict, headers: dict = CE) -> httpx.Response:
-    return httpx.post(url + "/v1/events", json=event, headers=headers, timeout=60)
+    return api_http.post(url + "/v1/events", json=event, headers=headers, timeout=60)
 
 
 def _assert_unavailable(answer: httpx.Response, problem: bool = True) -> None:
@@ -62,10 +63,10 @@ def test_while_postgres_is_down_writes_reads_and_health_are_503_then_recover(
 
         second = cloud_event("household.discovered", discovered("330106198001010022"))
         _assert_unavailable(_post(api.url, second))
-        health = httpx.get(api.url + "/v1/health", timeout=60)
+        health = api_http.get(api.url + "/v1/health", timeout=60)
         _assert_unavailable(health, problem=False)
         assert health.json()["checks"]["database"]["ok"] is False
-        _assert_unavailable(httpx.get(api.url + "/v1/needs", timeout=60))
+        _assert_unavailable(api_http.get(api.url + "/v1/needs", timeout=60))
         batch = _post(
             api.url,
             [
@@ -86,7 +87,7 @@ def test_while_postgres_is_down_writes_reads_and_health_are_503_then_recover(
             _assert_unavailable(answer)
             assert time.monotonic() < deadline, "writes did not recover after PostgreSQL came back"
             time.sleep(0.5)
-        health = httpx.get(api.url + "/v1/health", timeout=60)
+        health = api_http.get(api.url + "/v1/health", timeout=60)
         assert health.status_code == 200, health.text
     finally:
         api.stop(hard=True)

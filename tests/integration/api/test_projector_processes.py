@@ -8,10 +8,9 @@ import subprocess
 import sys
 import time
 
-import httpx
-
 from tests.builders import cloud_event, discovered, need_raised
 from tests.integration.api.test_log_is_the_truth import cli, view_checksums
+from tests.support import api_process as api_http
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
 
@@ -41,7 +40,7 @@ def test_views_stay_exact_when_one_of_two_projectors_is_killed(api_processes, pr
     (api,) = api_processes(1)
 
     def post(events: list[dict]) -> dict:
-        return httpx.post(api.url + "/v1/events", json=events, headers=BATCH, timeout=120).json()
+        return api_http.post(api.url + "/v1/events", json=events, headers=BATCH, timeout=120).json()
 
     assert post(district(0, 60))["stored"] == 120
     workers = [projector(production_env), projector(production_env)]
@@ -51,14 +50,14 @@ def test_views_stay_exact_when_one_of_two_projectors_is_killed(api_processes, pr
         assert post(district(60, 60))["stored"] == 120
         deadline = time.monotonic() + 90
         while True:
-            views = httpx.get(api.url + "/v1/health", timeout=10).json()["views"]
+            views = api_http.get(api.url + "/v1/health", timeout=10).json()["views"]
             if all(v["behind"] == 0 for v in views.values()) and all(
                 v["positions"] for v in views.values()
             ):
                 break
             assert time.monotonic() < deadline, f"projectors did not catch up: {views}"
             time.sleep(0.2)
-        needs = httpx.get(api.url + "/v1/needs", params={"limit": 500}, timeout=10).json()
+        needs = api_http.get(api.url + "/v1/needs", params={"limit": 500}, timeout=10).json()
         assert needs["total"] == 120
     finally:
         for worker in workers:

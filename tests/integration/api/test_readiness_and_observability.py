@@ -17,6 +17,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from tests.builders import cloud_event, discovered
+from tests.support import api_process as api_http
 from tests.support.api_process import start_api
 from tests.support.postgres import Database
 from tests.support.tansu import start_tansu
@@ -38,7 +39,7 @@ def eventually(probe: Callable[[], Any], until: Callable[[Any], bool], timeout: 
 
 
 def ready(url: str) -> httpx.Response:
-    return httpx.get(url + "/readyz", timeout=30)
+    return api_http.get(url + "/readyz", timeout=30)
 
 
 def test_a_working_stack_is_ready_and_its_metrics_name_kafka_and_the_index(api_processes) -> None:
@@ -47,8 +48,8 @@ def test_a_working_stack_is_ready_and_its_metrics_name_kafka_and_the_index(api_p
     assert answer.status_code == 200, answer.text
     assert set(answer.json()["checks"]) == {"broker", "database", "index", "log", "views"}
     event = cloud_event("household.discovered", discovered())
-    assert httpx.post(api.url + "/v1/events", json=event, headers=STRUCTURED).status_code == 201
-    text = httpx.get(api.url + "/metrics").text
+    assert api_http.post(api.url + "/v1/events", json=event, headers=STRUCTURED).status_code == 201
+    text = api_http.get(api.url + "/metrics").text
     count = [ln for ln in text.splitlines() if ln.startswith("zhulian_kafka_produce_seconds_count")]
     assert count and float(count[0].split()[-1]) >= 1
     assert 'zhulian_index_lag_records{partition="0"}' in text
@@ -66,7 +67,7 @@ def test_a_stopped_broker_makes_the_api_unready_with_retry_after_until_it_resume
         os.kill(broker.pid or 0, signal.SIGSTOP)
         down = eventually(lambda: ready(api.url), lambda r: r.status_code == 503)
         assert down.headers["retry-after"] and not down.json()["checks"]["broker"]["ok"]
-        assert httpx.get(api.url + "/v1/health", timeout=30).status_code == 503
+        assert api_http.get(api.url + "/v1/health", timeout=30).status_code == 503
         os.kill(broker.pid or 0, signal.SIGCONT)
         eventually(lambda: ready(api.url), lambda r: r.status_code == 200)
     finally:
@@ -101,7 +102,7 @@ def test_views_behind_more_than_the_bound_make_the_api_unready(api_processes, pr
     production_env.update(ZHULIAN_RUN_PROJECTIONS="false", ZHULIAN_READY_MAX_VIEW_LAG_SECONDS="0")
     (api,) = api_processes(1)
     event = cloud_event("household.discovered", discovered())
-    assert httpx.post(api.url + "/v1/events", json=event, headers=STRUCTURED).status_code == 201
+    assert api_http.post(api.url + "/v1/events", json=event, headers=STRUCTURED).status_code == 201
     down = eventually(lambda: ready(api.url), lambda r: r.status_code == 503)
     assert (
         not down.json()["checks"]["views"]["ok"]
@@ -113,7 +114,7 @@ def test_a_refused_event_is_found_in_the_json_log_by_its_request_id(api_processe
     (api,) = api_processes(1)
     number = "330106198001010011"
     event = cloud_event("household.discovered", discovered(number, channel="carrier_pigeon"))
-    answer = httpx.post(
+    answer = api_http.post(
         api.url + "/v1/events", json=event, headers={**STRUCTURED, "X-Request-ID": "op-find-me"}
     )
     assert answer.status_code == 422 and answer.headers["x-request-id"] == "op-find-me"
@@ -144,5 +145,5 @@ def test_an_index_left_behind_the_log_makes_the_api_unready(api_processes, produ
         producer.close()
     down = eventually(lambda: ready(api.url), lambda r: r.status_code == 503)
     assert not down.json()["checks"]["index"]["ok"], down.text
-    metrics = httpx.get(api.url + "/metrics").text
+    metrics = api_http.get(api.url + "/metrics").text
     assert re.search(r'^zhulian_index_lag_records\{partition="0"\} [1-9]', metrics, re.MULTILINE)

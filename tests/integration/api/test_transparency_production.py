@@ -9,7 +9,6 @@ import subprocess
 import sys
 from typing import Any
 
-import httpx
 import psycopg
 from eventsourcing.utils import Environment
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -22,6 +21,7 @@ from services.transparency.kafka_log import partition_events
 from services.transparency.setup import open_transparency
 from services.transparency.verify import verify_log
 from tests.builders import cloud_event
+from tests.support import api_process as api_http
 from tests.support.rfc9162 import hash_leaf, verify_head_signature, verify_inclusion
 from tests.support.servers import unique_topic
 
@@ -31,7 +31,7 @@ def _b(text: str) -> bytes:
 
 
 def stored(api_url: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    response = httpx.post(
+    response = api_http.post(
         api_url + "/v1/events",
         json=cloud_event(kind, data),
         headers={"content-type": "application/cloudevents+json"},
@@ -82,8 +82,8 @@ def test_a_donation_edited_in_the_index_is_named_while_the_kafka_log_still_verif
 ) -> None:
     (api,) = api_processes(1)
     donation = donations(api.url)
-    head = httpx.post(api.url + "/v1/transparency/heads", timeout=30).json()["heads"][0]
-    key = httpx.get(api.url + "/v1/transparency/key").json()
+    head = api_http.post(api.url + "/v1/transparency/heads", timeout=30).json()["heads"][0]
+    key = api_http.get(api.url + "/v1/transparency/key").json()
     assert verify_head_signature(
         key["public_key"],
         head["log"],
@@ -92,7 +92,7 @@ def test_a_donation_edited_in_the_index_is_named_while_the_kafka_log_still_verif
         _b(head["root_hash"]),
         _b(head["signature"]),
     )
-    proof = httpx.get(
+    proof = api_http.get(
         api.url + "/v1/transparency/proofs/inclusion",
         params={"aggregate_id": donation["record_id"], "version": donation["version"]},
     ).json()
@@ -117,7 +117,7 @@ def test_a_donation_edited_in_the_index_is_named_while_the_kafka_log_still_verif
         ).rowcount
     assert changed == 1  # 1,000.01 yuan -> 9,000.01 yuan, in fen
 
-    report = httpx.get(api.url + "/v1/transparency/verify", timeout=60).json()
+    report = api_http.get(api.url + "/v1/transparency/verify", timeout=60).json()
     finding = report["logs"][0]["findings"][0]
     assert (finding["aggregate"], finding["version"]) == (
         donation["record_id"],
@@ -136,7 +136,7 @@ def test_a_kafka_log_replaced_by_an_edited_copy_is_named(
 ) -> None:
     (api,) = api_processes(1)
     donation = donations(api.url)
-    httpx.post(api.url + "/v1/transparency/heads", timeout=30)
+    api_http.post(api.url + "/v1/transparency/heads", timeout=30)
     settings = KafkaStoreSettings.from_env(Environment(env=production_env))
     copy = unique_topic("forged")
     consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None)

@@ -14,6 +14,7 @@ import httpx
 from kafka import KafkaAdminClient
 
 from services.exits import Exit
+from tests.support import api_process as api_http
 from tests.support.ports import free_port
 
 
@@ -34,7 +35,7 @@ def worker(module: str, env: dict[str, str]) -> Iterator[str]:
         while True:
             assert process.poll() is None, process.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
             try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                if api_http.get(url + "/healthz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -63,14 +64,14 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 def test_the_projector_and_the_indexer_serve_readiness_and_metrics(production_env) -> None:
     with worker("services.workers.indexer", production_env) as indexer:
-        answer = httpx.get(indexer + "/readyz", timeout=30)
+        answer = api_http.get(indexer + "/readyz", timeout=30)
         assert answer.status_code == 200, answer.text
         assert {"broker", "database", "index"} <= set(answer.json()["checks"])
-        assert "zhulian_index_lag_records" in httpx.get(indexer + "/metrics").text
+        assert "zhulian_index_lag_records" in api_http.get(indexer + "/metrics").text
     with worker("services.workers.projector", production_env) as projector:
-        answer = httpx.get(projector + "/readyz", timeout=30)
+        answer = api_http.get(projector + "/readyz", timeout=30)
         assert answer.status_code == 200 and answer.json()["role"] == "projector"
-        assert "zhulian_view_lag_seconds" in httpx.get(projector + "/metrics").text
+        assert "zhulian_view_lag_seconds" in api_http.get(projector + "/metrics").text
         port = projector.rsplit(":", 1)[1]  # the container healthcheck, against this worker
         assert (
             run(["-m", "services.probe", "/readyz"], {"ZHULIAN_HEALTH_PORT": port}).returncode == 0

@@ -1,0 +1,61 @@
+"""The embedded profile's demo credentials: one account per role and one client per demo
+department, with random secrets written to data_dir/demo-accounts.txt (production: nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.auth.authority import Authority
+from services.auth.principal import Role
+
+DISTRICT = "330106"
+ACCOUNTS: tuple[tuple[str, Role, str, dict[str, str]], ...] = (
+    ("coordinator", Role.COORDINATOR, DISTRICT, {}),  # the whole demo district
+    ("coordinator-town", Role.COORDINATOR, DISTRICT + "001", {}),  # one town of it
+    ("provider", Role.PROVIDER, DISTRICT, {"provider": "xinyuan"}),
+    ("auditor", Role.AUDITOR, "", {}),
+    ("admin", Role.ADMINISTRATOR, "", {}),
+)
+DEPARTMENTS = (
+    "civil-affairs", "civil-affairs-town", "charity-federation", "community-charity-fund",
+    "education", "health", "hrss", "disabled-federation", "rural-revitalization", "xinyuan",
+    "village-charity", "grid-worker-zhao", "grid-worker-wang", "village-cadre-li",
+    "neighbour-report",
+)  # fmt: skip
+
+
+def demo_client_id(department: str) -> str:
+    """The client a demo department's system signs in as."""
+    return f"demo-{department}"
+
+
+def create_demo_credentials(authority: Authority, path: Path) -> bool:
+    """Create the demo accounts and clients once (the store has no account yet)."""
+    if authority.store.accounts():
+        return False
+    lines = [
+        "# zhulian demo credentials (embedded profile). Sign in at http://127.0.0.1:8000/login",
+        "# accounts: name / password / role / region",
+    ]
+    for name, role, region, extra in ACCOUNTS:
+        password = authority.create_account(
+            "first start", name=name, role=role.value, region=region, **extra
+        )
+        lines.append(f"{name}\t{password}\t{role.value}\t{region or '(everything)'}")
+    lines.append("# department clients (POST /v1/oauth/token): client_id / client_secret / source")
+    for department in DEPARTMENTS:
+        source = f"/{DISTRICT}/{department}"
+        secret = authority.create_client(
+            "first start",
+            client_id=demo_client_id(department),
+            role=Role.PUBLISHER.value,
+            department=department,
+            region=DISTRICT,
+            sources=[source],
+            event_types=["*"],
+        )
+        lines.append(f"{demo_client_id(department)}\t{secret}\t{source}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text("\n".join(lines) + "\n")
+    return True
