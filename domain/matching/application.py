@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -26,8 +26,11 @@ from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
 from domain.referrals.model import Referral
+from domain.reservations.keeper import ReservationKeeper
+from domain.reservations.model import Kind, Reservation
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
-from domain.shared.money import check_fen
+from domain.shared.money import check_fen, show
+from domain.shared.months import month_of
 from domain.shared.names import required
 from domain.shared.regions import alliance_of, check_region
 from domain.standards.application import StandardsCommands
@@ -89,7 +92,22 @@ def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name the coordinator's department")
 
 
-class MatchingCommands(StandardsCommands):
+def chosen_grant(amount_fen: int | None, policy: Policy) -> int:
+    """The grant a coordinator named, within the policy's bounds; never a default."""
+    bounds = f"from {show(policy.grant_min_fen)} to {show(policy.grant_max_fen)}"
+    if amount_fen is None:
+        raise InvalidValue(
+            "amount", f"accepting a fund names the grant (amount_fen or amount_yuan), {bounds}"
+        )
+    amount = check_fen(amount_fen, "amount")
+    if not policy.grant_min_fen <= amount <= policy.grant_max_fen:
+        raise InvalidValue(
+            "amount", f"{show(amount)} is outside the policy's bounds: a grant is {bounds}"
+        )
+    return amount
+
+
+class MatchingCommands(StandardsCommands, ReservationKeeper):
     """The coordinators' actions on the match queue, and the alliance's matching policy."""
 
     def matching_policy(self, region_code: str) -> Policy:
@@ -223,16 +241,18 @@ class MatchingCommands(StandardsCommands):
         referral_id = key.derived_id("referral") if key else uuid4()
         coordinator = _required_name(by, "by")
         if isinstance(candidate, Offering):
-            decision = judge_offering(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+            period = month_of(at)
+            decision = judge_offering(facts, offering_facts(candidate, period), policy)
             _require(decision)
             provider = self._load(Provider, candidate.provider_id)
             holder = to_department or provider.name
-            candidate.use(period=f"{at:%Y-%m}", units=units, reference=str(referral_id), at=at)
+            candidate.use(period=period, units=units, reference=str(referral_id), at=at)
+            held = (Kind.CAPACITY, period, units, 0)
         else:
             decision = judge_fund(facts, fund_facts(candidate), policy)
             _require(decision)
             holder = to_department or candidate.name
-            amount = check_fen(amount_fen or policy.grant_fen, "amount")
+            amount = chosen_grant(amount_fen, policy)
             pools = usable_pools(facts, fund_facts(candidate))
             pool = next((p for p in pools if p.available_fen >= amount), pools[0])
             candidate.allocate(
@@ -247,6 +267,22 @@ class MatchingCommands(StandardsCommands):
                 by=coordinator,
                 at=at,
             )
+            held = (Kind.MONEY, "", 0, amount)
+        kind, period, units, amount = held
+        reservation = Reservation(
+            referral_id=referral_id,
+            need_id=need.id,
+            household_id=household.id,
+            region_code=need.region_code,
+            kind=kind.value,
+            resource_id=candidate.id,
+            period=period,
+            units=units,
+            amount_fen=amount,
+            made_by=coordinator,
+            made_at=at,
+            expires_at=(recorded_at or at) + timedelta(days=policy.reservation_days),
+        )
         referral = Referral(
             id=referral_id,
             need_id=need.id,
@@ -271,7 +307,9 @@ class MatchingCommands(StandardsCommands):
             by=coordinator,
             at=at,
         )
-        return self._commit("referral", referral, need, candidate, triage, key=key)
+        return self._commit(
+            "referral", referral, need, candidate, triage, reservation, key=key
+        )
 
 
 def _require(decision: Decision) -> None:
