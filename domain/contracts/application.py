@@ -74,7 +74,8 @@ def check_eligible(offering: Offering, household: Household, at: datetime) -> No
         labels=household_labels(household.members, household.group),
         birth_years=birth_years(household.members),
     )
-    failed = [c for c in eligibility_checks(profile, offering.eligibility, at.year) if not c.passed]
+    year = int(month_of(at)[:4])
+    failed = [c for c in eligibility_checks(profile, offering.eligibility, year) if not c.passed]
     if failed:
         reasons = "; ".join(f"{c.rule}: {c.reason}" for c in failed)
         raise RuleViolation(

@@ -90,14 +90,11 @@ class ReservationKeeper(CommandHandler):
             raise RuleViolation(
                 f"the reservation of referral {referral_id} is already {reservation.state.value}"
             )
-        changed = self._release_held(
-            referral_id,
-            cause=Cause.COORDINATOR,
-            reason=required(reason, "reason", "say why the reservation is released"),
-            by=required(by, "actor", "must name the coordinator's department"),
-            at=at,
-        )
-        return self._commit("reservation", reservation, *changed[1:], key=key)
+        reason = required(reason, "reason", "say why the reservation is released")
+        by = required(by, "actor", "must name the coordinator's department")
+        resource = self._give_back(reservation, f"reservation released: {reason}", by, at)
+        reservation.release(cause=Cause.COORDINATOR, reason=reason, by=by, at=at)
+        return self._commit("reservation", reservation, resource, key=key)
 
     def expire_reservation(self, *, reservation: UUID, now: datetime) -> bool:
         """The clock's write: end a reservation whose time ran out, once, returning what it held.
