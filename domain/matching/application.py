@@ -307,9 +307,7 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
             by=coordinator,
             at=at,
         )
-        return self._commit(
-            "referral", referral, need, candidate, triage, reservation, key=key
-        )
+        return self._commit("referral", referral, need, candidate, triage, reservation, key=key)
 
 
 def _require(decision: Decision) -> None:
