@@ -247,7 +247,13 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
             provider = self._load(Provider, candidate.provider_id)
             holder = to_department or provider.name
             candidate.use(period=period, units=units, reference=str(referral_id), at=at)
-            held = (Kind.CAPACITY, period, units, 0)
+            held: tuple[Kind, str, int, int, UUID | None] = (
+                Kind.CAPACITY,
+                period,
+                units,
+                0,
+                provider.id,
+            )
         else:
             decision = judge_fund(facts, fund_facts(candidate), policy)
             _require(decision)
@@ -267,8 +273,8 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
                 by=coordinator,
                 at=at,
             )
-            held = (Kind.MONEY, "", 0, amount)
-        kind, period, units, amount = held
+            held = (Kind.MONEY, "", 0, amount, None)
+        kind, period, units, amount, provider_id = held
         reservation = Reservation(
             referral_id=referral_id,
             need_id=need.id,
@@ -276,6 +282,8 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
             region_code=need.region_code,
             kind=kind.value,
             resource_id=candidate.id,
+            provider_id=provider_id,
+            holder=holder,
             period=period,
             units=units,
             amount_fen=amount,

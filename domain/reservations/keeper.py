@@ -79,7 +79,7 @@ class ReservationKeeper(CommandHandler):
         expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
-        """A coordinator ends a referral's reservation unused; it returns to the offering or fund."""
+        """A coordinator ends a referral's reservation unused; it goes back to offering or fund."""
         if done := self._already_done(key):
             return done
         ident = reservation_id(referral_id)

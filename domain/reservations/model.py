@@ -63,6 +63,8 @@ class Reservation(Aggregate):
         region_code: str
         kind: str
         resource_id: UUID
+        provider_id: UUID | None  # the offering's provider; None for money
+        holder: str  # who the referral went to
         period: str
         units: int
         amount_fen: int
@@ -102,6 +104,8 @@ class Reservation(Aggregate):
         region_code: str,
         kind: str,
         resource_id: UUID,
+        provider_id: UUID | None,
+        holder: str,
         period: str,
         units: int,
         amount_fen: int,

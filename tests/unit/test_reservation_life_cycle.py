@@ -104,7 +104,7 @@ def test_paying_a_reserved_grant_uses_the_reservation_and_no_second_allocation()
     w = world()
     need_id = w.need(w.household(ONE))
     referral = w.accept(need_id, w.fund, amount_fen=180_000)
-    with pytest.raises(RuleViolation, match="1,800.00 yuan reserved"):
+    with pytest.raises(RuleViolation, match=r"1,800\.00 yuan reserved"):
         w.app.disburse_money(
             fund_id=w.fund, need_id=need_id, amount_fen=250_000, reference="t", by="c", at=NOW
         )
@@ -135,7 +135,7 @@ def test_a_delivery_by_a_provider_not_holding_the_contract_is_refused() -> None:
 
 def test_a_delivery_to_a_household_the_offering_does_not_admit_is_refused() -> None:
     w = world()
-    with pytest.raises(RuleViolation, match="not eligible for 'Home nursing'.*statuses"):
+    with pytest.raises(RuleViolation, match=r"not eligible for 'Home nursing'.*statuses"):
         w.deliver(w.household(ONE, dibao=False))
     assert w.left() == 5
 
