@@ -268,3 +268,16 @@ def outcomes_by_provider(store: ReadStore, *, region: str | None = None) -> list
             }
         )
     return out
+
+
+def held(store: ReadStore, *, region: str | None = None) -> tuple[int, dict[str, int]]:
+    """What open reservations hold: fen of money, and units of capacity per offering."""
+    where = Where(store.dialect).prefix("region_code", region).eq("state", "open")
+    rows = store.fetch(
+        f"SELECT * FROM outcome_reservations{where.sql()}", where.params, "outcome_reservations"
+    )
+    units: dict[str, int] = {}
+    for r in rows:
+        if r["kind"] == "capacity":
+            units[str(r["resource_id"])] = units.get(str(r["resource_id"]), 0) + r["units"]
+    return sum(r["amount_fen"] for r in rows if r["kind"] == "money"), units

@@ -178,6 +178,8 @@ def test_a_refused_referral_releases_its_capacity_and_a_delivery_uses_the_next(c
     first = accept(client, need_id, s["offering"])["record_id"]
     assert reservation(client, first, "open")["units"] == 1
     eventually(lambda: left(client, s["offering"]), lambda n: n == 2)
+    held = client.get("/v1/resources").json()["money"]
+    assert held["reserved_units"] == {s["offering"]: 1} and held["reserved_fen"] == 0
     referral_step(client, "refused", first, reason="no nurse free this week")
     ended = reservation(client, first, "released")
     assert ended["cause"] == "referral_refused" and ended["reason"] == "no nurse free this week"
@@ -355,3 +357,9 @@ def test_capacity_months_in_the_api_are_shanghai_months_at_2330_utc_on_the_last_
     assert december["period"] == "2026-12"  # the API's month of "now" is Shanghai's
     november = client.get(f"/v1/services/{s['offering']}", params={"period": "2026-11"}).json()
     assert november["used"] == 0
+    deliver(client, s, "330106195001010011", 201)  # recorded at 23:30 UTC on 30 November
+    months = eventually(
+        lambda: client.get("/v1/statistics", params={"by": "month", "kind": "delivery"}).json(),
+        lambda page: bool(page["rows"]),
+    )["rows"]
+    assert [m["dim_key"] for m in months] == ["2026-12"]
