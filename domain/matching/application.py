@@ -26,10 +26,10 @@ from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
 from domain.referrals.model import Referral
+from domain.reservations.grants import chosen_grant
 from domain.reservations.keeper import ReservationKeeper
-from domain.reservations.model import Kind, Reservation
+from domain.reservations.model import Hold, Kind
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
-from domain.shared.money import check_fen, show
 from domain.shared.months import month_of
 from domain.shared.names import required
 from domain.shared.regions import alliance_of, check_region
@@ -90,21 +90,6 @@ def fund_facts(fund: Fund) -> FundFacts:
 
 def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name the coordinator's department")
-
-
-def chosen_grant(amount_fen: int | None, policy: Policy) -> int:
-    """The grant a coordinator named, within the policy's bounds; never a default."""
-    bounds = f"from {show(policy.grant_min_fen)} to {show(policy.grant_max_fen)}"
-    if amount_fen is None:
-        raise InvalidValue(
-            "amount", f"accepting a fund names the grant (amount_fen or amount_yuan), {bounds}"
-        )
-    amount = check_fen(amount_fen, "amount")
-    if not policy.grant_min_fen <= amount <= policy.grant_max_fen:
-        raise InvalidValue(
-            "amount", f"{show(amount)} is outside the policy's bounds: a grant is {bounds}"
-        )
-    return amount
 
 
 class MatchingCommands(StandardsCommands, ReservationKeeper):
@@ -247,18 +232,12 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
             provider = self._load(Provider, candidate.provider_id)
             holder = to_department or provider.name
             candidate.use(period=period, units=units, reference=str(referral_id), at=at)
-            held: tuple[Kind, str, int, int, UUID | None] = (
-                Kind.CAPACITY,
-                period,
-                units,
-                0,
-                provider.id,
-            )
+            hold = Hold(Kind.CAPACITY, candidate.id, period, units, provider_id=provider.id)
         else:
             decision = judge_fund(facts, fund_facts(candidate), policy)
             _require(decision)
             holder = to_department or candidate.name
-            amount = chosen_grant(amount_fen, policy)
+            amount = chosen_grant(amount_fen, policy.grant_min_fen, policy.grant_max_fen)
             pools = usable_pools(facts, fund_facts(candidate))
             pool = next((p for p in pools if p.available_fen >= amount), pools[0])
             candidate.allocate(
@@ -273,23 +252,17 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
                 by=coordinator,
                 at=at,
             )
-            held = (Kind.MONEY, "", 0, amount, None)
-        kind, period, units, amount, provider_id = held
-        reservation = Reservation(
+            hold = Hold(Kind.MONEY, candidate.id, amount_fen=amount)
+        reservation = self._reserve(
+            hold,
             referral_id=referral_id,
             need_id=need.id,
             household_id=household.id,
             region_code=need.region_code,
-            kind=kind.value,
-            resource_id=candidate.id,
-            provider_id=provider_id,
             holder=holder,
-            period=period,
-            units=units,
-            amount_fen=amount,
-            made_by=coordinator,
-            made_at=at,
-            expires_at=(recorded_at or at) + timedelta(days=policy.reservation_days),
+            by=coordinator,
+            at=at,
+            until=(recorded_at or at) + timedelta(days=policy.reservation_days),
         )
         referral = Referral(
             id=referral_id,

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.ingest.model import EventKey, Outcome
-from domain.reservations.model import Cause, Kind, Reservation, reservation_id
+from domain.reservations.model import Cause, Hold, Kind, Reservation, reservation_id
 from domain.shared.commands import CommandHandler
 from domain.shared.errors import NotFound, RuleViolation
 from domain.shared.names import required
@@ -29,6 +29,37 @@ class Money(Protocol):
 
 class ReservationKeeper(CommandHandler):
     """What every command that can end a reservation shares."""
+
+    def _reserve(
+        self,
+        hold: Hold,
+        *,
+        referral_id: UUID,
+        need_id: UUID,
+        household_id: UUID,
+        region_code: str,
+        holder: str,
+        by: str,
+        at: datetime,
+        until: datetime,
+    ) -> Reservation:
+        """The reservation a match makes for its referral, to commit with it."""
+        return Reservation(
+            referral_id=referral_id,
+            need_id=need_id,
+            household_id=household_id,
+            region_code=region_code,
+            kind=hold.kind.value,
+            resource_id=hold.resource_id,
+            provider_id=hold.provider_id,
+            holder=holder,
+            period=hold.period,
+            units=hold.units,
+            amount_fen=hold.amount_fen,
+            made_by=by,
+            made_at=at,
+            expires_at=until,
+        )
 
     def _open_reservation(self, referral_id: UUID | None) -> Reservation | None:
         """The reservation a referral still holds, if any."""

@@ -9,6 +9,7 @@ the offering (`CapacityUsed` / `CapacityReleased`) and the fund (`Allocated` /
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -51,6 +52,18 @@ class Cause(StrEnum):
     NEED_CLOSED = "need_closed"
     ALLOCATION_CANCELLED = "allocation_cancelled"
     COORDINATOR = "coordinator"
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What a match holds: units of an offering in a month, or fen of a fund."""
+
+    kind: Kind
+    resource_id: UUID
+    period: str = ""
+    units: int = 0
+    amount_fen: int = 0
+    provider_id: UUID | None = None  # the offering's provider
 
 
 class Reservation(Aggregate):
