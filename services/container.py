@@ -10,6 +10,7 @@ from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring
 from projections.alerts.view import Alerts
 from projections.alliance_vocabulary.view import AllianceVocabulary
+from projections.fund_ledger.outcomes import OutcomeLedger
 from projections.fund_ledger.view import FundLedger
 from projections.household_file.view import HouseholdFile
 from projections.match_queue.view import MatchQueue
@@ -54,6 +55,7 @@ def all_views() -> list[View]:
         Alerts(),
         Pairings(),
         HsdsIdentifiers(),
+        OutcomeLedger(),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The deadline clock: records overdue answers (breaches) and their escalations, once each.
+"""The deadline clock: records overdue answers (breaches), their escalations and expired
+reservations, once each.
 
 Any number may run (the embedded API process runs one; `python -m services.workers.clock` runs
 one alone): the board only proposes candidates, each is re-judged against the referral itself,
@@ -15,6 +16,7 @@ from uuid import UUID
 
 from domain.alliance import Alliance
 from domain.shared.errors import ConcurrentUpdate, NotFound
+from projections.fund_ledger.queries import reservations_due
 from projections.household_file.queries import applications_overdue
 from projections.referral_board.queries import breaches_due
 from projections.runtime.query import ReadStore
@@ -47,6 +49,12 @@ class DeadlineClock:
                     recorded += 1
             except (ConcurrentUpdate, NotFound) as error:
                 log.info("overdue answer of %s left for the next sweep: %s", household_id, error)
+        for reservation_id in reservations_due(self.store, now=now):
+            try:
+                if self.app.expire_reservation(reservation=UUID(reservation_id), now=now):
+                    recorded += 1
+            except (ConcurrentUpdate, NotFound) as error:
+                log.info("expiry of %s left for the next sweep: %s", reservation_id, error)
         return recorded
 
     def run(self, stop: threading.Event, interval: float) -> None:

@@ -11,9 +11,13 @@ from domain.contracts.model import Contract
 from domain.households.identity import household_id
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
-from domain.shared.commands import CommandHandler
+from domain.matching.eligibility import HouseholdProfile, covers, eligibility_checks
+from domain.matching.facts import birth_years, household_labels
+from domain.reservations.keeper import ReservationKeeper
+from domain.reservations.model import Kind, Reservation
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
 from domain.shared.money import check_fen, show
+from domain.shared.months import month_of
 from domain.shared.regions import alliance_of
 from domain.shared.taxonomy import Category, NeedType, parse_enum
 from domain.supply.model import Offering, Provider
@@ -58,7 +62,28 @@ def check_items(raw: list[dict[str, Any]], budget_fen: int) -> list[dict[str, An
     return items
 
 
-class ContractCommands(CommandHandler):
+def check_eligible(offering: Offering, household: Household, at: datetime) -> None:
+    """Refuse a delivery of a service to a household the offering does not admit."""
+    if not covers(offering.areas, household.region_code):
+        raise RuleViolation(
+            f"household {household.id} lives in {household.region_code}, outside the areas of"
+            f" {offering.name!r} ({', '.join(offering.areas)}); it cannot be delivered there"
+        )
+    profile = HouseholdProfile(
+        statuses=tuple(sorted(household.assistance)),
+        labels=household_labels(household.members, household.group),
+        birth_years=birth_years(household.members),
+    )
+    year = int(month_of(at)[:4])
+    failed = [c for c in eligibility_checks(profile, offering.eligibility, year) if not c.passed]
+    if failed:
+        reasons = "; ".join(f"{c.rule}: {c.reason}" for c in failed)
+        raise RuleViolation(
+            f"household {household.id} is not eligible for {offering.name!r} — {reasons}"
+        )
+
+
+class ContractCommands(ReservationKeeper):
     """Purchased services counted in person-times and yuan (人次, 元)."""
 
     def sign_contract(
@@ -104,10 +129,17 @@ class ContractCommands(CommandHandler):
         by: str,
         at: datetime,
         note: str = "",
+        provider_id: UUID | None = None,
+        referral_id: UUID | None = None,
         expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
-        """Count one service delivery; the item's offering gives up capacity in the same commit."""
+        """Count one service delivery; the item's offering gives up capacity in the same commit.
+
+        The delivering provider must hold the contract (and the item's offering), the household
+        must be one the offering admits, and a delivery for a matched referral uses what the
+        match reserved instead of taking capacity twice.
+        """
         if done := self._already_done(key):
             return done
         contract = self._load(Contract, contract_id, expected_version)
@@ -117,19 +149,39 @@ class ContractCommands(CommandHandler):
             raise NotFound("household", f"{household_key} (it has no file yet)") from None
         if not by.strip():
             raise InvalidValue("provider", "must name who delivered the service")
+        item = contract.item(item_id)
+        if provider_id is not None and provider_id != contract.provider_id:
+            raise RuleViolation(
+                f"provider {provider_id} does not hold item {item_id!r} of contract"
+                f" {contract.title!r}: the contract is with provider {contract.provider_id}"
+            )
         delivery_id = key.derived_id("delivery") if key else uuid4()
-        offering_ref = contract.item(item_id)["offering_id"]
-        others: list[Offering] = []
+        offering_ref = item["offering_id"]
+        others: list[Any] = []
+        held = self._delivery_reservation(referral_id, household.id, offering_ref)
         if offering_ref is not None:
             offering = self._load(Offering, UUID(offering_ref))
             if alliance_of(offering.region_code) != alliance_of(contract.region_code):
                 raise RuleViolation(
                     f"offering {offering.name!r} belongs to another alliance than the contract"
                 )
-            offering.use(
-                period=f"{at:%Y-%m}", units=person_times, reference=str(delivery_id), at=at
-            )
+            if offering.provider_id != contract.provider_id:
+                raise RuleViolation(
+                    f"item {item_id!r} names offering {offering.name!r} of provider"
+                    f" {offering.provider_id}, not of the contract's provider"
+                    f" {contract.provider_id}"
+                )
+            check_eligible(offering, household, at)
+            if held is not None:
+                # The reserved units come back and the delivery's person-times are taken.
+                offering.release(
+                    period=held.period, units=held.units, reference=str(held.referral_id), at=at
+                )
+            offering.use(period=month_of(at), units=person_times, reference=str(delivery_id), at=at)
             others.append(offering)
+        if held is not None:
+            held.use(used_by="delivery", reference=str(delivery_id), by=by.strip(), at=at)
+            others.append(held)
         contract.record_delivery(
             delivery_id=delivery_id,
             item_id=item_id,
@@ -143,3 +195,23 @@ class ContractCommands(CommandHandler):
             at=at,
         )
         return self._commit("contract", contract, *others, key=key)
+
+    def _delivery_reservation(
+        self, referral_id: UUID | None, household: UUID, offering_ref: str | None
+    ) -> Reservation | None:
+        """The open capacity reservation a delivery for a matched referral uses, checked."""
+        if referral_id is None:
+            return None
+        held = self._open_reservation(referral_id)
+        if held is None:
+            raise RuleViolation(f"referral {referral_id} holds no open reservation to deliver on")
+        if held.kind is not Kind.CAPACITY or str(held.resource_id) != offering_ref:
+            raise RuleViolation(
+                f"referral {referral_id} reserved {held.describe()}, not this item's offering"
+            )
+        if held.household_id != household:
+            raise RuleViolation(
+                f"referral {referral_id} reserved capacity for household {held.household_id},"
+                " not this one"
+            )
+        return held

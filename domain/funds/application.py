@@ -12,9 +12,10 @@ from domain.households.labels import household_labels as labels_of
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need, NeedStatus
-from domain.shared.commands import CommandHandler
+from domain.reservations.keeper import ReservationKeeper
+from domain.reservations.model import Cause, Kind
 from domain.shared.errors import InvalidValue, RuleViolation
-from domain.shared.money import check_fen
+from domain.shared.money import check_fen, show
 from domain.shared.names import required
 from domain.shared.regions import check_region
 
@@ -37,7 +38,7 @@ def household_labels(household: Household) -> set[str]:
     return set(labels_of(household.members, household.group))
 
 
-class FundCommands(CommandHandler):
+class FundCommands(ReservationKeeper):
     """Keeping the money side of the resource list (资源清单), yuan by yuan."""
 
     def open_fund(
@@ -196,6 +197,9 @@ class FundCommands(CommandHandler):
         if allocation_id is None:
             if need_id is None or amount_fen is None:
                 raise InvalidValue("allocation_id", "name an allocation, or a need and an amount")
+            allocation_id = self._reserved_for(fund, need_id, amount_fen)
+        if allocation_id is None:
+            assert need_id is not None and amount_fen is not None
             allocation_id = key.derived_id("allocation") if key else uuid4()
             self._allocate(
                 fund,
@@ -209,7 +213,28 @@ class FundCommands(CommandHandler):
         fund.disburse(
             allocation_id=allocation_id, reference=reference, by=_required_name(by, "by"), at=at
         )
-        return self._commit("fund", fund, key=key)
+        # A match's money reservation ends here, used by this disbursement.
+        held = self._open_reservation(allocation_id)
+        if held is not None:
+            held.use(used_by="disbursement", reference=str(allocation_id), by=by, at=at)
+        return self._commit("fund", fund, *([held] if held else []), key=key)
+
+    def _reserved_for(self, fund: Fund, need_id: UUID, amount_fen: int) -> UUID | None:
+        """The allocation a match reserved from this fund for the need, if it still holds one.
+
+        Paying a need that a match reserved money for pays that reservation, never a second
+        allocation beside it; a different amount is refused, naming the reserved one.
+        """
+        need = self._load(Need, need_id)
+        held = self._open_reservation(need.referral_id)
+        if held is None or held.kind is not Kind.MONEY or held.resource_id != fund.id:
+            return None
+        if amount_fen != held.amount_fen:
+            raise RuleViolation(
+                f"need {need_id} has {show(held.amount_fen)} reserved from {fund.name!r} by"
+                f" referral {held.referral_id}; pay that amount, or release the reservation first"
+            )
+        return held.referral_id
 
     def cancel_allocation(
         self,
@@ -223,18 +248,20 @@ class FundCommands(CommandHandler):
         key: EventKey | None = None,
     ) -> Outcome:
         """Release money reserved for a need that will not be paid."""
-        return self._change(
-            Fund,
-            fund_id,
-            lambda fund: fund.cancel(
-                allocation_id=allocation_id,
-                reason=_required_name(reason, "reason"),
-                by=_required_name(by, "by"),
-                at=at,
-            ),
-            key=key,
-            expected_version=expected_version,
+        if done := self._already_done(key):
+            return done
+        fund = self._load(Fund, fund_id, expected_version)
+        fund.cancel(
+            allocation_id=allocation_id,
+            reason=_required_name(reason, "reason"),
+            by=_required_name(by, "by"),
+            at=at,
         )
+        # A match's reservation ends with its allocation, in the same commit.
+        held = self._open_reservation(allocation_id)
+        if held is not None:
+            held.release(cause=Cause.ALLOCATION_CANCELLED, reason=reason, by=by, at=at)
+        return self._commit("fund", fund, *([held] if held else []), key=key)
 
     def refund_donation(
         self,

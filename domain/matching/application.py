@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -26,8 +26,11 @@ from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
 from domain.referrals.model import Referral
+from domain.reservations.grants import chosen_grant
+from domain.reservations.keeper import ReservationKeeper
+from domain.reservations.model import Hold, Kind
 from domain.shared.errors import InvalidValue, NotFound, RuleViolation
-from domain.shared.money import check_fen
+from domain.shared.months import month_of
 from domain.shared.names import required
 from domain.shared.regions import alliance_of, check_region
 from domain.standards.application import StandardsCommands
@@ -89,7 +92,7 @@ def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name the coordinator's department")
 
 
-class MatchingCommands(StandardsCommands):
+class MatchingCommands(StandardsCommands, ReservationKeeper):
     """The coordinators' actions on the match queue, and the alliance's matching policy."""
 
     def matching_policy(self, region_code: str) -> Policy:
@@ -223,16 +226,18 @@ class MatchingCommands(StandardsCommands):
         referral_id = key.derived_id("referral") if key else uuid4()
         coordinator = _required_name(by, "by")
         if isinstance(candidate, Offering):
-            decision = judge_offering(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+            period = month_of(at)
+            decision = judge_offering(facts, offering_facts(candidate, period), policy)
             _require(decision)
             provider = self._load(Provider, candidate.provider_id)
             holder = to_department or provider.name
-            candidate.use(period=f"{at:%Y-%m}", units=units, reference=str(referral_id), at=at)
+            candidate.use(period=period, units=units, reference=str(referral_id), at=at)
+            hold = Hold(Kind.CAPACITY, candidate.id, period, units, provider_id=provider.id)
         else:
             decision = judge_fund(facts, fund_facts(candidate), policy)
             _require(decision)
             holder = to_department or candidate.name
-            amount = check_fen(amount_fen or policy.grant_fen, "amount")
+            amount = chosen_grant(amount_fen, policy.grant_min_fen, policy.grant_max_fen)
             pools = usable_pools(facts, fund_facts(candidate))
             pool = next((p for p in pools if p.available_fen >= amount), pools[0])
             candidate.allocate(
@@ -247,6 +252,18 @@ class MatchingCommands(StandardsCommands):
                 by=coordinator,
                 at=at,
             )
+            hold = Hold(Kind.MONEY, candidate.id, amount_fen=amount)
+        reservation = self._reserve(
+            hold,
+            referral_id=referral_id,
+            need_id=need.id,
+            household_id=household.id,
+            region_code=need.region_code,
+            holder=holder,
+            by=coordinator,
+            at=at,
+            until=(recorded_at or at) + timedelta(days=policy.reservation_days),
+        )
         referral = Referral(
             id=referral_id,
             need_id=need.id,
@@ -271,7 +288,7 @@ class MatchingCommands(StandardsCommands):
             by=coordinator,
             at=at,
         )
-        return self._commit("referral", referral, need, candidate, triage, key=key)
+        return self._commit("referral", referral, need, candidate, triage, reservation, key=key)
 
 
 def _require(decision: Decision) -> None:

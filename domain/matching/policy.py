@@ -76,6 +76,9 @@ class Policy:
     require_circle: bool = False  # on: located services beyond the circle are not candidates
     circle_km: int = 3  # the ten-minute service circle, as a radius
     grant_fen: int = 250_000  # a fund is a candidate when a pool holds at least this much
+    grant_min_fen: int = 10_000  # a grant chosen on accepting a fund: at least 100 yuan …
+    grant_max_fen: int = 2_000_000  # … and at most 20,000 yuan
+    reservation_days: int = 30  # an unused reservation of a match expires after this many days
     exclusions: tuple[Exclusion, ...] = ()
 
     @classmethod
@@ -98,6 +101,13 @@ class Policy:
             Exclusion.parse(e, f"exclusions[{i}]")
             for i, e in enumerate(raw.get("exclusions") or ())
         )
+        low = check_fen(raw.get("grant_min_fen", 10_000), "grant_min_fen")
+        high = check_fen(raw.get("grant_max_fen", 2_000_000), "grant_max_fen")
+        if low > high:
+            raise InvalidValue("grant_min_fen", "must not be above grant_max_fen")
+        days = raw.get("reservation_days", 30)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366:
+            raise InvalidValue("reservation_days", "must be a whole number of days from 1 to 366")
         return cls(
             version=version,
             weights=weights,
@@ -106,6 +116,9 @@ class Policy:
             require_circle=bool(raw.get("require_circle", False)),
             circle_km=circle,
             grant_fen=check_fen(raw.get("grant_fen", 250_000), "grant_fen"),
+            grant_min_fen=low,
+            grant_max_fen=high,
+            reservation_days=days,
             exclusions=exclusions,
         )
 
@@ -118,6 +131,9 @@ class Policy:
             "require_circle": self.require_circle,
             "circle_km": self.circle_km,
             "grant_fen": self.grant_fen,
+            "grant_min_fen": self.grant_min_fen,
+            "grant_max_fen": self.grant_max_fen,
+            "reservation_days": self.reservation_days,
             "exclusions": [e.as_record() for e in self.exclusions],
         }
 

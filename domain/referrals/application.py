@@ -9,6 +9,8 @@ from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
 from domain.referrals.clock import ReferralClock
 from domain.referrals.model import Referral
+from domain.reservations.keeper import ReservationKeeper
+from domain.reservations.model import Cause
 from domain.shared.names import required
 from domain.standards.deadlines import Step
 
@@ -17,7 +19,7 @@ def _required_name(value: str, field: str) -> str:
     return required(value, field, "must name a department")
 
 
-class ReferralCommands(ReferralClock):
+class ReferralCommands(ReferralClock, ReservationKeeper):
     """The closed loop: 受理 → 流转 → 反馈 → 办结 → 回访, refusal and reassignment."""
 
     def request_referral(
@@ -138,7 +140,11 @@ class ReferralCommands(ReferralClock):
         need = self._load(Need, referral.need_id)
         referral.complete(by=by, at=at, outcome=outcome)
         need.mark_met(referral_id=referral.id, at=at)
-        return self._commit("referral", referral, need, key=key)
+        # What the match held and nothing used goes back: the need is met without it.
+        held = self._release_held(
+            referral.id, cause=Cause.NEED_MET, reason="need met without using it", by=by, at=at
+        )
+        return self._commit("referral", referral, need, *held, key=key)
 
     def follow_up_referral(
         self,
@@ -179,7 +185,10 @@ class ReferralCommands(ReferralClock):
         need = self._load(Need, referral.need_id)
         referral.refuse(by=by, at=at, reason=reason)
         need.reopen(referral_id=referral.id, reason=f"referral refused: {reason}", at=at)
-        return self._commit("referral", referral, need, key=key)
+        held = self._release_held(
+            referral.id, cause=Cause.REFERRAL_REFUSED, reason=reason, by=by, at=at
+        )
+        return self._commit("referral", referral, need, *held, key=key)
 
     def reassign_referral(
         self,
@@ -193,18 +202,23 @@ class ReferralCommands(ReferralClock):
         recorded_at: datetime | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
-        """Move a referral to another department, which must accept it anew."""
-        return self._change(
-            Referral,
-            referral_id,
-            lambda referral: referral.reassign(
-                by=_required_name(by, "department"),
-                to_department=_required_name(to_department, "to_department"),
-                at=at,
-                reason=reason,
-                recorded_at=recorded_at or at,
-                policy=self.deadline_policy(referral.region_code),
-            ),
-            key=key,
-            expected_version=expected_version,
+        """Move a referral to another department, which must accept it anew.
+
+        What the match reserved with the first department's offering or fund is released in
+        the same commit: the new department serves the need from its own.
+        """
+        if done := self._already_done(key):
+            return done
+        referral = self._step(referral_id, expected_version)
+        referral.reassign(
+            by=_required_name(by, "department"),
+            to_department=_required_name(to_department, "to_department"),
+            at=at,
+            reason=reason,
+            recorded_at=recorded_at or at,
+            policy=self.deadline_policy(referral.region_code),
         )
+        held = self._release_held(
+            referral.id, cause=Cause.REFERRAL_REASSIGNED, reason=reason, by=by, at=at
+        )
+        return self._commit("referral", referral, *held, key=key)

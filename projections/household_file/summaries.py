@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from domain.contracts.model import Contract
+from domain.funds.model import Fund
 from domain.households.model import Household
+from domain.matching.model import Triage
 from domain.needs.model import Need
 from domain.referrals.model import Referral
+from domain.reservations.model import Reservation
+from domain.shared.money import show
+from domain.shared.months import ALLIANCE_TIME
 
 _TEMPLATES: dict[type, str] = {
     Household.Discovered: "File opened after a {channel} report by {reported_by}",
@@ -37,12 +44,47 @@ _TEMPLATES: dict[type, str] = {
     Referral.Reassigned: "Referral moved from {from_department} to {to_department}: {reason}",
     Referral.DeadlineBreached: "Missed deadline: {holder}'s {step} was due {due_at:%Y-%m-%d %H:%M}",
     Referral.Escalated: "Escalated from {from_region} to {to_region} after the missed {step}",
+    Triage.CandidateAccepted: "Candidate {candidate_id} ({kind}) chosen by {by} under matching"
+    " policy v{policy_version}",
+    Triage.CandidateRejected: "Candidate {candidate_id} ruled out by {by}: {reason}",
+    Triage.Escalated: "Need escalated by {by} from {from_code} to {to_code}: {reason}",
+    Reservation.Used: "Reservation used by a {used_by} ({reference})",
+    Reservation.Released: "Reservation released ({cause}) by {by}: {reason}",
+    Reservation.Expired: "Reservation expired: {reason}",
+    Fund.Allocated: "{amount_fen:yuan} allocated by {by} from the fund",
+    Fund.AllocationCancelled: "Allocation {allocation_id} cancelled by {by}: {reason}",
+    Fund.Disbursed: "{amount_fen:yuan} paid by {by}: {reference}",
+    Contract.DeliveryRecorded: "Service delivered ({item_id}): {person_times} person-time(s),"
+    " {cost_fen:yuan}, recorded by {recorded_by}",
 }
+
+
+class _Fen(int):
+    """An amount in fen that `{x:yuan}` shows in yuan."""
+
+    def __format__(self, spec: str) -> str:
+        return show(int(self)) if spec == "yuan" else format(int(self), spec)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, datetime):  # days and hours on the alliances' clock
+        return value.astimezone(ALLIANCE_TIME) if value.tzinfo else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _Fen(value)
+    return value
+
+
+def _reserved(e: Any) -> str:
+    held = f"{e.units} unit(s) in {e.period}" if e.kind == "capacity" else show(e.amount_fen)
+    until = _shown(e.expires_at)
+    return f"{held} reserved by {e.made_by} for the referral, until {until:%Y-%m-%d %H:%M}"
 
 
 def summarise(event: Any) -> str:
     """A one-line summary of an event, from its own fields."""
+    if isinstance(event, Reservation.Made):
+        return _reserved(event)
     template = _TEMPLATES.get(type(event))
     if template is None:
         return type(event).__qualname__
-    return template.format(**vars(event))
+    return template.format(**{k: _shown(v) for k, v in vars(event).items()})

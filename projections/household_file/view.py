@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.contracts.model import Contract
+from domain.funds.model import Fund
 from domain.households.model import Household
 from domain.households.vocabulary import Assistance
+from domain.matching.model import Triage
 from domain.needs.model import Need
 from domain.referrals.model import Referral
+from domain.reservations.model import Reservation
 from projections.household_file.summaries import summarise
 from projections.runtime.event_time import occurred_at
 from projections.runtime.tables import Table, cols
@@ -53,11 +57,44 @@ def _with_grant(row: dict[str, Any], at: Any, amount_fen: int | None, by: str) -
     return [*(row.get("temporary_grants") or []), grant]
 
 
+# Events of records that are not the household's own but concern it (money, deliveries,
+# matches, reservations): where the event names the household, or a record that does.
+_ABOUT: tuple[type, ...] = (
+    Fund.Allocated,
+    Fund.AllocationCancelled,
+    Fund.Disbursed,
+    Contract.DeliveryRecorded,
+)
+
+
 def _by(e: Any) -> str | None:
-    for attr in ("actor", "by", "reported_by", "raised_by", "from_department"):
+    for attr in (
+        "actor",
+        "by",
+        "reported_by",
+        "raised_by",
+        "from_department",
+        "recorded_by",
+        "made_by",
+    ):
         if hasattr(e, attr):
             return str(getattr(e, attr))
     return None
+
+
+def _household_of_money(e: Any, tx: Tx) -> str | None:
+    """The household a fund's allocation or a contract's delivery went to."""
+    if isinstance(e, Fund.Allocated):
+        found = str(e.household_id)
+        tx.upsert(
+            "household_links", {"record_id": f"allocation:{e.allocation_id}", "household_id": found}
+        )
+        return found
+    if isinstance(e, Fund.AllocationCancelled):
+        link = tx.get("household_links", record_id=f"allocation:{e.allocation_id}")
+        return link["household_id"] if link else None
+    household: Any = getattr(e, "household_id", None)
+    return str(household) if household is not None else None
 
 
 class HouseholdFile(View):
@@ -65,12 +102,15 @@ class HouseholdFile(View):
 
     name = "household_file"
     tables = (HOUSEHOLDS, TIMELINE, LINKS)
-    schema_version = 3  # 2: temporary assistance as one-off grants; 3: applications answered
+    # 2: temporary assistance as one-off grants; 3: applications answered; 4: money, deliveries,
+    # candidate decisions, escalations of needs and reservations on the timeline
+    schema_version = 4
 
     def handlers(self) -> dict[type, Handler]:
-        """Every household, need and referral event lands on a timeline."""
-        handlers: dict[type, Handler] = {}
-        for aggregate in (Household, Need, Referral):
+        """Every event of a household, its needs, referrals, triage and reservations, and the
+        money and deliveries that reached it, lands on its timeline."""
+        handlers: dict[type, Handler] = dict.fromkeys(_ABOUT, self._on_event)
+        for aggregate in (Household, Need, Referral, Triage, Reservation):
             for event_class in vars(aggregate).values():
                 if isinstance(event_class, type) and issubclass(event_class, aggregate.Event):
                     handlers[event_class] = self._on_event
@@ -103,7 +143,15 @@ class HouseholdFile(View):
         record_id = str(e.originator_id)
         if isinstance(e, Household.Event):
             return record_id
-        if isinstance(e, Need.Raised | Referral.Requested):
+        if isinstance(e, Fund.Event | Contract.Event):  # a fund or contract serves many
+            return _household_of_money(e, tx)
+        if isinstance(e, Triage.Opened):  # the triage of a need: the need's household
+            need = tx.get("household_links", record_id=str(e.need_id))
+            found = need["household_id"] if need else None
+            if found:
+                tx.upsert("household_links", {"record_id": record_id, "household_id": found})
+            return found
+        if isinstance(e, Need.Raised | Referral.Requested | Reservation.Made):
             tx.upsert(
                 "household_links", {"record_id": record_id, "household_id": str(e.household_id)}
             )

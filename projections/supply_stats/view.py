@@ -7,6 +7,7 @@ from typing import Any
 from domain.contracts.model import Contract
 from domain.funds.model import Fund
 from domain.needs.model import Need
+from domain.shared.months import month_of
 from domain.supply.model import Provider
 from projections.runtime.tables import Table, cols
 from projections.runtime.view import Handler, Tx, View
@@ -52,6 +53,7 @@ class SupplyStats(View):
 
     name = "supply_stats"
     tables = (FACTS, NAMES, CONTRACTS, ITEMS, NEEDS, ALLOCATIONS)
+    schema_version = 2  # 2: months on the alliances' clock (Asia/Shanghai), not UTC
 
     def handlers(self) -> dict[type, Handler]:
         """Names, contracts, deliveries, needs (for their type), allocations, disbursements."""
@@ -137,7 +139,7 @@ class SupplyStats(View):
             {
                 "fact_id": str(e.delivery_id),
                 "kind": "delivery",
-                "month": f"{e.delivered_at:%Y-%m}",
+                "month": month_of(e.delivered_at),
                 "provider_id": contract["provider_id"],
                 "fund_id": None,
                 "contract_id": contract_id,
@@ -174,7 +176,7 @@ class SupplyStats(View):
             {
                 "fact_id": str(e.allocation_id),
                 "kind": "disbursement",
-                "month": f"{e.disbursed_at:%Y-%m}",
+                "month": month_of(e.disbursed_at),
                 "provider_id": None,
                 "fund_id": str(e.originator_id),
                 "contract_id": None,

@@ -25,6 +25,7 @@ from services.api.routers import (
     metrics,
     needs,
     offerings,
+    outcomes,
     pairings,
     proofs,
     referrals,
@@ -107,6 +108,7 @@ def create_app(
         app.include_router(read.router)
     app.include_router(hsds.router)
     app.include_router(statistics.router)
+    app.include_router(outcomes.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
     app.include_router(deadlines.router)

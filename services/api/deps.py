@@ -10,6 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from domain.shared.months import month_of
 from domain.shared.regions import check_prefix
 from projections.runtime.query import Page
 from services.auth.jurisdiction import scoped_region
@@ -107,7 +108,7 @@ Region = Annotated[
 def period_of(container: Container, period: str | None) -> str:
     """The month capacity is counted in: the given one, or the current month."""
     if period is None:
-        return f"{container.clock():%Y-%m}"
+        return month_of(container.clock())  # the alliances' month (Asia/Shanghai)
     if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
         raise Problem(422, "Invalid value", "period: must be a month, YYYY-MM")
     return period

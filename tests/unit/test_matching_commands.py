@@ -94,9 +94,10 @@ def test_accepting_an_offering_refers_the_need_and_takes_a_unit_in_one_commit() 
     assert held.remaining(f"{NOW:%Y-%m}") == 2
     triage = app.repository.get(triage_id(need_id))
     assert isinstance(triage, Triage) and triage.accepted == [str(offering_id)]
-    # Referral, need, offering and triage (opened + accepted): five events, one commit.
+    # Referral, need, offering, triage (opened + accepted) and the reservation: six events,
+    # one commit.
     written = app.recorder.select_notifications(start=before + 1, limit=100)
-    assert len(written) == 5
+    assert len(written) == 6
 
 
 def test_two_coordinators_accepting_the_last_unit_one_wins_the_other_is_refused_clearly() -> None:
@@ -173,10 +174,10 @@ def fund(app: Alliance, yuan: int) -> UUID:
     return fund_id
 
 
-def test_accepting_a_fund_reserves_money_under_the_referral_id() -> None:
+def test_accepting_a_fund_reserves_the_named_grant_under_the_referral_id() -> None:
     app = alliance()
     need_id, fund_id = need(app, household(app)), fund(app, 3000)
-    referral_id = accept(app, need_id, fund_id).aggregate_id
+    referral_id = accept(app, need_id, fund_id, amount_fen=250_000).aggregate_id
     held = app.repository.get(fund_id)
     assert held.available() == 50_000
     assert held.allocations[str(referral_id)]["amount_fen"] == 250_000

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from services.api.models.common import Model, Page
+from services.api.models.outcomes import HouseholdServices, Outcome
 
 Yuan = str  # an exact decimal string, e.g. "541500.00"
 
@@ -130,6 +131,9 @@ class TracePath(Model):
     status: str
     allocated_at: datetime | None
     disbursed_at: datetime | None
+    outcome: Outcome | None = Field(
+        None, description="What became of the need: its referral's completion and follow-up"
+    )
 
 
 class ByDonor(Model):
@@ -165,6 +169,9 @@ class HouseholdMoney(Model):
     by_donor: list[ByDonor]
     disbursed_fen: int
     disbursed_yuan: Yuan
+    services: HouseholdServices | None = Field(
+        None, description="Deliveries, reservations and referrals' ends: money to outcome"
+    )
 
 
 class Contract(Model):

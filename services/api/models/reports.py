@@ -57,6 +57,12 @@ class Money(Model):
     funds: list[Fund]
     total_available_fen: int
     total_available_yuan: str
+    reserved_fen: int = Field(0, description="Money held by open reservations of matches")
+    reserved_yuan: str = "0.00"
+    reserved_units: dict[str, int] = Field(
+        default_factory=dict,
+        description="Capacity held by open reservations of matches, per offering id",
+    )
 
 
 class Resources(Model):

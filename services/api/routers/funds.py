@@ -83,7 +83,7 @@ def _summary(rows: list[Row], by: str) -> list[Row]:
 
 @router.get(
     "/funds/{fund_id}/trace",
-    summary="Where a fund's money went: donor → household",
+    summary="Where a fund's money went: donor → household → what became of the need",
     response_model=FundTrace,
     responses=NOT_FOUND,
 )
@@ -92,13 +92,13 @@ def fund_trace(
     container: ContainerDep,
     include_cancelled: Annotated[bool, Query(description="Also cancelled allocations")] = False,
 ) -> dict[str, object]:
-    """Every draw on every donation, with the household and need it went to."""
+    """Every draw on every donation, with the household and need it went to and its outcome."""
     if visible(money.get_fund(container.store, str(fund_id))) is None:
         raise Problem(404, "Not found", f"no fund {fund_id}")
     rows = money.trace(container.store, fund_id=str(fund_id), include_cancelled=include_cancelled)
     return {
         "fund_id": str(fund_id),
-        "paths": [with_yuan(r) for r in rows],
+        "paths": [with_yuan(r) for r in money.with_outcomes(container.store, rows)],
         "by_household": _summary(rows, "household_id"),
         "by_donor": _summary(rows, "donor"),
     }
@@ -116,10 +116,12 @@ def household_money(household_id: UUID, container: ContainerDep) -> dict[str, ob
         raise Problem(404, "Not found", f"no household file {household_id}")
     rows = money.trace(container.store, household_id=str(household_id))
     received = sum(r["amount_fen"] for r in rows if r["status"] == "disbursed")
+    services = money.household_services(container.store, str(household_id))
     return {
         "household_id": str(household_id),
-        "paths": [with_yuan(r) for r in rows],
+        "paths": [with_yuan(r) for r in money.with_outcomes(container.store, rows)],
         "by_donor": _summary(rows, "donor"),
         "disbursed_fen": received,
         "disbursed_yuan": fen_to_yuan(received),
+        "services": {k: [with_yuan(r) for r in v] for k, v in services.items()},
     }

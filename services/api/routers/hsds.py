@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from domain.shared.months import month_of
 from domain.shared.regions import check_prefix, check_region
 from domain.shared.taxonomy import Category, NeedType
 from services.api.deps import ContainerDep
@@ -31,7 +32,7 @@ Full = Annotated[bool, Query(description="Fully nested documents instead of list
 
 
 def _directory(container: Container, region: str | None) -> Directory:
-    period = f"{container.clock():%Y-%m}"
+    period = month_of(container.clock())
     return Directory.read(container.store, period, check_prefix(region) if region else None)
 
 
@@ -160,7 +161,7 @@ async def import_document(
         category and category.value,
         need_type and need_type.value,
     )
-    period = f"{container.clock():%Y-%m}"
+    period = month_of(container.clock())
     try:
         report = await container.writes.run(
             partial(run, document, container.ingestor, container.store, defaults, period)

@@ -49,6 +49,7 @@ def resources(container: ContainerDep, region: Region = None) -> dict[str, objec
         for o in offerings.items
     ]
     total = sum(f["available_fen"] for f in funds)
+    reserved_fen, reserved_units = money.held(container.store, region=where)
     contracts = list_contracts(container.store, region=where, limit=LIMIT).items
     return {
         "forces": forces,
@@ -56,6 +57,9 @@ def resources(container: ContainerDep, region: Region = None) -> dict[str, objec
             "funds": funds,
             "total_available_fen": total,
             "total_available_yuan": fen_to_yuan(total),
+            "reserved_fen": reserved_fen,
+            "reserved_yuan": fen_to_yuan(reserved_fen),
+            "reserved_units": reserved_units,
         },
         "contracts": [with_yuan(c) for c in contracts],
         "policies": policies,

@@ -71,6 +71,9 @@ class Settings(Part):
     require_circle: bool | None = None
     circle_km: Annotated[int, Field(ge=1, le=50)] | None = None
     grant_fen: Fen | None = None
+    grant_min_fen: Fen | None = None
+    grant_max_fen: Fen | None = None
+    reservation_days: Annotated[int, Field(ge=1, le=366)] | None = None
     exclusions: Annotated[list[Exclusion], Field(max_length=200)] = []
 
 
@@ -106,7 +109,8 @@ class PolicyAdopted(Data):
 @on_need("candidate_accepted", "accept_candidate", candidate_id=_OFFERING)
 class CandidateAccepted(Data):
     """A coordinator chose a candidate: the referral, the need and the capacity or money
-    reservation in one commit (refused when the last unit or yuan is gone)"""
+    reservation in one commit (refused when the last unit or yuan is gone); a fund's grant is
+    named, within the policy's bounds"""
 
     model_config = ConfigDict(
         json_schema_extra={"not": {"required": ["amount_fen", "amount_yuan"]}}

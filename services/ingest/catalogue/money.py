@@ -205,3 +205,23 @@ class Refunded(Amount):
     fund_id: RecordId
     donation_id: RecordId
     reason: Text
+
+
+@declare(
+    "reservation.released",
+    changes="reservation",
+    command="release_reservation",
+    version=1,
+    example={
+        "referral_id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+        "reason": "the family will be served by the town's own team",
+        "actor": "civil-affairs",
+    },
+)
+class ReservationReleased(Data):
+    """A coordinator ended a match's reservation unused (capacity or money back to the offering
+    or fund); refusals, reassignments, a met need, deliveries, disbursements and the clock's
+    expiry end reservations by themselves"""
+
+    referral_id: RecordId
+    reason: Text

@@ -254,6 +254,12 @@ class DeliveryRecorded(Household):
     item_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     person_times: Annotated[int, Field(ge=1, le=100_000)]
     note: Annotated[Note, Personal] = ""
+    provider_id: RecordId | None = Field(
+        None, description="The delivering provider; it must hold the contract"
+    )
+    referral_id: RecordId | None = Field(
+        None, description="The matched referral whose reserved capacity this delivery uses"
+    )
     cost_fen: Annotated[int, Field(ge=0, le=10**15)] | None = None
     cost_yuan: Yuan | None = None
 
