@@ -11,8 +11,9 @@ from domain.contracts.model import Contract
 from domain.households.identity import household_id
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
+from domain.shared.acting import Acting
 from domain.shared.commands import CommandHandler
-from domain.shared.errors import InvalidValue, NotFound, RuleViolation
+from domain.shared.errors import InvalidValue, NotFound, NotPermitted, RuleViolation
 from domain.shared.money import check_fen, show
 from domain.shared.regions import alliance_of
 from domain.shared.taxonomy import Category, NeedType, parse_enum
@@ -106,11 +107,20 @@ class ContractCommands(CommandHandler):
         note: str = "",
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Count one service delivery; the item's offering gives up capacity in the same commit."""
+        """Count one service delivery; the item's offering gives up capacity in the same commit.
+
+        An authenticated caller records deliveries only for the provider the contract names.
+        """
         if done := self._already_done(key):
             return done
         contract = self._load(Contract, contract_id, expected_version)
+        if acting is not None and acting.provider_id != str(contract.provider_id):
+            raise NotPermitted(
+                f"{acting.actor!r} cannot record a delivery on contract {contract.id}: only its"
+                f" provider ({contract.provider_id}) may"
+            )
         try:
             household = self._load(Household, household_id(household_key))
         except NotFound:

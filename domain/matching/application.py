@@ -247,6 +247,7 @@ class MatchingCommands(StandardsCommands):
                 by=coordinator,
                 at=at,
             )
+        household.check_sharing(holder, at)  # the file goes to the holder: consent first
         referral = Referral(
             id=referral_id,
             need_id=need.id,

@@ -135,6 +135,7 @@ class Referral(Aggregate):
         self.need_id = need_id
         self.household_id = household_id
         self.region_code = region_code
+        self.requester = from_department
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
         self.acceptance_due_at: datetime | None = acceptance_due_at
@@ -242,10 +243,14 @@ class Referral(Aggregate):
         self.last_step_at = accepted_at
         self.feedback_due_at = feedback_due_at
 
-    def route(self, *, by: str, to_unit: str, at: datetime, note: str) -> None:
-        """Pass the accepted referral to the unit that will handle it (流转)."""
+    def route(
+        self, *, by: str, to_unit: str, at: datetime, note: str, coordinator: bool = False
+    ) -> None:
+        """Pass the accepted referral to the unit that will handle it (流转): by the holder, or
+        by a coordinator whose region covers it (`coordinator`, judged by the caller)."""
         self._require({ReferralStatus.ACCEPTED, ReferralStatus.ROUTED}, "route")
-        self._require_holder(by, "route")
+        if not coordinator:
+            self._require_holder(by, "route")
         if not to_unit.strip():
             raise InvalidValue("to_unit", "routing needs the unit that will handle the referral")
         self._require_in_order(at, "route")

@@ -35,14 +35,21 @@ from services.api.models.screening import (
 )
 from services.api.problems import problem_response
 from services.api.routers.reading import NOT_FOUND, read_router
+from services.auth.principal import Principal, principal_of
+from services.auth.publishing import source_for
 from services.errors import Problem
 
 router = read_router("screening", prefix="/v1/screening")
 MAX_WHAT_IF_DAYS = 366
 
 
-def _submit(container: ContainerDep, event: dict[str, Any]) -> JSONResponse:
-    result = container.ingestor.submit(event)
+def _submit(
+    container: ContainerDep, event: dict[str, Any], principal: Principal | None = None
+) -> JSONResponse:
+    if principal is not None:  # a person acts as itself, under its own source
+        event = {**event, "source": source_for(principal)}
+        event["data"] = {**event["data"], "actor": principal.actor}
+    result = container.ingestor.submit(event, principal)
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)
@@ -134,7 +141,9 @@ class OutcomeBody(BaseModel):
 @router.post(
     "/alerts/{alert_id}/outcome", summary="End an alert with its outcome", responses=NOT_FOUND
 )
-def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -> JSONResponse:
+def record_outcome(
+    alert_id: UUID, body: OutcomeBody, container: ContainerDep, request: Request
+) -> JSONResponse:
     """Recorded as `cn.zhulian.alert.outcome_recorded.v1` through the ingest path."""
     row = queries.get_alert(container.store, str(alert_id))
     if row is None:
@@ -158,6 +167,7 @@ def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -
             "type": "cn.zhulian.alert.outcome_recorded.v1",
             "data": data,
         },
+        principal_of(request),
     )
 
 
