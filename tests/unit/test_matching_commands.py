@@ -38,6 +38,14 @@ def household(app: Alliance, number: str = "330106198001010011") -> str:
         members=[Member("head", 1944, ())],
     )
     app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
+    app.give_consent(
+        household_key=key,
+        recipient="alliance",
+        purpose="referral",
+        document="form-1",
+        by="ca",
+        at=NOW,
+    )
     return key
 
 

@@ -35,6 +35,14 @@ def casework() -> Alliance:
             members=[Member("head", 1950, ())],
         )
         app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
+        app.give_consent(
+            household_key=key,
+            recipient="alliance",
+            purpose="referral",
+            document="form-1",
+            by="ca",
+            at=NOW,
+        )
         need = app.raise_need(
             household_key=key,
             need_type=NeedType.SURVIVAL,
