@@ -8,6 +8,7 @@ from domain.households.model import Household
 from domain.households.vocabulary import Assistance
 from domain.needs.model import Need
 from domain.referrals.model import Referral
+from projections.household_file.sharing import sharing_after
 from projections.household_file.summaries import summarise
 from projections.runtime.event_time import occurred_at
 from projections.runtime.tables import Table, cols
@@ -18,7 +19,7 @@ HOUSEHOLDS = Table(
     cols(
         "household_id household_key region_code members:json assistance:json"
         " temporary_grants:json answer_due_at:ts answered_at:ts answer_late:bool"
-        " last_overdue_due_at:ts escalated_to"
+        " last_overdue_due_at:ts escalated_to sharing:json"
         " difficulty_circle:int household_group plan discovered_at:ts first_channel"
         " reports:int needs_open:int needs_total:int updated_at:ts version:int"
     ),
@@ -45,6 +46,7 @@ _OPEN_DELTA: dict[type, int] = {
 }
 
 
+SHARING = (Household.ConsentGiven, Household.ConsentWithdrawn, Household.LegalBasisRecorded)
 TEMPORARY = Assistance.TEMPORARY.value  # a one-off grant, not a status held
 
 
@@ -65,7 +67,8 @@ class HouseholdFile(View):
 
     name = "household_file"
     tables = (HOUSEHOLDS, TIMELINE, LINKS)
-    schema_version = 3  # 2: temporary assistance as one-off grants; 3: applications answered
+    # 2: temporary assistance as one-off grants; 3: applications answered; 4: consents and bases
+    schema_version = 4
 
     def handlers(self) -> dict[type, Handler]:
         """Every household, need and referral event lands on a timeline."""
@@ -124,6 +127,7 @@ class HouseholdFile(View):
                     "members": e.members,
                     "assistance": [],
                     "temporary_grants": [],
+                    "sharing": [],
                     "difficulty_circle": None,
                     "household_group": None,
                     "plan": "",
@@ -163,6 +167,8 @@ class HouseholdFile(View):
             changes["assistance"] = sorted({*row["assistance"], e.status})
         elif isinstance(e, Household.AssistanceEnded):
             changes["assistance"] = [s for s in row["assistance"] if s != e.status]
+        elif isinstance(e, SHARING):
+            changes["sharing"] = sharing_after(row.get("sharing") or [], e)
         elif isinstance(e, Household.Assessed):
             changes.update(
                 difficulty_circle=e.difficulty_circle, household_group=e.group, plan=e.plan

@@ -22,8 +22,7 @@ Until = Annotated[
     str,
     StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
     Field(
-        description="The last day it holds (YYYY-MM-DD); without it, until"
-        " withdrawn",
+        description="The last day it holds (YYYY-MM-DD); without it, until withdrawn",
         json_schema_extra={"format": "date"},
     ),
 ]
