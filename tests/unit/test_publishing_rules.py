@@ -79,14 +79,14 @@ def test_an_actor_in_data_naming_another_department_is_refused_naming_both() -> 
 def test_a_version_1_actor_field_is_checked_under_its_own_name() -> None:
     kind = Kind("cn.zhulian.household.assessed.v1", "household.assessed", "department")
     event = {"type": kind.name, "source": "/330106/hrss", "data": {"department": "health"}}
-    with pytest.raises(Problem, match="data.department is 'health'"):
+    with pytest.raises(Problem, match=r"data\.department is 'health'"):
         authorize(HRSS, event, kind)
 
 
 def test_a_type_the_credential_does_not_list_is_refused() -> None:
     kind = Kind("cn.zhulian.referral.accepted.v2", "referral.accepted")
     event = {"type": kind.name, "source": "/330106/hrss", "data": {}}
-    with pytest.raises(Problem, match="may not publish cn.zhulian.referral.accepted.v2") as no:
+    with pytest.raises(Problem, match=r"may not publish cn\.zhulian\.referral\.accepted\.v2") as no:
         authorize(HRSS, event, kind)
     assert no.value.status == 403
 
