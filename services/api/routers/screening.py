@@ -22,6 +22,7 @@ from domain.shared.errors import InvalidValue
 from domain.shared.regions import alliance_of, check_prefix, check_region
 from projections.alerts import queries
 from projections.alerts.whatif import run_what_if
+from services.access_log.record import Purpose, record_read
 from services.api.deps import ContainerDep, PagingDep, page_of
 from services.api.models.screening import Alert as AlertModel
 from services.api.models.screening import (
@@ -204,12 +205,15 @@ def checks(
     response_model=HouseholdFacts,
     responses=NOT_FOUND,
 )
-def household_facts(household_key: str, container: ContainerDep) -> dict[str, Any]:
+def household_facts(
+    household_key: str, request: Request, container: ContainerDep, purpose: Purpose = None
+) -> dict[str, Any]:
     """The household's facts as stored, and as the fact map rules are evaluated over."""
     key = check_household_key(household_key)
     row = queries.household_facts(container.store, str(household_id(key)))
     if row is None:
         raise Problem(404, "Not found", f"no facts about household {key}")
+    record_read(request, household=str(household_id(key)))
     return row
 
 
