@@ -18,8 +18,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 # Besides `id`, the order rows were written in.
-COLUMNS = ("at", "subject", "role", "household", "listing", "filter", "endpoint", "path")
-COLUMNS += ("purpose", "rows")
+COLUMNS: tuple[str, ...] = ("at", "subject", "role", "household", "listing", "filter")
+COLUMNS += ("endpoint", "path", "purpose", "rows")
 
 
 @dataclass(frozen=True)
