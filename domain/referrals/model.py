@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.referrals.status import AWAITING_FEEDBACK, OPEN_STATUSES, ReferralStatus
 from domain.referrals.upcasting import actor_was_by, recorded_when_claimed
-from domain.shared.errors import InvalidValue, RuleViolation
+from domain.shared.errors import InvalidValue, NotPermitted, RuleViolation
 from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
 
 __all__ = ["AWAITING_FEEDBACK", "OPEN_STATUSES", "Referral", "ReferralStatus"]
@@ -205,8 +205,8 @@ class Referral(Aggregate):
             )
 
     def _require_holder(self, by: str, action: str) -> None:
-        if by != self.holder:
-            raise RuleViolation(
+        if by != self.holder:  # who may act, whatever the state: 403
+            raise NotPermitted(
                 f"referral {self.id} is held by {self.holder!r}; {by!r} cannot {action} it"
             )
 

@@ -12,7 +12,7 @@ from domain.funds.application import DonorKind
 from domain.households.identity import pseudonymise
 from domain.households.vocabulary import Channel, Member
 from domain.shared.acting import Acting
-from domain.shared.errors import NotPermitted, RuleViolation
+from domain.shared.errors import NotPermitted
 from domain.shared.taxonomy import Category, NeedType, Urgency
 from domain.supply.vocabulary import ProviderKind
 from tests.builders import NOW, VILLAGE
@@ -55,7 +55,7 @@ def casework() -> tuple[Alliance, UUID, UUID]:
 
 def test_a_referral_held_by_another_cannot_be_accepted() -> None:
     app, _, referral = casework()
-    with pytest.raises(RuleViolation, match="held by 'health'; 'stranger' cannot accept"):
+    with pytest.raises(NotPermitted, match="held by 'health'; 'stranger' cannot accept"):
         app.accept_referral(referral_id=referral, by="stranger", at=NOW)
 
 
@@ -93,7 +93,7 @@ def test_a_coordinator_reassigns_only_inside_the_region_it_covers() -> None:
 def test_a_coordinator_of_the_region_may_route_a_referral_it_does_not_hold() -> None:
     app, _, referral = casework()
     app.accept_referral(referral_id=referral, by="health", at=NOW)
-    with pytest.raises(RuleViolation, match="cannot route"):
+    with pytest.raises(NotPermitted, match="cannot route"):
         app.route_referral(
             referral_id=referral, by="town-li", to_unit="ward", at=NOW, acting=OTHER_TOWN
         )
