@@ -76,6 +76,9 @@ def nothing_to_withdraw(recipient: str, household: Any) -> RuleViolation:
 class Sharing(Aggregate):
     """The part of a household's file that says with whom it may be shared (Household's base).
 
+    Its events are stored under this class's topics (`domain.households.consent:Sharing.*`);
+    readers treat every `Sharing.Event` as an event of the household.
+
     `consents` and `legal_bases` map a recipient to the last day it holds (None: no end).
     """
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.households.model import Household
+from domain.households.consent import Sharing
 
 
 def sharing_after(entries: list[dict[str, Any]], e: Any) -> list[dict[str, Any]]:
     """The file's sharing entries after a consent or legal-basis event, oldest first."""
-    if isinstance(e, Household.ConsentWithdrawn):
+    if isinstance(e, Sharing.ConsentWithdrawn):
         return [
             {**x, "withdrawn_at": e.withdrawn_at.isoformat(), "withdrawn_by": e.by}
             if x["basis"] == "consent" and x["recipient"] == e.recipient and not x["withdrawn_at"]
             else x
             for x in entries
         ]
-    if isinstance(e, Household.ConsentGiven):
+    if isinstance(e, Sharing.ConsentGiven):
         entry = {
             "basis": "consent",
             "recipient": e.recipient,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.households.consent import Sharing
 from domain.households.model import Household
 from domain.households.vocabulary import Assistance
 from domain.needs.model import Need
@@ -46,13 +47,19 @@ _OPEN_DELTA: dict[type, int] = {
 }
 
 
-SHARING = (Household.ConsentGiven, Household.ConsentWithdrawn, Household.LegalBasisRecorded)
+SHARING = (Sharing.ConsentGiven, Sharing.ConsentWithdrawn, Sharing.LegalBasisRecorded)
 TEMPORARY = Assistance.TEMPORARY.value  # a one-off grant, not a status held
 
 
 def _with_grant(row: dict[str, Any], at: Any, amount_fen: int | None, by: str) -> list[Any]:
     grant = {"granted_at": at.isoformat(), "amount_fen": amount_fen, "by": by}
     return [*(row.get("temporary_grants") or []), grant]
+
+
+def _event_name(e: Any) -> str:
+    """`Household.ConsentGiven` for the household's sharing events too (declared on its base)."""
+    name = type(e).__qualname__
+    return "Household." + name.split(".", 1)[1] if name.startswith("Sharing.") else name
 
 
 def _by(e: Any) -> str | None:
@@ -73,7 +80,7 @@ class HouseholdFile(View):
     def handlers(self) -> dict[type, Handler]:
         """Every household, need and referral event lands on a timeline."""
         handlers: dict[type, Handler] = {}
-        for aggregate in (Household, Need, Referral):
+        for aggregate in (Household, Sharing, Need, Referral):
             for event_class in vars(aggregate).values():
                 if isinstance(event_class, type) and issubclass(event_class, aggregate.Event):
                     handlers[event_class] = self._on_event
@@ -92,10 +99,10 @@ class HouseholdFile(View):
                 "position": position,
                 "occurred_at": occurred_at(e),
                 "recorded_at": e.timestamp,
-                "record_kind": type(e).__qualname__.split(".")[0].lower(),
+                "record_kind": _event_name(e).split(".")[0].lower(),
                 "record_id": record_id,
                 "record_version": e.originator_version,
-                "event_type": type(e).__qualname__,
+                "event_type": _event_name(e),
                 "summary": summarise(e),
                 "by_whom": _by(e),
             },
@@ -104,7 +111,7 @@ class HouseholdFile(View):
     @staticmethod
     def _household_of(e: Any, tx: Tx) -> str | None:
         record_id = str(e.originator_id)
-        if isinstance(e, Household.Event):
+        if isinstance(e, Sharing.Event):  # every household event (consents are Sharing's)
             return record_id
         if isinstance(e, Need.Raised | Referral.Requested):
             tx.upsert(
@@ -145,7 +152,7 @@ class HouseholdFile(View):
         if row is None:
             return
         changes: dict[str, Any] = {"updated_at": e.timestamp}
-        if isinstance(e, Household.Event):
+        if isinstance(e, Sharing.Event):
             changes["version"] = e.originator_version
         if isinstance(e, Household.ReportedAgain):
             changes["reports"] = row["reports"] + 1
