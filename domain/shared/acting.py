@@ -43,3 +43,13 @@ def require_one_of(
     named = " or ".join(repr(p) for p in parties if p) or "its parties"
     who = f"{named} or a coordinator of region {region_code}" if coordinator else named
     raise NotPermitted(f"{acting.actor!r} cannot {action} {record}: only {who} may")
+
+
+def require_in_region(acting: Acting | None, *, action: str, record: str, region_code: str) -> None:
+    """A coordinator acts only inside its region; other actors are judged by other rules."""
+    if acting is None or acting.coordinator_of is None or acting.coordinates(region_code):
+        return
+    raise NotPermitted(
+        f"{acting.actor!r} coordinates region {acting.coordinator_of or 'all'}; {record} lies in"
+        f" {region_code}, outside it: it cannot {action} it"
+    )

@@ -200,3 +200,25 @@ def test_internal_callers_without_credentials_are_trusted_as_before() -> None:
         referral_id=referral, by="civil-affairs", to_department="education", at=NOW, reason="r"
     )
     assert app.repository.get(referral).holder == "education"
+
+
+def test_a_coordinator_raises_and_closes_needs_only_inside_its_region() -> None:
+    app, _, _ = casework()
+    raise_one = {
+        "household_key": KEY,
+        "need_type": NeedType.CARE,
+        "category": Category.CARE,
+        "urgency": Urgency.NORMAL,
+        "description": "home care",
+        "at": NOW,
+    }
+    with pytest.raises(NotPermitted, match="outside it: it cannot raise a need for"):
+        app.raise_need(raised_by="town-li", acting=OTHER_TOWN, **raise_one)
+    raised = app.raise_need(raised_by="town-wang", acting=TOWN_COORDINATOR, **raise_one)
+    with pytest.raises(NotPermitted, match="cannot close"):
+        app.close_need(
+            need_id=raised.aggregate_id, by="town-li", reason="moved", at=NOW, acting=OTHER_TOWN
+        )
+    app.close_need(
+        need_id=raised.aggregate_id, by="town-wang", reason="moved", at=NOW, acting=TOWN_COORDINATOR
+    )
