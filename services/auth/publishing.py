@@ -119,7 +119,7 @@ def authorize(principal: Principal, raw: dict[str, Any], kind: Kind) -> dict[str
     allowed = sources_of(principal)
     if isinstance(source, str) and not any(under(source, p) for p in allowed):
         raise forbidden(
-            f"source {source!r} is not one of {principal.subject!r}'s sources "
+            f"source {source!r} is not under the sources of {principal.subject!r} "
             f"({', '.join(allowed)}); an event id space belongs to its source",
             "source",
         )
