@@ -86,10 +86,13 @@ def test_household_files_and_timelines_match(view_store) -> None:
     app = casework()
     follow(app, view_store)
     household_id = list_needs(view_store).items[0]["household_id"]
-    assert get_household(view_store, household_id)["assistance"] == ["dibao"]
-    assert [e["event_type"] for e in timeline(view_store, household_id)][:3] == [
+    found = get_household(view_store, household_id)
+    assert found["assistance"] == ["dibao"]
+    assert [(s["basis"], s["recipient"]) for s in found["sharing"]] == [("consent", "alliance")]
+    assert [e["event_type"] for e in timeline(view_store, household_id)][:4] == [
         "Household.Discovered",
         "Household.AssistanceGranted",
+        "Household.ConsentGiven",
         "Need.Raised",
     ]
 
