@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import peak_rss_mb
+from bench.common import peak_rss_mb, request_headers
 from bench.processes import start_api
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring
@@ -76,6 +76,7 @@ def profile_env(profile: str) -> Iterator[tuple[dict[str, str], dict[str, str]]]
             "ZHULIAN_PROFILE": "production",
             "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
             "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
+            "ZHULIAN_MASTER_KEY": new_secret(),
             "ZHULIAN_RUN_PROJECTIONS": "false",
         }
         yield api, kafka_store_env(broker.bootstrap_servers, database.url)
@@ -99,7 +100,12 @@ def run(profile: str, total: int, sample: int) -> None:
     """Print the batch rate over HTTP beside the one-by-one baseline."""
     with profile_env(profile) as (api_env, store_env):
         api = start_api(
-            {**api_env, "ZHULIAN_HOUSEHOLD_SECRET": SECRET, "ZHULIAN_LOG_SIGNING_KEY": new_secret()}
+            {
+                **api_env,
+                "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
+                "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
+                "ZHULIAN_MASTER_KEY": new_secret(),
+            }
         )
         try:
             items = events(total, "hh")
@@ -108,7 +114,7 @@ def run(profile: str, total: int, sample: int) -> None:
             with httpx.Client(base_url=api.url, timeout=600) as client:
                 started = time.perf_counter()
                 for body in requests:
-                    answer = client.post("/v1/events", json=body, headers=BATCH)
+                    answer = client.post("/v1/events", json=body, headers=request_headers(BATCH))
                     answer.raise_for_status()
                     stored += answer.json()["stored"]
                 seconds = time.perf_counter() - started

@@ -20,6 +20,9 @@ from services.auth.publishing import Kind, acting_of, authorize
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import CATALOGUE, Context
 from services.ingest.envelope import Envelope, parse
+from services.privacy.keystore import KeyStore
+from services.privacy.sealing import Sealing
+from services.privacy.session import KeyRace, KeySession
 
 Clock = Callable[[], datetime]
 UNIT_ITEMS = 500  # items whose changes share a commit, at most
@@ -66,8 +69,15 @@ class Result:
 class Ingestor:
     """Turns department events into commands on the alliance application."""
 
-    def __init__(self, app: Alliance, keyring: HouseholdKeyring, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        app: Alliance,
+        keyring: HouseholdKeyring,
+        clock: Clock = utc_now,
+        keys: KeyStore | None = None,
+    ) -> None:
         self.app = app
+        self.keys = keys  # households' data keys: personal fields are sealed with them
         self._keys = HouseholdKeys(keyring, self._household_exists)
         self._secret = keyring.digest_secret()
         self.clock = clock
@@ -90,13 +100,17 @@ class Ingestor:
         body = orjson.dumps([envelope.type.short_name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
-    def submit(self, raw: Any, principal: Principal | None = None) -> Result:
+    def submit(
+        self, raw: Any, keys: KeySession | None = None, *, principal: Principal | None = None
+    ) -> Result:
         """Check and apply one event; domain refusals become a problem, nothing is stored.
 
         With a principal (a caller the API authenticated) the event must be one it may publish,
         under its sources, and it acts as the credential's actor (services/auth/publishing.py);
         without one (the demo seeding, the clock, the trusted Kafka inbox) it is taken as sent.
         """
+        if keys is None and self.keys is not None:
+            keys = self.keys.session()
         ident = raw.get("id") if isinstance(raw, dict) else None
         source = raw.get("source") if isinstance(raw, dict) else None
         now = self.clock()
@@ -118,6 +132,7 @@ class Ingestor:
                 envelope.expected_version,
                 recorded_at=now,
                 acting=acting_of(principal) if principal is not None else None,
+                privacy=None if keys is None else Sealing(keys),
             )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except Exception as error:
@@ -151,15 +166,22 @@ class Ingestor:
     def _submit_unit(self, raws: list[Any], principal: Principal | None) -> list[Result]:
         """Run items from the front of `raws` in one unit until it is full; save it."""
         part: list[Result] = []
+        # New households' keys are made for the unit and stored in one go before its events.
+        keys = None if self.keys is None else self.keys.session(deferred=True)
         with self.app.unit_of_work() as unit:
             for raw in raws[:UNIT_ITEMS]:
                 unit.item = len(part)
-                part.append(self.submit(raw, principal))
+                part.append(self.submit(raw, keys, principal=principal))
                 if unit.events >= UNIT_EVENTS:
                     break
+        if keys is not None:
+            try:
+                keys.flush()
+            except KeyRace:  # another writer keyed a household first: run the items alone
+                return [self.submit(raw, principal=principal) for raw in raws[: len(part)]]
         failed = self.app.save_unit(unit)
         for index in sorted({i for key in failed for i in unit.items.get(key, set())}):
-            part[index] = self.submit(raws[index], principal)
+            part[index] = self.submit(raws[index], principal=principal)
         return part
 
 

@@ -135,7 +135,7 @@ def test_the_domain_learns_a_coordinators_region_and_a_providers_record() -> Non
 
 def test_the_ingestor_stores_a_publishers_event_as_the_credentials_actor() -> None:
     ingest = ingestor()
-    result = ingest.submit(discovery(), HRSS)
+    result = ingest.submit(discovery(), principal=HRSS)
     assert result.status == 201, result.problem
     household = ingest.app.repository.get(result.outcome.aggregate_id)
     assert household.discoveries[0][1] == "hrss"
@@ -143,7 +143,7 @@ def test_the_ingestor_stores_a_publishers_event_as_the_credentials_actor() -> No
 
 def test_the_ingestor_refuses_another_departments_source_and_stores_nothing() -> None:
     ingest = ingestor()
-    result = ingest.submit(discovery(source="/330106/civil-affairs"), HRSS)
+    result = ingest.submit(discovery(source="/330106/civil-affairs"), principal=HRSS)
     assert result.status == 403
     assert ingest.app.recorder.max_notification_id() in (None, 0)
 

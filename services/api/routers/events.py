@@ -97,7 +97,9 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
             for k in ("stored", "duplicate", "rejected")
         }
         return JSONResponse({"results": items, **counts})
-    result = await container.writes.run(partial(container.ingestor.submit, body, principal))
+    result = await container.writes.run(
+        partial(container.ingestor.submit, body, principal=principal)
+    )
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)

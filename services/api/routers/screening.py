@@ -50,7 +50,7 @@ def _submit(
     if principal is not None:  # a person acts as itself, under its own source
         event = {**event, "source": source_for(principal)}
         event["data"] = {**event["data"], "actor": principal.actor}
-    result = container.ingestor.submit(event, principal)
+    result = container.ingestor.submit(event, principal=principal)
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)

@@ -45,6 +45,7 @@ class Context:
     expected_version: int | None
     recorded_at: datetime | None = None  # when zhulian took it: deadlines are judged on this
     acting: Acting | None = None  # the authenticated caller; None for internal callers
+    privacy: Any = None  # seals personal fields before the command (services.privacy.sealing)
 
 
 class Effect(StrEnum):
@@ -130,6 +131,15 @@ class Definition:
     actor_argument: str = "by"  # the command's parameter for the acting organisation
     example: dict[str, Any] = field(default_factory=dict)
     legacy: tuple[Legacy, ...] = ()
+
+    @property
+    def personal(self) -> dict[str, str]:
+        """Personal fields (marked in the data model) → the command arguments they become."""
+        return {
+            name: self.data.renamed.get(name, name)
+            for name, info in self.data.model_fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("personal")
+        }
 
     def types(self) -> Iterator[EventType]:
         """The current version and every older one still accepted."""
@@ -277,6 +287,8 @@ class EventType:
         self.check_expected_version(context.expected_version)
         command: Command = getattr(app, d.command)
         arguments = data.arguments(context)
+        if context.privacy is not None:
+            arguments = context.privacy.protect(d, app, arguments, context.expected_version)
         arguments[d.actor_argument] = data.actor
         if d.effect is Effect.CHANGES:
             arguments["expected_version"] = context.expected_version
