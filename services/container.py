@@ -24,6 +24,7 @@ from projections.runtime.store import SqlViewStore
 from projections.runtime.view import View
 from projections.services_list.view import ServicesList
 from projections.supply_stats.view import SupplyStats
+from services.access_log.store import open_access_log
 from services.deadline_clock import DeadlineClock
 from services.hsds.identifiers import HsdsIdentifiers
 from services.ingest.gate import WriteGate
@@ -83,6 +84,7 @@ class Container:
             Ingestor, ObservedIngestor(Ingestor(self.app, self.keyring, clock, keys=self.keys))
         )
         self.transparency = open_transparency(settings, self.app.recorder)
+        self.access_log = open_access_log(settings, self.app.recorder)  # apart from the log
         self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
         # The Kafka store (production) when there is one: readiness and metrics look into it.
@@ -145,6 +147,7 @@ class Container:
             thread.join(timeout=10)
         self.readiness.close()
         self.transparency.db.close()
+        self.access_log.close()
         self.writes.close()
         self.store.close()
         self.keys.close()

@@ -22,6 +22,7 @@ from domain.shared.errors import (
     EventIdReused,
     InvalidValue,
     NotFound,
+    NotPermitted,
     RuleViolation,
     VersionMismatch,
 )
@@ -79,6 +80,7 @@ class Problem(Exception):
 
 _BY_TYPE: list[tuple[type[Exception], int, str]] = [
     (InvalidValue, 422, "Invalid value"),
+    (NotPermitted, 403, "Forbidden"),
     (NotFound, 404, "Not found"),
     (VersionMismatch, 412, "Version precondition failed"),
     (ConcurrentUpdate, 409, "Concurrent update"),

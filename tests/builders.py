@@ -69,3 +69,14 @@ def need_raised(number: str = "330106198001010011", **extra: Any) -> dict[str, A
 def hours_ago(hours: float, now: datetime = NOW) -> datetime:
     """A moment some hours before now."""
     return now - timedelta(hours=hours)
+
+
+def consented(number: str = "330106198001010011", recipient: str = "alliance") -> dict[str, Any]:
+    """Data of household.consent.given: the household lets the alliance share its file."""
+    return {
+        "household": household_ref(number),
+        "recipient": recipient,
+        "purpose": "referral and matching",
+        "document": "consent form 1",
+        "actor": "civil-affairs",
+    }

@@ -15,7 +15,8 @@ from domain.matching.eligibility import HouseholdProfile, covers, eligibility_ch
 from domain.matching.facts import birth_years, household_labels
 from domain.reservations.keeper import ReservationKeeper
 from domain.reservations.model import Kind, Reservation
-from domain.shared.errors import InvalidValue, NotFound, RuleViolation
+from domain.shared.acting import Acting
+from domain.shared.errors import InvalidValue, NotFound, NotPermitted, RuleViolation
 from domain.shared.money import check_fen, show
 from domain.shared.months import month_of
 from domain.shared.regions import alliance_of
@@ -133,16 +134,23 @@ class ContractCommands(ReservationKeeper):
         referral_id: UUID | None = None,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
         """Count one service delivery; the item's offering gives up capacity in the same commit.
 
         The delivering provider must hold the contract (and the item's offering), the household
         must be one the offering admits, and a delivery for a matched referral uses what the
-        match reserved instead of taking capacity twice.
+        match reserved instead of taking capacity twice. An authenticated caller records
+        deliveries only for the provider the contract names.
         """
         if done := self._already_done(key):
             return done
         contract = self._load(Contract, contract_id, expected_version)
+        if acting is not None and acting.provider_id != str(contract.provider_id):
+            raise NotPermitted(
+                f"{acting.actor!r} cannot record a delivery on contract {contract.id}: only its"
+                f" provider ({contract.provider_id}) may"
+            )
         try:
             household = self._load(Household, household_id(household_key))
         except NotFound:

@@ -14,6 +14,8 @@ from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need, NeedStatus
 from domain.reservations.keeper import ReservationKeeper
 from domain.reservations.model import Cause, Kind
+from domain.shared.acting import Acting, require_one_of
+from domain.shared.commands import CommandHandler
 from domain.shared.errors import InvalidValue, RuleViolation
 from domain.shared.money import check_fen, show
 from domain.shared.names import required
@@ -36,6 +38,18 @@ class DonorKind(StrEnum):
 def household_labels(household: Household) -> set[str]:
     """The groups an earmark may name: the assessed group and every member's circumstances."""
     return set(labels_of(household.members, household.group))
+
+
+def require_keeper(acting: Acting | None, fund: Fund, action: str) -> None:
+    """Money moves only by the fund's owner or a coordinator whose region covers the fund."""
+    require_one_of(
+        acting,
+        action=action,
+        record=f"fund {fund.id}",
+        # A fund snapshotted before its owner was kept names none: only coordinators then.
+        parties=(getattr(fund, "managed_by", ""),),
+        region_code=fund.region_code,
+    )
 
 
 class FundCommands(ReservationKeeper):
@@ -158,12 +172,13 @@ class FundCommands(ReservationKeeper):
         at: datetime,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
         """Commit money to a household's need; it is reserved until paid or cancelled."""
-        return self._change(
-            Fund,
-            fund_id,
-            lambda fund: self._allocate(
+
+        def allocate(fund: Fund) -> None:
+            require_keeper(acting, fund, "allocate money of")
+            self._allocate(
                 fund,
                 allocation_id=key.derived_id("allocation") if key else uuid4(),
                 need_id=need_id,
@@ -171,7 +186,12 @@ class FundCommands(ReservationKeeper):
                 earmark=earmark,
                 by=by,
                 at=at,
-            ),
+            )
+
+        return self._change(
+            Fund,
+            fund_id,
+            allocate,
             key=key,
             expected_version=expected_version,
         )
@@ -189,11 +209,13 @@ class FundCommands(ReservationKeeper):
         earmark: Earmark | None = None,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
         """Pay an allocation, or allocate and pay a need at once (one commit)."""
         if done := self._already_done(key):
             return done
         fund = self._load(Fund, fund_id, expected_version)
+        require_keeper(acting, fund, "disburse money of")
         if allocation_id is None:
             if need_id is None or amount_fen is None:
                 raise InvalidValue("allocation_id", "name an allocation, or a need and an amount")
@@ -246,11 +268,13 @@ class FundCommands(ReservationKeeper):
         at: datetime,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
         """Release money reserved for a need that will not be paid."""
         if done := self._already_done(key):
             return done
         fund = self._load(Fund, fund_id, expected_version)
+        require_keeper(acting, fund, "cancel an allocation of")
         fund.cancel(
             allocation_id=allocation_id,
             reason=_required_name(reason, "reason"),

@@ -96,6 +96,7 @@ class Fund(Aggregate):
     ) -> None:
         self.name = name
         self.region_code = region_code
+        self.managed_by = managed_by
         # pool key → donation id → fen still available; insertion order is FIFO order.
         self.pools: dict[str, dict[str, int]] = {FREE: {}}
         self.donations: dict[str, dict[str, Any]] = {}

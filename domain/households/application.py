@@ -202,6 +202,86 @@ class HouseholdCommands(VocabularyCommands, StandardsCommands):
             expected_version=expected_version,
         )
 
+    def give_consent(
+        self,
+        *,
+        household_key: str,
+        recipient: str,
+        purpose: str,
+        document: str,
+        by: str,
+        at: datetime,
+        until: str | None = None,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record a household's consent to share its file with a recipient (or the alliance)."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.give_consent(
+                recipient=recipient,
+                purpose=purpose,
+                until=until,
+                document=document,
+                by=_required_name(by, "actor"),
+                at=at,
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
+
+    def withdraw_consent(
+        self,
+        *,
+        household_key: str,
+        recipient: str,
+        by: str,
+        at: datetime,
+        reason: str = "",
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record that a household withdrew its consent to share with a recipient."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.withdraw_consent(
+                recipient=recipient, reason=reason, by=_required_name(by, "actor"), at=at
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
+
+    def record_legal_basis(
+        self,
+        *,
+        household_key: str,
+        article: str,
+        by: str,
+        at: datetime,
+        recipient: str = "alliance",
+        note: str = "",
+        until: str | None = None,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record the article of the rules that allows sharing a file without consent."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.record_legal_basis(
+                recipient=recipient,
+                article=article,
+                note=note,
+                until=until,
+                by=_required_name(by, "actor"),
+                at=at,
+            ),
+            key=key,
+            expected_version=expected_version,
+        )
+
     def erase_household(
         self,
         *,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.households.consent import Sharing
 from domain.households.erasure import check_erasure
 from domain.households.identity import household_id
 from domain.households.vocabulary import Assistance
@@ -15,7 +16,7 @@ from domain.shared.errors import InvalidValue, RuleViolation
 from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
 
 
-class Household(Aggregate):
+class Household(Sharing):
     """One household's file, keyed by its pseudonymous household key."""
 
     class Discovered(Aggregate.Created):

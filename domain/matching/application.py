@@ -253,6 +253,7 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
                 at=at,
             )
             hold = Hold(Kind.MONEY, candidate.id, amount_fen=amount)
+        household.check_sharing(holder, at)  # the file goes to the holder: consent first
         reservation = self._reserve(
             hold,
             referral_id=referral_id,

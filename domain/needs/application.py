@@ -9,6 +9,7 @@ from domain.households.identity import household_id
 from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
+from domain.shared.acting import Acting, require_in_region
 from domain.shared.errors import InvalidValue, NotFound
 from domain.shared.regions import check_region
 from domain.shared.taxonomy import Category, NeedType, Urgency
@@ -30,8 +31,9 @@ class NeedCommands(VocabularyCommands):
         at: datetime,
         region_code: str | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Record a new need of a household that has a file."""
+        """Record a new need of a household that has a file (a coordinator: in its region)."""
         if done := self._already_done(key):
             return done
         try:
@@ -41,6 +43,13 @@ class NeedCommands(VocabularyCommands):
                 "household", f"{household_key} (publish its discovery before its needs)"
             ) from None
         self.check_words(household.region_code, category=category.value)
+        for where in {household.region_code, region_code or household.region_code}:
+            require_in_region(
+                acting,
+                action="raise a need for",
+                record=f"household {household.id}",
+                region_code=where,
+            )
         if not description.strip():
             raise InvalidValue("description", "say what the household needs")
         if not raised_by.strip():
@@ -67,12 +76,20 @@ class NeedCommands(VocabularyCommands):
         at: datetime,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Close an open need without meeting it."""
+        """Close an open need without meeting it (a coordinator: one in its region)."""
+
+        def close(need: Need) -> None:
+            require_in_region(
+                acting, action="close", record=f"need {need.id}", region_code=need.region_code
+            )
+            need.close(by=by, reason=reason, at=at)
+
         return self._change(
             Need,
             need_id,
-            lambda need: need.close(by=by, reason=reason, at=at),
+            close,
             key=key,
             expected_version=expected_version,
         )

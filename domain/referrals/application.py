@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.needs.model import Need
 from domain.referrals.clock import ReferralClock
 from domain.referrals.model import Referral
 from domain.reservations.keeper import ReservationKeeper
 from domain.reservations.model import Cause
+from domain.shared.acting import Acting, require_one_of
 from domain.shared.names import required
 from domain.standards.deadlines import Step
 
@@ -37,6 +39,9 @@ class ReferralCommands(ReferralClock, ReservationKeeper):
         if done := self._already_done(key):
             return done
         need = self._load(Need, need_id)
+        to_department = _required_name(to_department, "to_department")
+        # The file goes to the addressed department: only with consent or a legal basis.
+        self._load(Household, need.household_id).check_sharing(to_department, at)
         recorded = recorded_at or at
         due = self.deadline_policy(need.region_code).due(Step.ACCEPTANCE, recorded)
         referral = Referral(
@@ -45,7 +50,7 @@ class ReferralCommands(ReferralClock, ReservationKeeper):
             household_id=need.household_id,
             region_code=need.region_code,
             from_department=_required_name(from_department, "from_department"),
-            to_department=_required_name(to_department, "to_department"),
+            to_department=to_department,
             requested_at=at,
             note=note,
             recorded_at=recorded,
@@ -91,12 +96,20 @@ class ReferralCommands(ReferralClock, ReservationKeeper):
         note: str = "",
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Pass an accepted referral to the unit that handles it (流转)."""
+        """Pass an accepted referral to the unit that handles it (流转): the holder, or a
+        coordinator of the referral's region."""
         return self._change(
             Referral,
             referral_id,
-            lambda referral: referral.route(by=by, to_unit=to_unit, at=at, note=note),
+            lambda referral: referral.route(
+                by=by,
+                to_unit=to_unit,
+                at=at,
+                note=note,
+                coordinator=acting is not None and acting.coordinates(referral.region_code),
+            ),
             key=key,
             expected_version=expected_version,
         )
@@ -156,14 +169,26 @@ class ReferralCommands(ReferralClock, ReservationKeeper):
         note: str = "",
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Record the follow-up visit (回访)."""
+        """Record the follow-up visit (回访): by the requester or a coordinator of the region."""
+
+        def follow_up(referral: Referral) -> None:
+            require_one_of(
+                acting,
+                action="follow up",
+                record=f"referral {referral.id}",
+                parties=(referral.requester,),
+                region_code=referral.region_code,
+            )
+            referral.follow_up(
+                by=_required_name(by, "department"), at=at, satisfied=satisfied, note=note
+            )
+
         return self._change(
             Referral,
             referral_id,
-            lambda referral: referral.follow_up(
-                by=_required_name(by, "department"), at=at, satisfied=satisfied, note=note
-            ),
+            follow_up,
             key=key,
             expected_version=expected_version,
         )
@@ -201,8 +226,10 @@ class ReferralCommands(ReferralClock, ReservationKeeper):
         expected_version: int | None = None,
         recorded_at: datetime | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Move a referral to another department, which must accept it anew.
+        """Move a referral to another department (by its holder or a coordinator of the region),
+        which must accept it anew; the file goes there only with consent or a legal basis.
 
         What the match reserved with the first department's offering or fund is released in
         the same commit: the new department serves the need from its own.
@@ -210,9 +237,18 @@ class ReferralCommands(ReferralClock, ReservationKeeper):
         if done := self._already_done(key):
             return done
         referral = self._step(referral_id, expected_version)
+        require_one_of(
+            acting,
+            action="reassign",
+            record=f"referral {referral.id}",
+            parties=(referral.holder,),
+            region_code=referral.region_code,
+        )
+        target = _required_name(to_department, "to_department")
+        self._load(Household, referral.household_id).check_sharing(target, at)
         referral.reassign(
             by=_required_name(by, "department"),
-            to_department=_required_name(to_department, "to_department"),
+            to_department=target,
             at=at,
             reason=reason,
             recorded_at=recorded_at or at,

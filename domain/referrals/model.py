@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.referrals.status import AWAITING_FEEDBACK, OPEN_STATUSES, ReferralStatus
 from domain.referrals.upcasting import actor_was_by, recorded_when_claimed
-from domain.shared.errors import InvalidValue, RuleViolation
+from domain.shared.errors import InvalidValue, NotPermitted, RuleViolation
 from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
 
 __all__ = ["AWAITING_FEEDBACK", "OPEN_STATUSES", "Referral", "ReferralStatus"]
@@ -135,6 +135,7 @@ class Referral(Aggregate):
         self.need_id = need_id
         self.household_id = household_id
         self.region_code = region_code
+        self.requester = from_department
         self.holder = to_department
         self.status = ReferralStatus.REQUESTED
         self.acceptance_due_at: datetime | None = acceptance_due_at
@@ -204,8 +205,8 @@ class Referral(Aggregate):
             )
 
     def _require_holder(self, by: str, action: str) -> None:
-        if by != self.holder:
-            raise RuleViolation(
+        if by != self.holder:  # who may act, whatever the state: 403
+            raise NotPermitted(
                 f"referral {self.id} is held by {self.holder!r}; {by!r} cannot {action} it"
             )
 
@@ -242,10 +243,14 @@ class Referral(Aggregate):
         self.last_step_at = accepted_at
         self.feedback_due_at = feedback_due_at
 
-    def route(self, *, by: str, to_unit: str, at: datetime, note: str) -> None:
-        """Pass the accepted referral to the unit that will handle it (流转)."""
+    def route(
+        self, *, by: str, to_unit: str, at: datetime, note: str, coordinator: bool = False
+    ) -> None:
+        """Pass the accepted referral to the unit that will handle it (流转): by the holder, or
+        by a coordinator whose region covers it (`coordinator`, judged by the caller)."""
         self._require({ReferralStatus.ACCEPTED, ReferralStatus.ROUTED}, "route")
-        self._require_holder(by, "route")
+        if not coordinator:
+            self._require_holder(by, "route")
         if not to_unit.strip():
             raise InvalidValue("to_unit", "routing needs the unit that will handle the referral")
         self._require_in_order(at, "route")

@@ -31,6 +31,23 @@ class RuleViolation(DomainError):
     """The command is not allowed in the record's current state (maps to 409)."""
 
 
+class NotPermitted(DomainError):
+    """The actor may not take this step on this record, whatever its state (maps to 403)."""
+
+
+class NoConsent(RuleViolation):
+    """Sharing a household's file needs a recorded consent or legal basis (maps to 409)."""
+
+    def __init__(self, recipient: str, household: UUID | str) -> None:
+        super().__init__(
+            f"no recorded consent or legal basis for sharing with {recipient!r}: household"
+            f" {household} has given no consent to it (or it was withdrawn or has expired) and"
+            " no legal basis is recorded; record one (household.consent.given or"
+            " household.legal_basis.recorded) first"
+        )
+        self.recipient = recipient
+
+
 class VersionMismatch(DomainError):
     """The caller's expected version is not the record's version (maps to 412)."""
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.contracts.model import Contract
 from domain.funds.model import Fund
+from domain.households.consent import Sharing
 from domain.households.model import Household
 from domain.matching.model import Triage
 from domain.needs.model import Need
@@ -28,6 +29,10 @@ _TEMPLATES: dict[type, str] = {
     Household.Escalated: "Escalated from {from_region} to {to_region}: application unanswered",
     Household.TemporaryAidGranted: "Temporary assistance (临时救助) paid by {by}: {reason}",
     Household.Assessed: "Assessed by {by}: circle {difficulty_circle}, group {group}",
+    Sharing.ConsentGiven: "Consent to share the file with {recipient} for {purpose}, recorded"
+    " by {by} ({document})",
+    Sharing.ConsentWithdrawn: "Consent to share with {recipient} withdrawn, recorded by {by}",
+    Sharing.LegalBasisRecorded: "Legal basis to share with {recipient} recorded by {by}: {article}",
     Need.Raised: "{urgency} {need_type}/{category} need raised by {raised_by}: {description}",
     Need.Referred: "Need referred",
     Need.Reopened: "Need back in the queue: {reason}",

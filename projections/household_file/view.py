@@ -6,12 +6,14 @@ from typing import Any
 
 from domain.contracts.model import Contract
 from domain.funds.model import Fund
+from domain.households.consent import Sharing
 from domain.households.model import Household
 from domain.households.vocabulary import Assistance
 from domain.matching.model import Triage
 from domain.needs.model import Need
 from domain.referrals.model import Referral
 from domain.reservations.model import Reservation
+from projections.household_file.sharing import sharing_after
 from projections.household_file.summaries import summarise
 from projections.runtime.event_time import occurred_at
 from projections.runtime.tables import Table, cols
@@ -22,7 +24,7 @@ HOUSEHOLDS = Table(
     cols(
         "household_id household_key region_code members:json assistance:json"
         " temporary_grants:json answer_due_at:ts answered_at:ts answer_late:bool"
-        " last_overdue_due_at:ts escalated_to"
+        " last_overdue_due_at:ts escalated_to sharing:json"
         " difficulty_circle:int household_group plan discovered_at:ts first_channel"
         " reports:int needs_open:int needs_total:int updated_at:ts version:int"
     ),
@@ -49,6 +51,7 @@ _OPEN_DELTA: dict[type, int] = {
 }
 
 
+SHARING = (Sharing.ConsentGiven, Sharing.ConsentWithdrawn, Sharing.LegalBasisRecorded)
 TEMPORARY = Assistance.TEMPORARY.value  # a one-off grant, not a status held
 
 
@@ -65,6 +68,12 @@ _ABOUT: tuple[type, ...] = (
     Fund.Disbursed,
     Contract.DeliveryRecorded,
 )
+
+
+def _event_name(e: Any) -> str:
+    """`Household.ConsentGiven` for the household's sharing events too (declared on its base)."""
+    name = type(e).__qualname__
+    return "Household." + name.split(".", 1)[1] if name.startswith("Sharing.") else name
 
 
 def _by(e: Any) -> str | None:
@@ -103,14 +112,15 @@ class HouseholdFile(View):
     name = "household_file"
     tables = (HOUSEHOLDS, TIMELINE, LINKS)
     # 2: temporary assistance as one-off grants; 3: applications answered; 4: money, deliveries,
-    # candidate decisions, escalations of needs and reservations on the timeline
-    schema_version = 4
+    # candidate decisions, escalations of needs and reservations on the timeline; 5: consents
+    # and legal bases (the sharing column)
+    schema_version = 5
 
     def handlers(self) -> dict[type, Handler]:
-        """Every event of a household, its needs, referrals, triage and reservations, and the
-        money and deliveries that reached it, lands on its timeline."""
+        """Every event of a household, its sharing, needs, referrals, triage and reservations,
+        and the money and deliveries that reached it, lands on its timeline."""
         handlers: dict[type, Handler] = dict.fromkeys(_ABOUT, self._on_event)
-        for aggregate in (Household, Need, Referral, Triage, Reservation):
+        for aggregate in (Household, Sharing, Need, Referral, Triage, Reservation):
             for event_class in vars(aggregate).values():
                 if isinstance(event_class, type) and issubclass(event_class, aggregate.Event):
                     handlers[event_class] = self._on_event
@@ -129,10 +139,10 @@ class HouseholdFile(View):
                 "position": position,
                 "occurred_at": occurred_at(e),
                 "recorded_at": e.timestamp,
-                "record_kind": type(e).__qualname__.split(".")[0].lower(),
+                "record_kind": _event_name(e).split(".")[0].lower(),
                 "record_id": record_id,
                 "record_version": e.originator_version,
-                "event_type": type(e).__qualname__,
+                "event_type": _event_name(e),
                 "summary": summarise(e),
                 "by_whom": _by(e),
             },
@@ -141,7 +151,7 @@ class HouseholdFile(View):
     @staticmethod
     def _household_of(e: Any, tx: Tx) -> str | None:
         record_id = str(e.originator_id)
-        if isinstance(e, Household.Event):
+        if isinstance(e, Sharing.Event):  # every household event (consents are Sharing's)
             return record_id
         if isinstance(e, Fund.Event | Contract.Event):  # a fund or contract serves many
             return _household_of_money(e, tx)
@@ -172,6 +182,7 @@ class HouseholdFile(View):
                     "members": e.members,
                     "assistance": [],
                     "temporary_grants": [],
+                    "sharing": [],
                     "difficulty_circle": None,
                     "household_group": None,
                     "plan": "",
@@ -189,7 +200,7 @@ class HouseholdFile(View):
         if row is None:
             return
         changes: dict[str, Any] = {"updated_at": e.timestamp}
-        if isinstance(e, Household.Event):
+        if isinstance(e, Sharing.Event):
             changes["version"] = e.originator_version
         if isinstance(e, Household.ReportedAgain):
             changes["reports"] = row["reports"] + 1
@@ -211,6 +222,8 @@ class HouseholdFile(View):
             changes["assistance"] = sorted({*row["assistance"], e.status})
         elif isinstance(e, Household.AssistanceEnded):
             changes["assistance"] = [s for s in row["assistance"] if s != e.status]
+        elif isinstance(e, SHARING):
+            changes["sharing"] = sharing_after(row.get("sharing") or [], e)
         elif isinstance(e, Household.Assessed):
             changes.update(
                 difficulty_circle=e.difficulty_circle, household_group=e.group, plan=e.plan

@@ -13,6 +13,7 @@ from services import web
 from services.api import docs, problems
 from services.api.limits import Limits, LimitsMiddleware
 from services.api.routers import (
+    access_log,
     audit,
     contracts,
     deadlines,
@@ -111,6 +112,7 @@ def create_app(
     app.include_router(outcomes.router)
     app.include_router(matching.router)
     app.include_router(audit.router)
+    app.include_router(access_log.router)
     app.include_router(deadlines.router)
     app.include_router(vocabulary.router)
     app.include_router(screening.router)

@@ -15,8 +15,10 @@ from eventsourcing.persistence import OperationalError
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring, HouseholdKeys, household_id
 from domain.ingest.model import DIGEST_V2, EventKey, Outcome
+from services.auth.principal import Principal
+from services.auth.publishing import Kind, acting_of, authorize
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
-from services.ingest.catalogue import Context
+from services.ingest.catalogue import CATALOGUE, Context
 from services.ingest.envelope import Envelope, parse
 from services.privacy.keystore import KeyStore
 from services.privacy.sealing import Sealing
@@ -98,14 +100,23 @@ class Ingestor:
         body = orjson.dumps([envelope.type.short_name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
-    def submit(self, raw: Any, keys: KeySession | None = None) -> Result:
-        """Check and apply one event; domain refusals become a problem, nothing is stored."""
+    def submit(
+        self, raw: Any, keys: KeySession | None = None, *, principal: Principal | None = None
+    ) -> Result:
+        """Check and apply one event; domain refusals become a problem, nothing is stored.
+
+        With a principal (a caller the API authenticated) the event must be one it may publish,
+        under its sources, and it acts as the credential's actor (services/auth/publishing.py);
+        without one (the demo seeding, the clock, the trusted Kafka inbox) it is taken as sent.
+        """
         if keys is None and self.keys is not None:
             keys = self.keys.session()
         ident = raw.get("id") if isinstance(raw, dict) else None
         source = raw.get("source") if isinstance(raw, dict) else None
         now = self.clock()
         try:
+            if principal is not None:
+                raw = _authorized(principal, raw)
             envelope = parse(raw, now)
             key = EventKey(
                 envelope.source,
@@ -120,6 +131,7 @@ class Ingestor:
                 self._keys,
                 envelope.expected_version,
                 recorded_at=now,
+                acting=acting_of(principal) if principal is not None else None,
                 privacy=None if keys is None else Sealing(keys),
             )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
@@ -131,7 +143,7 @@ class Ingestor:
             return Result(ident, source, problem=problem_for(error))
         return Result(envelope.id, envelope.source, outcome)
 
-    def submit_batch(self, raws: list[Any]) -> list[Result]:
+    def submit_batch(self, raws: list[Any], principal: Principal | None = None) -> list[Result]:
         """Apply each event in order, many per commit; an unavailable store stops the batch.
 
         Items run in units of work: each item keeps its own receipt, result and refusal, while
@@ -142,7 +154,7 @@ class Ingestor:
         results: list[Result] = []
         while len(results) < len(raws):
             try:
-                results.extend(self._submit_unit(raws[len(results) :]))
+                results.extend(self._submit_unit(raws[len(results) :], principal))
             except OperationalError as error:
                 unavailable = problem_for(error)
                 for rest in raws[len(results) :]:
@@ -151,7 +163,7 @@ class Ingestor:
                     results.append(Result(ident, source, problem=unavailable))
         return results
 
-    def _submit_unit(self, raws: list[Any]) -> list[Result]:
+    def _submit_unit(self, raws: list[Any], principal: Principal | None) -> list[Result]:
         """Run items from the front of `raws` in one unit until it is full; save it."""
         part: list[Result] = []
         # New households' keys are made for the unit and stored in one go before its events.
@@ -159,15 +171,33 @@ class Ingestor:
         with self.app.unit_of_work() as unit:
             for raw in raws[:UNIT_ITEMS]:
                 unit.item = len(part)
-                part.append(self.submit(raw, keys))
+                part.append(self.submit(raw, keys, principal=principal))
                 if unit.events >= UNIT_EVENTS:
                     break
         if keys is not None:
             try:
                 keys.flush()
             except KeyRace:  # another writer keyed a household first: run the items alone
-                return [self.submit(raw) for raw in raws[: len(part)]]
+                return [self.submit(raw, principal=principal) for raw in raws[: len(part)]]
         failed = self.app.save_unit(unit)
         for index in sorted({i for key in failed for i in unit.items.get(key, set())}):
-            part[index] = self.submit(raws[index])
+            part[index] = self.submit(raws[index], principal=principal)
         return part
+
+
+def _authorized(principal: Principal, raw: Any) -> Any:
+    """The event checked against its caller, its actor set from the credential.
+
+    An event that is not an object or names no known type is left to the envelope check.
+    """
+    name = raw.get("type") if isinstance(raw, dict) else None
+    event_type = CATALOGUE.get(name) if isinstance(name, str) else None
+    if event_type is None:
+        return raw
+    legacy = event_type.legacy
+    kind = Kind(
+        event_type.name,
+        event_type.definition.name,
+        legacy.field_name("actor") if legacy is not None else "actor",
+    )
+    return authorize(principal, raw, kind)

@@ -57,10 +57,10 @@ class ObservedIngestor:
         self._inner = inner
 
     @property
-    def submit(self) -> Callable[[Any], Any]:
+    def submit(self) -> Callable[..., Any]:
         """Submit one event through the wrapped ingestor (in the caller's context)."""
         context = contextvars.copy_context()
-        return lambda raw: context.copy().run(self._submit, raw)
+        return lambda raw, *a, **k: context.copy().run(self._submit, raw, *a, **k)
 
     @property
     def submit_batch(self) -> Callable[..., Any]:
@@ -68,9 +68,9 @@ class ObservedIngestor:
         context = contextvars.copy_context()
         return lambda raws, *a, **k: context.copy().run(self._submit_batch, raws, *a, **k)
 
-    def _submit(self, raw: Any) -> Any:
+    def _submit(self, raw: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            result = self._inner.submit(raw)
+            result = self._inner.submit(raw, *args, **kwargs)
         except Exception:
             INGEST.labels("unavailable", "Store unavailable").inc()
             raise

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from services.access_log import record
 from services.auth.principal import principal_of
 from services.web.render import LOCAL
 from services.web.table import Column
@@ -23,11 +24,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def record_export(request: Request, what: str, rows: int) -> None:
-    """Hook for the access log (issue 12): who exported which list, how many rows.
-
-    Login and the access log do not exist yet; when they do, this writes the entry, and the
-    exports are limited to the caller's jurisdiction before they reach here.
-    """
+    """Keep the export in the access log (who, which list, which filter, how many rows),
+    before the file is sent; the exports are limited to the caller's jurisdiction before here."""
+    record.record_export(request, what, rows)
 
 
 def _revealed(request: Request, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,6 +10,10 @@ records by the alliance (the county code): records of one key keep their order, 
 household's discovery must come before its needs. Offsets are committed only after the results
 are acknowledged, so a crash redelivers — which the receipts make harmless. While the event store
 is unavailable the worker backs off and retries the same record; it never skips one.
+
+No principal is known here: the inbox topic is trusted by its ACL (only the department gateways,
+which authenticate their departments, may produce to it), so its events are ingested as sent,
+without the publishing rules of services/auth/publishing.py.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.builders import cloud_event, discovered, need_raised
+from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.e2e.conftest import eventually, post_batch, post_event
 
 
@@ -59,6 +59,7 @@ def refer_and_accept(
     client, accepted_hours_ago: float, holder: str = "hrss", now: datetime | None = None
 ) -> str:
     post_event(client, cloud_event("household.discovered", discovered()))
+    post_event(client, cloud_event("household.consent.given", consented()))
     now = now or datetime.now(UTC)
     raised = cloud_event(
         "need.raised", need_raised(), time=now - timedelta(hours=accepted_hours_ago + 2)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from services.api.app import create_app
 from services.settings import Settings
-from tests.builders import cloud_event, discovered, need_raised
+from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.e2e.conftest import FakeClock, eventually, post_event
 from tests.support.signed_in import SignedIn
 
@@ -23,6 +23,7 @@ def container(client: TestClient):
 
 def a_referral(client: TestClient, number: str, at: datetime, holder: str = "hrss") -> str:
     post_event(client, cloud_event("household.discovered", discovered(number), time=at))
+    post_event(client, cloud_event("household.consent.given", consented(number), time=at))
     need = post_event(client, cloud_event("need.raised", need_raised(number), time=at))
     data = {"need_id": need.json()["record_id"], "from_department": "civil-affairs"}
     requested = post_event(

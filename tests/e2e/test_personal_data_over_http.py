@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from harness.households import SECRET
 from services import cli
 from services.auth.principal import Principal, Role
-from tests.builders import cloud_event, discovered, household_ref, need_raised
+from tests.builders import cloud_event, consented, discovered, household_ref, need_raised
 from tests.e2e.conftest import eventually, post_event
 
 pytestmark = pytest.mark.e2e
@@ -33,6 +33,7 @@ def stored(client: TestClient, kind: str, data: dict[str, Any]) -> dict[str, Any
 
 def a_household_with_personal_notes(client: TestClient) -> dict[str, str]:
     household = stored(client, "household.discovered", discovered(note=NOTE))
+    stored(client, "household.consent.given", consented())  # the referral shares the file
     need = stored(client, "need.raised", need_raised(description=NEED))
     referral = stored(
         client,

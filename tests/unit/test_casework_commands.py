@@ -42,6 +42,18 @@ def discover(app: Alliance, key: EventKey | None = None, channel: Channel = Chan
     )
 
 
+def consent(app: Alliance) -> None:
+    """The household consents to sharing its file within the alliance (referrals need it)."""
+    app.give_consent(
+        household_key=KEY,
+        recipient="alliance",
+        purpose="referral",
+        document="form-1",
+        by="ca",
+        at=NOW,
+    )
+
+
 def raise_need(app: Alliance, key: EventKey | None = None):
     return app.raise_need(
         household_key=KEY,
@@ -93,6 +105,7 @@ def test_a_need_for_a_household_without_a_file_is_refused(app: Alliance) -> None
 
 def test_requesting_a_referral_refers_the_need_in_the_same_commit(app: Alliance) -> None:
     discover(app)
+    consent(app)
     need = raise_need(app)
     referral = app.request_referral(
         need_id=need.aggregate_id, from_department="civil-affairs", to_department="health", at=NOW
@@ -104,6 +117,7 @@ def test_requesting_a_referral_refers_the_need_in_the_same_commit(app: Alliance)
 
 def test_a_referred_need_cannot_be_referred_again(app: Alliance) -> None:
     discover(app)
+    consent(app)
     need = raise_need(app)
     app.request_referral(need_id=need.aggregate_id, from_department="ca", to_department="a", at=NOW)
     with pytest.raises(RuleViolation, match="only an open need"):
@@ -114,6 +128,7 @@ def test_a_referred_need_cannot_be_referred_again(app: Alliance) -> None:
 
 def test_refusal_puts_the_need_back_in_the_queue(app: Alliance) -> None:
     discover(app)
+    consent(app)
     need = raise_need(app)
     ref = app.request_referral(
         need_id=need.aggregate_id, from_department="ca", to_department="hrss", at=NOW
@@ -124,6 +139,7 @@ def test_refusal_puts_the_need_back_in_the_queue(app: Alliance) -> None:
 
 def test_completion_meets_the_need(app: Alliance) -> None:
     discover(app)
+    consent(app)
     need = raise_need(app)
     ref = app.request_referral(
         need_id=need.aggregate_id, from_department="ca", to_department="hrss", at=NOW

@@ -34,6 +34,14 @@ def a_completed_referral(app: Alliance) -> str:
         at=NOW,
         members=[Member("head", 1970, ())],
     )
+    app.give_consent(
+        household_key=KEY,
+        recipient="alliance",
+        purpose="referral",
+        document="form-1",
+        by="ca",
+        at=NOW,
+    )
     need = app.raise_need(
         household_key=KEY,
         need_type=NeedType.SURVIVAL,

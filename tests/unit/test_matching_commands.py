@@ -16,7 +16,7 @@ from domain.matching.model import Triage, triage_id
 from domain.matching.policy import Exclusion, Policy
 from domain.needs.model import NeedStatus
 from domain.referrals.model import Referral
-from domain.shared.errors import ConcurrentUpdate, NotFound, RuleViolation
+from domain.shared.errors import ConcurrentUpdate, NoConsent, NotFound, RuleViolation
 from domain.shared.taxonomy import Category, NeedType, Urgency
 from domain.supply.terms import OfferingTerms
 from domain.supply.vocabulary import ProviderKind
@@ -38,6 +38,14 @@ def household(app: Alliance, number: str = "330106198001010011") -> str:
         members=[Member("head", 1944, ())],
     )
     app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
+    app.give_consent(
+        household_key=key,
+        recipient="alliance",
+        purpose="referral",
+        document="form-1",
+        by="ca",
+        at=NOW,
+    )
     return key
 
 
@@ -246,3 +254,24 @@ def test_each_policy_change_is_a_new_version() -> None:
         )
     policy = app.matching_policy("330106")
     assert (policy.version, policy.circle_km) == (2, 5)
+
+
+def test_accepting_a_candidate_for_a_household_without_consent_is_refused_and_takes_nothing() -> (
+    None
+):
+    app = alliance()
+    key = pseudonymise("330106198001010099", "s")
+    app.report_discovery(
+        household_key=key,
+        region_code=VILLAGE,
+        channel=Channel.GRID_WORKER,
+        reported_by="gw",
+        at=NOW,
+        members=[Member("head", 1944, ())],
+    )
+    app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
+    need_id, offering_id = need(app, key), offering(app, capacity=3)
+    with pytest.raises(NoConsent, match="sharing with 'Xinyuan social work'"):
+        accept(app, need_id, offering_id)
+    assert app.repository.get(offering_id).remaining(f"{NOW:%Y-%m}") == 3
+    assert app.repository.get(need_id).status is NeedStatus.OPEN

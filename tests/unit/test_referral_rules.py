@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 
 from domain.referrals.model import Referral, ReferralStatus
-from domain.shared.errors import InvalidValue, RuleViolation
+from domain.shared.errors import InvalidValue, NotPermitted, RuleViolation
 from tests.builders import NOW
 
 
@@ -71,7 +71,7 @@ def test_feedback_ends_the_overdue_state() -> None:
 
 def test_only_the_holding_department_can_accept() -> None:
     r = referral(to="hrss")
-    with pytest.raises(RuleViolation, match="held by 'hrss'"):
+    with pytest.raises(NotPermitted, match="held by 'hrss'"):
         r.accept(by="health", at=NOW)
 
 
@@ -106,7 +106,7 @@ def test_reassignment_moves_the_holder_and_clears_the_deadline() -> None:
     r.accept(by="hrss", at=NOW)
     r.reassign(by="civil-affairs", to_department="health", at=NOW, reason="medical first")
     assert (r.holder, r.status, r.feedback_due_at) == ("health", ReferralStatus.REQUESTED, None)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(NotPermitted):
         r.accept(by="hrss", at=NOW)
     r.accept(by="health", at=NOW)
 

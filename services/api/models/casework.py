@@ -99,6 +99,12 @@ class Household(Model):
         None, description="The due time of the last answer the clock recorded as missed"
     )
     escalated_to: str | None = Field(None, description="Where an unanswered file escalated to")
+    sharing: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Consents (basis consent: recipient, purpose, document, until, by, since,"
+        " withdrawn_at) and legal bases (basis legal_basis: recipient, article, note, until, by,"
+        " since) that allow sharing the file; a referral or match sharing it needs one in force",
+    )
     difficulty_circle: int | None
     household_group: str | None
     plan: str | None

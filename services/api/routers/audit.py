@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from projections.audit.queries import Axis, View, view_as_of, view_changes, view_named
+from services.access_log.record import Purpose, record_read_async
 from services.api.deps import ContainerDep
 from services.api.models.reports import AsOf, Comparison
 from services.api.routers.reading import NOT_FOUND, read_router
@@ -52,10 +53,13 @@ async def as_of(
     view_name: str,
     at: Annotated[datetime, Query(description="The instant, with a UTC offset")],
     container: ContainerDep,
+    request: Request,
     by: By = "recorded",
+    purpose: Purpose = None,
 ) -> dict[str, Any]:
     """Replays the log up to the instant into a scratch namespace; the live view is untouched."""
     view, instant = _view(container, view_name), _instant(at, "at")
+    await record_read_async(request, listing=view.name)  # a replay of history: kept
     return await run_in_threadpool(view_as_of, container.runner, view, instant, by)
 
 
@@ -70,9 +74,12 @@ async def compare(
     container: ContainerDep,
     since: Annotated[datetime, Query(alias="from", description="The earlier instant")],
     until: Annotated[datetime, Query(alias="to", description="The later instant")],
+    request: Request,
     by: By = "recorded",
+    purpose: Purpose = None,
 ) -> dict[str, Any]:
     """Rows added, removed and changed (with before and after values) per table."""
     view = _view(container, view_name)
     start, end = _instant(since, "from"), _instant(until, "to")
+    await record_read_async(request, listing=view.name)
     return await run_in_threadpool(view_changes, container.runner, view, start, end, by)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from services.api import http_binding
 from services.api.deps import ContainerDep
 from services.api.problems import problem_response
+from services.auth.principal import principal_of
 from services.errors import Problem
 from services.ingest.catalogue import CATALOGUE
 from services.ingest.media_types import BATCH
@@ -79,13 +80,16 @@ _FIRST = next(iter(_EXAMPLES.values()))["value"]
 async def publish(request: Request, container: ContainerDep) -> JSONResponse:
     """Take one event or a batch."""
     incoming = http_binding.read(request.headers, await request.body())
+    principal = principal_of(request)  # None until authentication attaches one
     body = incoming.payload
     if incoming.mode == "batch":
         if not isinstance(body, list):
             raise Problem(422, "Invalid batch", "a batch must be a JSON array of CloudEvents")
         if len(body) > MAX_BATCH:
             raise Problem(413, "Batch too large", f"at most {MAX_BATCH} events per batch")
-        results = await container.writes.run(partial(container.ingestor.submit_batch, body))
+        results = await container.writes.run(
+            partial(container.ingestor.submit_batch, body, principal)
+        )
         container.nudge()
         items = [r.as_json() for r in results]
         counts = {
@@ -93,7 +97,9 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
             for k in ("stored", "duplicate", "rejected")
         }
         return JSONResponse({"results": items, **counts})
-    result = await container.writes.run(partial(container.ingestor.submit, body))
+    result = await container.writes.run(
+        partial(container.ingestor.submit, body, principal=principal)
+    )
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)

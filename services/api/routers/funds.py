@@ -10,6 +10,7 @@ from fastapi import Query, Request
 from domain.shared.money import fen_to_yuan
 from projections.fund_ledger import queries as money
 from projections.household_file.queries import get_household
+from services.access_log.record import Purpose, record_read
 from services.api.deps import ContainerDep, PagingDep, Region, page_of, region_prefix
 from services.api.models.money import FundLedger, FundPage, FundTrace, HouseholdMoney
 from services.api.routers.reading import NOT_FOUND, read_router
@@ -110,10 +111,13 @@ def fund_trace(
     response_model=HouseholdMoney,
     responses=NOT_FOUND,
 )
-def household_money(household_id: UUID, container: ContainerDep) -> dict[str, object]:
+def household_money(
+    household_id: UUID, request: Request, container: ContainerDep, purpose: Purpose = None
+) -> dict[str, object]:
     """Every yuan allocated or paid to the household, with the donation it came from."""
     if visible(get_household(container.store, str(household_id))) is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
+    record_read(request, household=str(household_id))
     rows = money.trace(container.store, household_id=str(household_id))
     received = sum(r["amount_fen"] for r in rows if r["status"] == "disbursed")
     services = money.household_services(container.store, str(household_id))

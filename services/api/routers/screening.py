@@ -22,6 +22,7 @@ from domain.shared.errors import InvalidValue
 from domain.shared.regions import alliance_of, check_prefix, check_region
 from projections.alerts import queries
 from projections.alerts.whatif import run_what_if
+from services.access_log.record import Purpose, record_read
 from services.api.deps import ContainerDep, PagingDep, page_of
 from services.api.models.screening import Alert as AlertModel
 from services.api.models.screening import (
@@ -36,14 +37,21 @@ from services.api.models.screening import (
 from services.api.problems import problem_response
 from services.api.routers.reading import NOT_FOUND, read_router
 from services.auth.jurisdiction import scoped_region, visible
+from services.auth.principal import Principal, principal_of
+from services.auth.publishing import source_for
 from services.errors import Problem
 
 router = read_router("screening", prefix="/v1/screening")
 MAX_WHAT_IF_DAYS = 366
 
 
-def _submit(container: ContainerDep, event: dict[str, Any]) -> JSONResponse:
-    result = container.ingestor.submit(event)
+def _submit(
+    container: ContainerDep, event: dict[str, Any], principal: Principal | None = None
+) -> JSONResponse:
+    if principal is not None:  # a person acts as itself, under its own source
+        event = {**event, "source": source_for(principal)}
+        event["data"] = {**event["data"], "actor": principal.actor}
+    result = container.ingestor.submit(event, principal=principal)
     container.nudge()
     if result.problem is not None:
         return problem_response(result.problem)
@@ -135,7 +143,9 @@ class OutcomeBody(BaseModel):
 @router.post(
     "/alerts/{alert_id}/outcome", summary="End an alert with its outcome", responses=NOT_FOUND
 )
-def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -> JSONResponse:
+def record_outcome(
+    alert_id: UUID, body: OutcomeBody, container: ContainerDep, request: Request
+) -> JSONResponse:
     """Recorded as `cn.zhulian.alert.outcome_recorded.v1` through the ingest path."""
     row = visible(queries.get_alert(container.store, str(alert_id)))
     if row is None:
@@ -159,6 +169,7 @@ def record_outcome(alert_id: UUID, body: OutcomeBody, container: ContainerDep) -
             "type": "cn.zhulian.alert.outcome_recorded.v1",
             "data": data,
         },
+        principal_of(request),
     )
 
 
@@ -195,12 +206,15 @@ def checks(
     response_model=HouseholdFacts,
     responses=NOT_FOUND,
 )
-def household_facts(household_key: str, container: ContainerDep) -> dict[str, Any]:
+def household_facts(
+    household_key: str, request: Request, container: ContainerDep, purpose: Purpose = None
+) -> dict[str, Any]:
     """The household's facts as stored, and as the fact map rules are evaluated over."""
     key = check_household_key(household_key)
     row = visible(queries.household_facts(container.store, str(household_id(key))))
     if row is None:
         raise Problem(404, "Not found", f"no facts about household {key}")
+    record_read(request, household=str(household_id(key)))
     return row
 
 

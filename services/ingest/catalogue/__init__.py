@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # Importing a module declares its types, in this order.
 from services.ingest.catalogue import (
+    consent,
     households,
     matching,
     money,
@@ -33,6 +34,7 @@ _ORDER = [
     m.__name__
     for m in (
         households,
+        consent,
         referrals,
         standards,
         pairings,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from domain.households.identity import HouseholdKeys
 from domain.ingest.model import EventKey, Outcome
+from domain.shared.acting import Acting
 from services.errors import Problem
 from services.ingest.catalogue.schema import json_schema
 
@@ -43,6 +44,7 @@ class Context:
     secret: HouseholdKeys  # issues keys from registration numbers, checks given keys
     expected_version: int | None
     recorded_at: datetime | None = None  # when zhulian took it: deadlines are judged on this
+    acting: Acting | None = None  # the authenticated caller; None for internal callers
     privacy: Any = None  # seals personal fields before the command (services.privacy.sealing)
 
 
@@ -292,6 +294,8 @@ class EventType:
             arguments["expected_version"] = context.expected_version
         if context.recorded_at is not None and _takes(type(app), d.command, "recorded_at"):
             arguments["recorded_at"] = context.recorded_at
+        if context.acting is not None and _takes(type(app), d.command, "acting"):
+            arguments["acting"] = context.acting
         return command(at=context.at, key=context.key, **arguments)
 
 

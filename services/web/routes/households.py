@@ -15,6 +15,7 @@ from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
 from projections.runtime.query import Page
 from services.auth.jurisdiction import visible
+from services.access_log.record import record_read
 from services.errors import Problem
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name, render
@@ -55,6 +56,8 @@ def households_page(
 ) -> Response:
     """Household files of a jurisdiction, most open needs first."""
     prefix = region_filter(region)
+    if not params.format:  # an export is kept by the export itself
+        record_read(request, listing="households")
 
     def fetch(limit: int, offset: int) -> Page:
         return list_households(
@@ -84,6 +87,7 @@ def household_page(request: Request, household_id: UUID, container: ContainerDep
     if found is None:
         raise Problem(404, "Not found", f"no household file {household_id}")
     hid = str(household_id)
+    record_read(request, household=hid)  # the page's `purpose` field, when given, goes too
     adopted = vocabulary_of(container.store, found["region_code"][:6]) or {}
     names = {
         (kind, str(w["code"])): w["name"]

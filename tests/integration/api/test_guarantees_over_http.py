@@ -10,7 +10,7 @@ from itertools import count
 
 import httpx
 
-from tests.builders import cloud_event, discovered, need_raised
+from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.support import api_process as api_http
 
 CE = {"content-type": "application/cloudevents+json"}
@@ -35,6 +35,7 @@ def eventually(probe, until, timeout: float = 20.0):
 def test_two_api_processes_racing_on_one_referral_let_exactly_one_win(api_processes) -> None:
     a, b = api_processes(2)
     assert post(a.url, cloud_event("household.discovered", discovered())).status_code == 201
+    assert post(a.url, cloud_event("household.consent.given", consented())).status_code == 201
     races = 0
     rounds = 15
     with ThreadPoolExecutor(2) as pool:

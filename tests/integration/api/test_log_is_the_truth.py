@@ -11,7 +11,7 @@ from eventsourcing.utils import Environment
 
 from services.store.kafka.rebuild import index_checksum, rebuild_index
 from services.store.kafka.settings import KafkaStoreSettings
-from tests.builders import cloud_event, discovered, need_raised
+from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.support import api_process as api_http
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
@@ -41,8 +41,9 @@ def test_the_index_and_every_view_come_back_identical_from_the_log(api_processes
         cloud_event("household.discovered", discovered(f"33010619800101{n:04d}")) for n in range(30)
     ]
     events += [cloud_event("need.raised", need_raised(f"33010619800101{n:04d}")) for n in range(30)]
+    events += [cloud_event("household.consent.given", consented("330106198001010000"))]
     answer = api_http.post(api.url + "/v1/events", json=events, headers=BATCH, timeout=60).json()
-    assert answer["stored"] == 60
+    assert answer["stored"] == 61
     need = answer["results"][30]["record_id"]
     referral = api_http.post(
         api.url + "/v1/events",

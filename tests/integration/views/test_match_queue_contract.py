@@ -54,6 +54,14 @@ class District:
             members=[Member("head", 1950, ())],
         )
         self.app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
+        self.app.give_consent(
+            household_key=key,
+            recipient="alliance",
+            purpose="referral",
+            document="form-1",
+            by="ca",
+            at=NOW,
+        )
         return self.app.raise_need(
             household_key=key,
             need_type=NeedType.CARE,

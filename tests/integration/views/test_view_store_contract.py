@@ -35,6 +35,14 @@ def casework() -> Alliance:
             members=[Member("head", 1950, ())],
         )
         app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
+        app.give_consent(
+            household_key=key,
+            recipient="alliance",
+            purpose="referral",
+            document="form-1",
+            by="ca",
+            at=NOW,
+        )
         need = app.raise_need(
             household_key=key,
             need_type=NeedType.SURVIVAL,
@@ -78,10 +86,13 @@ def test_household_files_and_timelines_match(view_store) -> None:
     app = casework()
     follow(app, view_store)
     household_id = list_needs(view_store).items[0]["household_id"]
-    assert get_household(view_store, household_id)["assistance"] == ["dibao"]
-    assert [e["event_type"] for e in timeline(view_store, household_id)][:3] == [
+    found = get_household(view_store, household_id)
+    assert found["assistance"] == ["dibao"]
+    assert [(s["basis"], s["recipient"]) for s in found["sharing"]] == [("consent", "alliance")]
+    assert [e["event_type"] for e in timeline(view_store, household_id)][:4] == [
         "Household.Discovered",
         "Household.AssistanceGranted",
+        "Household.ConsentGiven",
         "Need.Raised",
     ]
 
