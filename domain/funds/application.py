@@ -15,7 +15,6 @@ from domain.needs.model import Need, NeedStatus
 from domain.reservations.keeper import ReservationKeeper
 from domain.reservations.model import Cause, Kind
 from domain.shared.acting import Acting, require_one_of
-from domain.shared.commands import CommandHandler
 from domain.shared.errors import InvalidValue, RuleViolation
 from domain.shared.money import check_fen, show
 from domain.shared.names import required

@@ -25,7 +25,12 @@ class NewClient(BaseModel):
     provider: str | None = Field(default=None, max_length=64)
     region: str = Field(default="", max_length=12)
     sources: list[str] = Field(default_factory=list, max_length=50)
-    event_types: list[str] = Field(default_factory=lambda: ["*"], max_length=200)
+    event_types: list[str] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Types it may publish: exact names, `prefix.*` patterns, or `*` for all;"
+        " none by default (deny by default)",
+    )
 
 
 class NewAccount(BaseModel):

@@ -28,7 +28,7 @@ def _run(args: argparse.Namespace) -> None:
                 provider=args.provider,
                 region=args.region,
                 sources=args.source or [],
-                event_types=args.event_type or ["*"],
+                event_types=args.event_type or [],
             )
             print(json.dumps({"client_id": args.client_id, "client_secret": secret}))
         elif args.action == "create-account":

@@ -93,7 +93,9 @@ def under(source: str, prefix: str) -> bool:
 
 
 def type_matches(type_name: str, pattern: str) -> bool:
-    """An exact type name, or a `prefix.*` pattern."""
+    """An exact type name, a `prefix.*` pattern, or `*`: every type (an explicit grant)."""
+    if pattern == "*":
+        return True
     if pattern.endswith(".*"):
         return type_name.startswith(pattern[:-1])
     return type_name == pattern

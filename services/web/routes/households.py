@@ -14,8 +14,8 @@ from projections.household_file.queries import get_household, list_households, t
 from projections.needs_list.queries import list_needs
 from projections.referral_board.queries import list_referrals
 from projections.runtime.query import Page
-from services.auth.jurisdiction import visible
 from services.access_log.record import record_read
+from services.auth.jurisdiction import visible
 from services.errors import Problem
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name, render
