@@ -10,8 +10,8 @@ from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from domain.shared.regions import check_prefix
 from projections.runtime.query import Page
+from services import divisions
 from services.container import Container
 from services.errors import Problem
 
@@ -95,11 +95,11 @@ def page_of(request: Request, result: Page, items: list[Any] | None = None) -> d
 
 def region_prefix(region: str | None, field: str = "region") -> str | None:
     """A checked jurisdiction prefix, or None."""
-    return check_prefix(region, field) if region else None
+    return divisions.check_known_prefix(region, field) if region else None
 
 
 Region = Annotated[
-    str | None, Query(description="Jurisdiction: a division-code prefix, e.g. 330106 or 330106001")
+    str | None, Query(description="Jurisdiction: a division-code prefix, e.g. 330106 or 330106002")
 ]
 
 

@@ -13,7 +13,7 @@ from services.settings import Settings
 from tests.builders import cloud_event, discovered, need_raised
 from tests.e2e.conftest import FakeClock, eventually, post_event
 
-VILLAGE = "330106001001"
+VILLAGE = "330106002051"
 
 
 def container(client: TestClient):
