@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from tests.e2e.conftest import client  # noqa: F401 - the shared fixture, re-exported
+from tests.e2e.conftest import client, demo_client  # noqa: F401 - the shared fixtures, re-exported
 
 # Deterministic: the same examples on every run (CI cannot flake); a failure prints the falsifying
 # example and a `@reproduce_failure` blob that replays it.
