@@ -13,8 +13,14 @@ from typing import Any
 from domain.households.identity import pseudonymise
 
 SECRET = "harness-household-secret"  # give it to the app: Settings(household_secret=SECRET)
-COUNTY = "330106"
-TOWNS = ("001", "002", "003")
+COUNTY = "330106"  # 西湖区, Hangzhou
+# Four real villages (社区) in each of three real towns of the 2023 edition:
+# 北山街道, 西溪街道, 翠苑街道.
+TOWNS = {
+    "330106002": ("051", "052", "053", "054"),
+    "330106004": ("053", "055", "056", "058"),
+    "330106005": ("001", "002", "051", "052"),
+}
 MONITORING_LIST = "rural-revitalization/monitoring"
 # The reports' example rule: risk not eliminated ∧ a disabled member ∧ not in 低保.
 EXAMPLE_RULE = (
@@ -65,12 +71,12 @@ def generate(n: int, seed: int = 7) -> list[Generated]:
             elif rng.random() < 0.08:
                 member["circumstances"] = ["severe_illness"]
             members.append(member)
-        town = TOWNS[i % len(TOWNS)]
+        town, villages = list(TOWNS.items())[i % len(TOWNS)]
         out.append(
             Generated(
                 registration=registration,
                 key=pseudonymise(registration, SECRET),
-                region=f"{COUNTY}{town}{1 + i % 4:03d}",
+                region=town + villages[i % 4],
                 members=members,
                 dibao=rng.random() < 0.3,
                 monitored=rng.random() < 0.35,

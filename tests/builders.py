@@ -8,7 +8,7 @@ from typing import Any
 
 _ids = count(1)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-VILLAGE = "330106001001"
+VILLAGE = "330106002051"
 
 
 def cloud_event(

@@ -137,7 +137,7 @@ def address(owner: str) -> dict[str, Any]:
 
 
 def location(
-    owner: str, *, code: str | None = "330106001001", lat: float = 30.27
+    owner: str, *, code: str | None = "330106002051", lat: float = 30.27
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": hid(owner, "location"),

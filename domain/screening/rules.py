@@ -84,7 +84,7 @@ def check_expression(expression: str, field: str = "expression") -> cel.Program:
             f"selects unknown field(s) {', '.join(fields)}; fields are "
             f'{", ".join(sorted(SELECTABLE))} (other list row facts: lists[…]["name"])',
         )
-    probe = HouseholdFacts(region="330106001001").as_cel(datetime(2026, 1, 1, tzinfo=UTC))
+    probe = HouseholdFacts(region="330106002051").as_cel(datetime(2026, 1, 1, tzinfo=UTC))
     try:
         result = program.execute(probe)
     except (RuntimeError, KeyError, ValueError, TypeError):

@@ -11,8 +11,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from domain.shared.months import month_of
-from domain.shared.regions import check_prefix
 from projections.runtime.query import Page
+from services import divisions
 from services.auth.jurisdiction import scoped_region
 from services.container import Container
 from services.errors import Problem
@@ -96,12 +96,12 @@ def page_of(request: Request, result: Page, items: list[Any] | None = None) -> d
 
 
 def region_prefix(region: str | None, field: str = "region") -> str | None:
-    """A checked region prefix, cut to the caller's jurisdiction (services/auth), or None."""
-    return scoped_region(check_prefix(region, field) if region else None)
+    """A region prefix that exists in the division list, cut to the caller's jurisdiction."""
+    return scoped_region(divisions.check_known_prefix(region, field) if region else None)
 
 
 Region = Annotated[
-    str | None, Query(description="Jurisdiction: a division-code prefix, e.g. 330106 or 330106001")
+    str | None, Query(description="Jurisdiction: a division-code prefix, e.g. 330106 or 330106002")
 ]
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 import psycopg
 from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.shared.errors import DomainError
 from services.api.models.common import FieldError
@@ -44,6 +47,18 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+def _answerable(operation: dict[str, Any]) -> list[int]:
+    """Problems any operation of its shape can answer, whatever its router declares: a body
+    can be malformed (400), too large (413) or of another type (415); a path can name nothing
+    (404); a part can fail anywhere (503)."""
+    statuses = [503]
+    if "requestBody" in operation:
+        statuses += [400, 413, 415, 422]
+    if any(p.get("in") == "path" for p in operation.get("parameters", ())):
+        statuses += [404, 422]
+    return statuses
+
+
 def _document(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """The app's OpenAPI with errors as they really are: problem+json, never FastAPI's shape."""
     default = app.openapi
@@ -64,6 +79,8 @@ def _document(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 responses = operation.get("responses", {})
                 if "422" in responses and PROBLEM not in responses["422"].get("content", {}):
                     responses["422"] = problem_responses(422)[422]
+                for status, problem in problem_responses(*_answerable(operation)).items():
+                    responses.setdefault(str(status), problem)
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
         app.openapi_schema = schema
@@ -95,6 +112,14 @@ def install(app: FastAPI) -> None:
             Problem(422, "Invalid request", f"{first['field']}: {first['reason']}", errors)
         )
 
+    async def on_http(_: Request, error: Exception) -> Response:
+        # FastAPI's own refusals (a body that is not JSON: 400; 404, 405) as problems too.
+        assert isinstance(error, StarletteHTTPException)
+        if error.status_code < 400 or error.status_code == 405:
+            return await http_exception_handler(_, error)
+        title = HTTPStatus(error.status_code).phrase.capitalize()
+        return problem_response(Problem(error.status_code, title, str(error.detail)))
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(DomainError, on_problem)
     app.add_exception_handler(OperationalError, on_problem)
@@ -103,4 +128,5 @@ def install(app: FastAPI) -> None:
     for kind in HANDLED:
         app.add_exception_handler(kind, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
     app.openapi = _document(app)  # type: ignore[method-assign]

@@ -10,9 +10,13 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+from bisect import bisect_left
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from domain.shared.errors import InvalidValue
+from domain.shared.regions import check_prefix, check_region
 
 DATA = Path(__file__).parent / "data"
 LEVEL_LENGTHS = (2, 4, 6, 9, 12)  # province, city, county, town, village
@@ -52,6 +56,44 @@ def exists(code: str) -> bool:
     return name_of(code) is not None
 
 
+@cache
+def _sorted_upper() -> list[str]:
+    return sorted(_upper())
+
+
+@cache
+def _sorted_villages(province: str) -> list[str]:
+    return sorted(_village_names(province))
+
+
+def _any_starts_with(codes: list[str], prefix: str) -> bool:
+    at = bisect_left(codes, prefix)
+    return at < len(codes) and codes[at].startswith(prefix)
+
+
+def covers_any(prefix: str) -> bool:
+    """Whether some division of the shipped edition has a code starting with `prefix`.
+
+    A prefix of a level's length (2, 4, 6, 9, 12) must be that division itself; one in between
+    (e.g. 7 digits) must lie under a known division and start at least one code below it.
+    """
+    if not prefix.isascii() or not prefix.isdigit() or not 2 <= len(prefix) <= 12:
+        return False
+    if len(prefix) in LEVEL_LENGTHS:
+        return exists(prefix)
+    if len(prefix) > 9:
+        return _any_starts_with(_sorted_villages(prefix[:2]), prefix)
+    return _any_starts_with(_sorted_upper(), prefix)
+
+
+def unknown(code: str) -> str:
+    """Why a well-formed code is refused: it is not in the shipped edition."""
+    return (
+        f"{code!r} is not a division code of the national list "
+        f"({edition().get('edition')} edition, {edition().get('source')})"
+    )
+
+
 def path_of(code: str) -> list[tuple[str, str]]:
     """(code, name) of each known level from the province down to the code itself."""
     out = []
@@ -75,3 +117,17 @@ def edition() -> dict[str, Any]:
     """Where the data comes from: source package, statistical edition, cut-off and publication."""
     loaded: dict[str, Any] = json.loads((DATA / "edition.json").read_text(encoding="utf-8"))
     return loaded
+
+
+def check_code(code: str, field: str = "region_code") -> str:
+    """A well-formed division code that exists in the shipped edition, else InvalidValue."""
+    if not exists(check_region(code, field)):
+        raise InvalidValue(field, unknown(code))
+    return code
+
+
+def check_known_prefix(prefix: str, field: str = "region") -> str:
+    """A jurisdiction prefix that starts at least one known division, else InvalidValue."""
+    if not covers_any(check_prefix(prefix, field)):
+        raise InvalidValue(field, unknown(prefix))
+    return prefix

@@ -70,7 +70,7 @@ def test_the_vocabulary_in_force_is_readable_with_its_edition(client: TestClient
     adopt(client)
     adopt(client, groups=[{"code": "marginal", "name": "低边"}], reason="groups merged")
     words = eventually(
-        lambda: client.get("/v1/vocabularies/330106001001"),
+        lambda: client.get("/v1/vocabularies/330106002051"),
         lambda r: r.status_code == 200 and r.json()["edition"] == 2,
     ).json()
     assert words["groups"] == [{"code": "marginal", "name": "低边"}]

@@ -183,7 +183,7 @@ def test_the_needs_list_filters_by_region_prefix_and_category(client) -> None:
     post_event(
         client,
         cloud_event(
-            "household.discovered", discovered("330106197001010022", region="330107001001")
+            "household.discovered", discovered("330106197001010022", region="330105001051")
         ),
     )
     post_event(client, cloud_event("need.raised", need_raised()))
@@ -192,7 +192,7 @@ def test_the_needs_list_filters_by_region_prefix_and_category(client) -> None:
     )
     eventually(lambda: needs(client), lambda page: page["total"] == 2)
     assert needs(client, region="330106")["total"] == 1
-    assert needs(client, category="housing")["items"][0]["region_code"] == "330107001001"
+    assert needs(client, category="housing")["items"][0]["region_code"] == "330105001051"
     assert client.get("/v1/needs", params={"region": "33x"}).status_code == 422
 
 

@@ -14,7 +14,7 @@ from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.e2e.conftest import FakeClock, eventually, post_event
 from tests.support.signed_in import SignedIn
 
-VILLAGE = "330106001001"
+VILLAGE = "330106002051"
 
 
 def container(client: TestClient):

@@ -75,7 +75,7 @@ def test_a_full_service_imports_and_what_is_not_modelled_is_reported(client: Tes
         3050,
     )
     assert offering["areas"] == ["330106"]
-    assert offering["location"]["region_code"] == "330106001001"
+    assert offering["location"]["region_code"] == "330106002051"
 
 
 def test_the_oddities_of_the_specs_examples_are_noted_never_refused(client: TestClient) -> None:
@@ -169,7 +169,7 @@ def test_geojson_areas_map_by_division_code_or_by_containment(client: TestClient
     answer = client.post(IMPORT, json=service("Meals", service_areas=areas))
     assert answer.status_code == 200, answer.text
     [offering] = offerings(client, 1)
-    assert offering["areas"] == ["330106001001", "330108"]
+    assert offering["areas"] == ["330106002051", "330108"]
     assert any("topojson" in n for n in records(answer)[f"service:{hid('Meals')}"]["notes"])
 
 
@@ -234,7 +234,7 @@ def test_a_document_using_every_example_property_round_trips_through_two_instanc
         {
             "id": hid("village"),
             "name": "Wenxin village",
-            "extent": "330106001001",
+            "extent": "330106002051",
             "extent_type": "text",
         }
     )
@@ -261,10 +261,10 @@ def test_a_document_using_every_example_property_round_trips_through_two_instanc
         assert exported[key] == document[key], key
     assert exported["cost_options"][0]["amount"] == 30.5
     assert exported["funding"][0]["source"] == document["funding"][0]["source"]
-    assert sorted(a["extent"] for a in exported["service_areas"]) == ["330106", "330106001001"]
+    assert sorted(a["extent"] for a in exported["service_areas"]) == ["330106", "330106002051"]
     place = exported["service_at_locations"][0]["location"]
     assert (place["external_identifier"], place["latitude"], place["longitude"]) == (
-        "330106001001",
+        "330106002051",
         30.27,
         120.13,
     )

@@ -16,7 +16,7 @@ def queue(client: Any, **params: Any) -> list[dict[str, Any]]:
 
 
 def nursing_need(client: Any, description: str) -> dict[str, Any]:
-    return next(n for n in queue(client, region="330106003") if n["description"] == description)
+    return next(n for n in queue(client, region="330106005") if n["description"] == description)
 
 
 def nursing_left(client: Any) -> int:
@@ -80,7 +80,7 @@ def test_the_last_unit_goes_to_one_coordinator_and_the_other_is_told_why(demo_cl
                 "name": NURSING,
                 "need_type": "care",
                 "category": "care",
-                "areas": ["330106003"],
+                "areas": ["330106005"],
                 "capacity": 1,
                 "updated_by": "civil-affairs",
             },
@@ -100,8 +100,8 @@ def test_the_last_unit_goes_to_one_coordinator_and_the_other_is_told_why(demo_cl
 def test_the_gap_report_names_the_categories_no_provider_serves(demo_client) -> None:
     report = demo_client.get("/v1/match-gaps", params={"region": "330106"}).json()
     assert {(g["category"], g["region"]) for g in report["groups"]} == {
-        ("education", "330106001"),
-        ("employment", "330106001"),
+        ("education", "330106002"),
+        ("employment", "330106002"),
     }
 
 

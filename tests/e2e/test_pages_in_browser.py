@@ -151,14 +151,14 @@ def test_a_coordinator_picks_a_town_by_its_name_and_sees_only_its_overdue_referr
     page = open_page(browser, base_url + "/ui/referrals")
     towns = page.locator("select[name=region] option").all_inner_texts()
     assert "\u3000北山街道" in towns  # a real town of 西湖区, by its name
-    page.select_option("select[name=region]", label="\u3000北山街道")
+    page.select_option("select[name=region]", label="\u3000西溪街道")
     page.select_option("select[name=due]", "overdue")
     page.click("button[type=submit]")
-    page.wait_for_url("**region=330106002**")
+    page.wait_for_url("**region=330106004**")
     assert page.locator("tbody").inner_text() == "没有符合筛选条件的记录。"
-    page.select_option("select[name=region]", label="\u3000西湖区 · 330106001")
+    page.select_option("select[name=region]", label="\u3000北山街道")
     page.click("button[type=submit]")
-    page.wait_for_url("**region=330106001&**")
+    page.wait_for_url("**region=330106002&**")
     assert page.locator("tbody tr.overdue").count() == 1
     assert page.locator("select[name=due]").input_value() == "overdue"
 

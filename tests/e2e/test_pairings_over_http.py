@@ -52,9 +52,9 @@ def test_an_overdue_visit_is_on_its_regions_list_and_not_on_anothers(clocked) ->
     client, clock = clocked
     pair(client, "330106201101010034", clock.now, kind="volunteer_elderly")
     clock.advance(days=31)
-    rows = eventually(lambda: listed(client, region="330106001", overdue="true"), lambda r: r)
+    rows = eventually(lambda: listed(client, region="330106002", overdue="true"), lambda r: r)
     assert set(rows[0]["overdue_contacts"]) == {"call", "visit"}
-    assert listed(client, region="330106002", overdue="true") == []
+    assert listed(client, region="330106004", overdue="true") == []
 
 
 def test_a_contact_the_pairing_does_not_owe_or_after_its_end_is_refused(clocked) -> None:

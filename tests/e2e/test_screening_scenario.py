@@ -47,7 +47,7 @@ def test_a_district_of_two_thousand_households_gets_exactly_the_expected_alerts(
             len(hits),
             sum(len(h.members) for h in hits),
         ), rule_id
-        town = f"{COUNTY}002"
+        town = f"{COUNTY}004"
         in_town = queue(client, rule_id=rule_id, region=town)
         assert in_town["total"] == sum(1 for h in hits if h.region.startswith(town)), rule_id
     checks = client.get(f"/v1/screening/checks/{COUNTY}", params={"level": 6}).json()["items"]

@@ -11,7 +11,7 @@ from tests.builders import cloud_event, household_ref
 from tests.e2e.conftest import eventually, post_event
 
 pytestmark = pytest.mark.e2e
-VILLAGE = "330106002001"
+VILLAGE = "330106004053"
 
 
 def stored(client: TestClient, kind: str, data: dict[str, Any]) -> str:
@@ -178,7 +178,7 @@ def contract_for(client: TestClient) -> tuple[str, str]:
             "name": "Tutoring",
             "need_type": "development",
             "category": "education",
-            "areas": ["330106002"],
+            "areas": ["330106004"],
             "capacity": 10,
             "published_by": "civil-affairs",
         },
@@ -242,11 +242,11 @@ def test_the_services_list_covers_villages_by_prefix_and_filters_by_capacity(
 ) -> None:
     contract_for(client)
     inside = eventually(
-        lambda: client.get("/v1/services", params={"covers": "330106002001"}).json(),
+        lambda: client.get("/v1/services", params={"covers": "330106004053"}).json(),
         lambda p: p["total"] == 1,
     )
     assert inside["items"][0]["remaining"] == 10
-    outside = client.get("/v1/services", params={"covers": "330106003001"}).json()
+    outside = client.get("/v1/services", params={"covers": "330106005001"}).json()
     assert outside["total"] == 0
 
 

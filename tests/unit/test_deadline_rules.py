@@ -15,7 +15,7 @@ from tests.builders import NOW
 DAY = timedelta(hours=24)
 
 
-def referral(region: str = "330106001001") -> Referral:
+def referral(region: str = "330106002051") -> Referral:
     return Referral(
         id=uuid4(),
         need_id=uuid4(),
@@ -42,7 +42,7 @@ def test_a_breach_is_recorded_once_per_deadline_and_escalates_one_level() -> Non
     assert r.record_overdue(now=NOW + timedelta(hours=23), policy=policy) is False
     assert r.record_overdue(now=NOW + timedelta(hours=25), policy=policy) is True
     assert r.record_overdue(now=NOW + timedelta(hours=40), policy=policy) is False
-    assert r.escalated_to == "330106001"
+    assert r.escalated_to == "330106002"
     kinds = [type(e).__name__ for e in r.collect_events()]
     assert kinds == ["Requested", "DeadlineBreached", "Escalated"]
 
@@ -63,11 +63,11 @@ def test_the_feedback_deadline_follows_the_alliances_policy() -> None:
 
 def test_the_ladder_goes_up_a_level_at_a_time_and_stops_at_its_top() -> None:
     ladder = ("town", "county")
-    assert next_level("330106001001", ladder) == "330106001"
-    assert next_level("330106001", ladder) == "330106"
+    assert next_level("330106002051", ladder) == "330106002"
+    assert next_level("330106002", ladder) == "330106"
     assert next_level("330106", ladder) is None
-    assert next_level("330106001001", ("county",)) == "330106"
-    assert next_level("330106001001", ()) is None
+    assert next_level("330106002051", ("county",)) == "330106"
+    assert next_level("330106002051", ()) is None
 
 
 @pytest.mark.parametrize(
@@ -84,9 +84,9 @@ def test_an_alliance_adopts_deadline_versions_that_every_region_of_it_reads() ->
     from domain.shared.errors import VersionMismatch
 
     app = Alliance(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    assert app.deadline_policy("330106001001").version == 0
+    assert app.deadline_policy("330106002051").version == 0
     app.adopt_deadlines(
-        region_code="330106001",
+        region_code="330106002",
         policy=DeadlinePolicy(feedback_hours=4),
         by="ca",
         reason="a",
@@ -109,5 +109,5 @@ def test_an_alliance_adopts_deadline_versions_that_every_region_of_it_reads() ->
         at=NOW,
         expected_version=2,
     )
-    policy = app.deadline_policy("330106001001")
+    policy = app.deadline_policy("330106002051")
     assert (policy.version, policy.feedback_hours) == (2, 8)

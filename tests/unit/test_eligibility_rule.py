@@ -56,12 +56,12 @@ def test_an_age_limit_admits_a_member_only_in_the_years_of_those_ages() -> None:
 
 
 def test_an_area_covers_a_code_when_it_is_one_of_its_prefixes() -> None:
-    assert covering_areas("330106001") == (
+    assert covering_areas("330106002") == (
         "33",
         "330",
         "3301",
         "33010",
         "330106",
-        *("3301060", "33010600", "330106001"),
+        *("3301060", "33010600", "330106002"),
     )
-    assert covers(["3301"], "330106001001") and not covers(["330107"], "330106001001")
+    assert covers(["3301"], "330106002051") and not covers(["330105"], "330106002051")

@@ -52,7 +52,7 @@ def allocate(
     *,
     category: str = "medical",
     labels: frozenset[str] = frozenset(),
-    region: str = "330106001001",
+    region: str = "330106002051",
 ) -> UUID:
     allocation = uuid4()
     f.allocate(

@@ -74,7 +74,7 @@ def offering(app: Alliance, capacity: int = 1, **terms: Any) -> UUID:
         "name": "Home nursing",
         "need_type": "care",
         "category": "care",
-        "areas": ["330106001"],
+        "areas": ["330106002"],
         "capacity": capacity,
         **terms,
     }
@@ -223,7 +223,7 @@ def test_a_rejected_candidate_cannot_then_be_accepted() -> None:
 def test_escalation_climbs_village_town_county_and_stops() -> None:
     app = alliance()
     need_id = need(app, household(app))
-    for expected in ("330106001", "330106"):
+    for expected in ("330106002", "330106"):
         app.escalate_need(need_id=need_id, reason="no local service", by="ca", at=NOW)
         assert app.repository.get(triage_id(need_id)).owner_code == expected
     with pytest.raises(RuleViolation, match="already with the county"):
@@ -250,7 +250,7 @@ def test_each_policy_change_is_a_new_version() -> None:
     assert app.matching_policy("330106").version == 0
     for reason in ("first", "second"):
         app.adopt_matching_policy(
-            region_code="330106001", settings=Policy(circle_km=5), by="ca", reason=reason, at=NOW
+            region_code="330106002", settings=Policy(circle_km=5), by="ca", reason=reason, at=NOW
         )
     policy = app.matching_policy("330106")
     assert (policy.version, policy.circle_km) == (2, 5)

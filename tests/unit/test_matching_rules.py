@@ -14,7 +14,7 @@ from domain.matching.policy import Exclusion, Policy
 from domain.matching.rules import judge_fund, judge_offering, priority
 from domain.shared.errors import InvalidValue
 
-VILLAGE = "330106001001"
+VILLAGE = "330106002051"
 AT = datetime(2026, 11, 20, tzinfo=UTC)
 
 
@@ -72,14 +72,14 @@ def test_another_tier_of_the_same_category_fits_only_when_the_policy_allows_it()
 
 @pytest.mark.parametrize(
     ("area", "level"),
-    [(VILLAGE, "village"), ("330106001", "town"), ("330106", "county"), ("33", "county")],
+    [(VILLAGE, "village"), ("330106002", "town"), ("330106", "county"), ("33", "county")],
 )
 def test_coverage_falls_back_from_village_to_town_to_county(area: str, level: str) -> None:
     assert judge_offering(need(), offering(areas=(area,)), Policy()).level == level
 
 
 def test_a_service_area_elsewhere_does_not_cover_the_household() -> None:
-    decision = judge_offering(need(), offering(areas=("330106002",)), Policy())
+    decision = judge_offering(need(), offering(areas=("330106004",)), Policy())
     assert failed(decision) == {"region"}
 
 
@@ -191,7 +191,7 @@ def test_weights_change_the_order() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    list(product(("care", "medical"), (("330106",), ("330107",)), (0, 5), (False, True))),
+    list(product(("care", "medical"), (("330106",), ("330105",)), (0, 5), (False, True))),
 )
 def test_the_explanation_matches_the_decision(case: tuple[Any, ...]) -> None:
     category, areas, used, excluded = case

@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def household(**changes) -> HouseholdFacts:
-    facts = HouseholdFacts(household_key="hh_" + "0" * 32, region="330106001001")
+    facts = HouseholdFacts(household_key="hh_" + "0" * 32, region="330106002051")
     facts.apply_household(
         "Discovered",
         SimpleNamespace(

@@ -52,7 +52,7 @@ def test_a_need_cannot_be_closed_or_referred_before_it_was_raised() -> None:
     need = Need(
         id=uuid4(),
         household_id=uuid4(),
-        region_code="330106001001",
+        region_code="330106002051",
         need_type="care",
         category="care",
         urgency="normal",

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 
 from services.api import http_binding
 from services.api.deps import ContainerDep
-from services.api.problems import problem_response
+from services.api.models.operations import BatchResults, EventResult, EventTypeEntry
+from services.api.problems import problem_response, problem_responses
 from services.auth.principal import principal_of
 from services.errors import Problem
 from services.ingest.catalogue import CATALOGUE
@@ -68,6 +69,16 @@ _FIRST = next(iter(_EXAMPLES.values()))["value"]
         "content type: 415. An optional extension attribute `expectedversion` (a positive "
         "integer) makes a change conditional (412 on mismatch)."
     ),
+    status_code=201,
+    responses={
+        201: {"model": EventResult, "description": "Stored (one event)"},
+        200: {
+            "model": EventResult | BatchResults,
+            "description": "A duplicate of an event already taken (one event), or a batch's "
+            "results, one per item",
+        },
+        **problem_responses(400, 404, 409, 412, 413, 415, 422, 503),
+    },
     openapi_extra={
         "requestBody": {
             "content": {
@@ -111,7 +122,7 @@ async def publish(request: Request, container: ContainerDep) -> JSONResponse:
     return JSONResponse(result.as_json(), result.status, headers=headers)
 
 
-@router.get("/event-types", summary="The event catalogue")
+@router.get("/event-types", summary="The event catalogue", response_model=list[EventTypeEntry])
 def event_types() -> list[dict[str, Any]]:
     """Every type a department may publish, with a link to its JSON Schema."""
     return [
@@ -129,7 +140,11 @@ def event_types() -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/event-types/{type_name}/schema", summary="JSON Schema of an event type's data")
+@router.get(
+    "/event-types/{type_name}/schema",
+    summary="JSON Schema of an event type's data",
+    responses={200: {"content": {"application/schema+json": {}, "application/json": {}}}},
+)
 def event_schema(type_name: str) -> dict[str, Any]:
     """The JSON Schema the `data` of this type must satisfy."""
     event_type = CATALOGUE.get(type_name)

@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from services import divisions
 from services.api.deps import ContainerDep
+from services.api.models.operations import Health
 from services.errors import RETRY_AFTER_SECONDS
 from services.observability.readiness import Readiness, Report
 
@@ -39,7 +41,17 @@ def readyz(request: Request) -> JSONResponse:
     return _answer(report.as_json(), report)
 
 
-@router.get("/v1/health", summary="Service health and projection lag")
+_RETRY = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+
+
+@router.get(
+    "/v1/health",
+    summary="Service health and projection lag",
+    responses={
+        200: {"model": Health, "description": "Ready: writes and every view work"},
+        503: {"model": Health, "description": "Not ready: the checks say why", "headers": _RETRY},
+    },
+)
 def health(request: Request, container: ContainerDep) -> JSONResponse:
     """Profile, log head, each view's positions and lag, and the checks; 503 if not ready."""
     report = _readiness(request).report()
@@ -47,6 +59,7 @@ def health(request: Request, container: ContainerDep) -> JSONResponse:
         "status": "ok" if report.ready else "degraded",
         "profile": container.settings.profile,
         "checks": report.checks,
+        "divisions": divisions.edition(),
     }
     if report.checks.get("database", {}).get("ok", False):
         body.update(_views(container))

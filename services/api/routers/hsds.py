@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from domain.shared.months import month_of
-from domain.shared.regions import check_prefix, check_region
 from domain.shared.taxonomy import Category, NeedType
+from services import divisions
 from services.api.deps import ContainerDep
 from services.api.problems import PROBLEM
 from services.container import Container
@@ -33,7 +33,8 @@ Full = Annotated[bool, Query(description="Fully nested documents instead of list
 
 def _directory(container: Container, region: str | None) -> Directory:
     period = month_of(container.clock())
-    return Directory.read(container.store, period, check_prefix(region) if region else None)
+    where = divisions.check_known_prefix(region) if region else None
+    return Directory.read(container.store, period, where)
 
 
 def _one(found: list[dict[str, Any]], wanted: UUID, what: str) -> dict[str, Any]:
@@ -157,7 +158,7 @@ async def import_document(
     except orjson.JSONDecodeError as error:
         raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {error}") from None
     defaults = Defaults(
-        check_region(region_code, "region_code"),
+        divisions.check_code(region_code, "region_code"),
         category and category.value,
         need_type and need_type.value,
     )

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import Query, Request
 
-from domain.shared.regions import alliance_of, check_region
+from domain.shared.regions import alliance_of
 from domain.shared.taxonomy import Category
 from projections.match_queue import queries as q
+from services import divisions
 from services.api.deps import ContainerDep, PagingDep, page_of, region_prefix
 from services.api.models.matching import (
     Explanation,
@@ -117,5 +118,5 @@ def gaps(
 )
 def policies(region_code: str, container: ContainerDep) -> dict[str, object]:
     """Every version, newest first, with who changed it, when and why."""
-    alliance = alliance_of(check_region(region_code))
+    alliance = alliance_of(divisions.check_code(region_code))
     return {"alliance": alliance, "versions": q.policy_versions(container.store, alliance)}

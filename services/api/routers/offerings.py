@@ -7,7 +7,6 @@ from uuid import UUID
 
 from fastapi import Query, Request
 
-from domain.shared.regions import check_region
 from domain.shared.taxonomy import Category, NeedType
 from domain.supply.vocabulary import ProviderKind
 from projections.services_list.queries import (
@@ -18,6 +17,7 @@ from projections.services_list.queries import (
     list_offerings,
     list_providers,
 )
+from services import divisions
 from services.api.deps import (
     ContainerDep,
     PagingDep,
@@ -65,7 +65,7 @@ def services(
     status: Annotated[str | None, Query(pattern="^(active|closed)$")] = "active",
 ) -> dict[str, object]:
     """Offerings by type, category, coverage, eligibility and remaining capacity."""
-    code = check_region(covers, "covers") if covers else None
+    code = divisions.check_code(covers, "covers") if covers else None
     if household_id is not None:
         home = household_region(container.store, str(household_id))
         if home is None:

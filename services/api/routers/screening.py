@@ -19,9 +19,10 @@ from domain.screening.facts import VARIABLES
 from domain.screening.packs import PACKS, pack_rules
 from domain.screening.rules import Rule, check_expression, check_rule_id
 from domain.shared.errors import InvalidValue
-from domain.shared.regions import alliance_of, check_prefix, check_region
+from domain.shared.regions import alliance_of, check_region
 from projections.alerts import queries
 from projections.alerts.whatif import run_what_if
+from services import divisions
 from services.access_log.record import Purpose, record_read
 from services.api.deps import ContainerDep, PagingDep, page_of
 from services.api.models.screening import Alert as AlertModel
@@ -106,7 +107,7 @@ def alerts(
     rule_id: str | None = None,
 ) -> dict[str, Any]:
     """Alerts with their age, rule version, evidence and notes; totals in households and people."""
-    region = scoped_region(check_prefix(region, "region") if region else None)
+    region = scoped_region(divisions.check_known_prefix(region, "region") if region else None)
     result, totals = queries.list_alerts(
         container.store,
         now=container.clock(),

@@ -17,6 +17,7 @@ from pydantic import (
 
 from domain.households.identity import HOUSEHOLD_KEY_PATTERN
 from domain.shared.money import yuan_to_fen
+from services import divisions
 from services.ingest.catalogue.definition import LINE_PATTERN as _LINE
 from services.ingest.catalogue.definition import Argument, Context, EventData
 
@@ -36,15 +37,37 @@ Personal = Field(json_schema_extra={"personal": True})
 """Marks personal data: sealed with its household's key at ingest, erasable (README
 "Personal data")."""
 RecordId = Annotated[UUID, Strict(False), Field(description="A record id zhulian returned")]
+
+
+def _known_code(code: str) -> str:
+    if not divisions.exists(code):
+        raise ValueError(divisions.unknown(code))
+    return code
+
+
+def _known_prefix(prefix: str) -> str:
+    if not divisions.covers_any(prefix):
+        raise ValueError(divisions.unknown(prefix))
+    return prefix
+
+
 RegionCode = Annotated[
     str,
     StringConstraints(pattern=r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$"),
-    Field(description="Administrative division code: 6 (county), 9 (town) or 12 (village) digits"),
+    AfterValidator(_known_code),
+    Field(
+        description="Administrative division code: 6 (county), 9 (town) or 12 (village) digits, "
+        "one that exists in the national division list (GET /v1/health names its edition)"
+    ),
 ]
 RegionPrefix = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9]{2,12}$"),
-    Field(description="A division-code prefix: every village whose code starts with it"),
+    AfterValidator(_known_prefix),
+    Field(
+        description="A division-code prefix: every village whose code starts with it (a known "
+        "division, or digits that start one)"
+    ),
 ]
 Fen = Annotated[int, Field(ge=1, le=10**15, description="Whole fen (1 yuan = 100 fen)")]
 Yuan = Annotated[

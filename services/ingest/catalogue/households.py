@@ -51,7 +51,7 @@ class MemberData(Part, Argument):
     v1="reported_by",
     example={
         "household": _HH,
-        "region_code": "330106001001",
+        "region_code": "330106002051",
         "channel": "cadre_check",
         "actor": "civil-affairs",
         "members": [

@@ -39,7 +39,7 @@ _TERMS = {
     "name": "home care for severely disabled people",
     "need_type": "care",
     "category": "disability",
-    "areas": ["330106001"],
+    "areas": ["330106002"],
     "capacity": 40,
     "eligibility": {"disability_required": True},
 }

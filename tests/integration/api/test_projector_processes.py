@@ -19,7 +19,7 @@ def district(first: int, count: int) -> list[dict]:
     events = []
     for n in range(first, first + count):
         number = f"33010619800101{n:04d}"
-        region = "330106001001" if n % 2 else "330107001001"  # two alliances, two partitions
+        region = "330106002051" if n % 2 else "330105001051"  # two alliances, two partitions
         events.append(cloud_event("household.discovered", discovered(number, region=region)))
         events.append(cloud_event("need.raised", need_raised(number)))
     return events

@@ -30,8 +30,8 @@ from projections.services_list.view import ServicesList
 pytestmark = pytest.mark.integration
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
-VILLAGES = ("330106001001", "330106001002", "330106002001", "330107001001")
-AREAS = ("33", "3301", "330106", "330106001", "330106001001", "330106002", "330107")
+VILLAGES = ("330106002051", "330106002052", "330106004053", "330105001051")
+AREAS = ("33", "3301", "330106", "330106002", "330106002051", "330106004", "330105")
 GROUPS = ("single_parent", "sanitation_workers", "orphan", "disability")
 ELIGIBILITY_RULES = {"region", "statuses", "groups", "age", "disability"}
 _serial = itertools.count()

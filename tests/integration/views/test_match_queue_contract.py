@@ -26,7 +26,7 @@ from projections.runtime.sqlite_store import SQLiteViewStore
 from tests.builders import NOW
 
 pytestmark = pytest.mark.integration
-TOWN = "330106001"
+TOWN = "330106002"
 
 
 class District:
@@ -90,7 +90,7 @@ def district() -> tuple[District, dict[str, UUID]]:
         "new_care": d.need(2, TOWN + "001", Category.CARE, Urgency.NORMAL, 1),
         "urgent_care": d.need(3, TOWN + "002", Category.CARE, Urgency.CRITICAL, 2),
         "legal": d.need(4, TOWN + "002", Category.LEGAL, Urgency.LOW, 5),
-        "elsewhere": d.need(5, "330106002001", Category.CARE, Urgency.HIGH, 3),
+        "elsewhere": d.need(5, "330106004053", Category.CARE, Urgency.HIGH, 3),
     }
     return d, ids
 
@@ -151,7 +151,7 @@ def test_closing_the_only_service_turns_needs_into_gaps(view_store) -> None:
     runner.catch_up()
     assert q.queue_row(view_store, str(ids["elsewhere"]))["has_candidate"] == 0
     gaps = {(g["category"], g["region"]): g["needs"] for g in q.gap_report(view_store)}
-    assert gaps == {("care", "330106002"): 1, ("care", TOWN): 1, ("legal", TOWN): 1}
+    assert gaps == {("care", "330106004"): 1, ("care", TOWN): 1, ("legal", TOWN): 1}
 
 
 def test_a_rejection_and_an_escalation_move_the_need_in_the_queues(view_store) -> None:
@@ -164,9 +164,9 @@ def test_a_rejection_and_an_escalation_move_the_need_in_the_queues(view_store) -
     d.app.escalate_need(need_id=need, reason="nothing local", by="ca", at=NOW, to_department="town")
     runner.catch_up()
     row = q.queue_row(view_store, str(need))
-    assert (row["has_candidate"], row["owner_code"], row["department"]) == (0, "330106002", "town")
-    assert queue_ids(view_store, region="330106002001") == []
-    assert queue_ids(view_store, region="330106002", department="town") == [str(need)]
+    assert (row["has_candidate"], row["owner_code"], row["department"]) == (0, "330106004", "town")
+    assert queue_ids(view_store, region="330106004053") == []
+    assert queue_ids(view_store, region="330106004", department="town") == [str(need)]
     rejected = q.candidates(view_store, str(need))[0]
     assert (rejected["rejected"], rejected["rejected_reason"]) == (True, "too far")
 
@@ -249,7 +249,7 @@ def test_after_any_sequence_of_changes_the_view_equals_a_recompute_from_scratch(
                 extra_args = {"reason": "review"} if toggle == d.app.end_assistance else {}
                 toggle(household_key=key, status=Assistance.TEKUN, by="ca", at=NOW, **extra_args)
             else:
-                area = rng.choice([TOWN, TOWN + "001", "330106", "330106002"])
+                area = rng.choice([TOWN, TOWN + "001", "330106", "330106004"])
                 d.app.update_offering(
                     offering_id=offering,
                     terms=OfferingTerms.parse(
