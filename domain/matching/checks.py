@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.matching.eligibility import covering_areas
 from domain.matching.facts import NeedFacts
+from domain.matching.ladder import EXACT, RELATED, ladder
 from domain.matching.policy import Policy
 from domain.matching.verdicts import FULL, Check
 from domain.shared.regions import Level, chain_up, level_of
@@ -15,15 +16,22 @@ _LEVEL_ORDER = (Level.VILLAGE.value, Level.TOWN.value, Level.COUNTY.value)
 LOCALITY = {Level.VILLAGE.value: 1000, Level.TOWN.value: 700, Level.COUNTY.value: 400}
 
 
-def type_fits(need: NeedFacts, need_type: str, category: str, policy: Policy) -> Check:
-    """The service's type and category answer the need's (NeedType × Category)."""
-    if category != need.category:
-        return Check("type", False, f"gives {category} help; the need is {need.category}")
+def type_fits(need: NeedFacts, need_type: str, category: str, policy: Policy) -> tuple[Check, int]:
+    """The service's category answers the need's, exactly or by the ladder; and its tier."""
+    if category == need.category:
+        fit, how = EXACT, f"answers a {need.need_type} need"
+    elif why := ladder(policy.ladder).related(need.category, category):
+        fit, how = (
+            RELATED,
+            f"serves a {need.category} need by the ladder (edition {policy.ladder}): {why}",
+        )
+    else:
+        return Check("type", False, f"gives {category} help; the need is {need.category}"), 0
     if need_type != need.need_type and policy.require_need_type:
         return Check(
             "type", False, f"a {need_type} service; the need is {need.need_type} ({category})"
-        )
-    return Check("type", True, f"{need_type}/{category} answers a {need.need_type} need")
+        ), 0
+    return Check("type", True, f"{need_type}/{category} {how}"), fit
 
 
 def region_covered(need: NeedFacts, areas: tuple[str, ...], policy: Policy) -> Check:

@@ -6,19 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.households.vocabulary import Assistance
+from domain.matching.ladder import LATEST_EDITION, check_edition
 from domain.shared.errors import InvalidValue
 from domain.shared.money import check_fen
 from domain.shared.regions import Level
 from domain.shared.taxonomy import Category, parse_enum
 
 # Parts of a candidate's fit (compared between the candidates of one need).
-FIT_PARTS = ("distance", "load", "earmark_fit")
+FIT_PARTS = ("distance", "load", "earmark_fit", "taxonomy")
 # Parts of a need's priority (compared between the needs of one queue).
 PRIORITY_PARTS = ("urgency", "waiting", "circle")
 DEFAULT_WEIGHTS = {
     "distance": 5,
     "load": 3,
     "earmark_fit": 2,
+    "taxonomy": 4,  # an exact category above a related one (the ladder)
     "urgency": 10,
     "waiting": 1,
     "circle": 2,
@@ -76,6 +78,7 @@ class Policy:
     require_circle: bool = False  # on: located services beyond the circle are not candidates
     circle_km: int = 3  # the ten-minute service circle, as a radius
     grant_fen: int = 250_000  # a fund is a candidate when a pool holds at least this much
+    ladder: int = LATEST_EDITION  # the taxonomy ladder's edition; 0: categories match exactly
     exclusions: tuple[Exclusion, ...] = ()
 
     @classmethod
@@ -106,6 +109,7 @@ class Policy:
             require_circle=bool(raw.get("require_circle", False)),
             circle_km=circle,
             grant_fen=check_fen(raw.get("grant_fen", 250_000), "grant_fen"),
+            ladder=check_edition(raw.get("ladder", LATEST_EDITION)),
             exclusions=exclusions,
         )
 
@@ -118,6 +122,7 @@ class Policy:
             "require_circle": self.require_circle,
             "circle_km": self.circle_km,
             "grant_fen": self.grant_fen,
+            "ladder": self.ladder,
             "exclusions": [e.as_record() for e in self.exclusions],
         }
 

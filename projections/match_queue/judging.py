@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.matching.facts import FundFacts, NeedFacts, OfferingFacts, Pool, birth_years
 from domain.matching.facts import household_labels as labels_of
+from domain.matching.ladder import ladder
 from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, priority
 from projections.match_queue.summary import SUMMARY_KEYS as SUMMARY_KEYS
@@ -100,11 +101,14 @@ def judge(need: NeedFacts, kind: str, row: Row, policy: Policy, period: str) -> 
     return judge_fund(need, fund_facts(row), policy)
 
 
-def covers(need: Row, kind: str, row: Row) -> bool:
-    """Whether the candidate is one the need is judged against: same alliance, category, area."""
+def covers(need: Row, kind: str, row: Row, policy: Policy) -> bool:
+    """Whether the candidate is one the need is judged against: same alliance, a category the
+    ladder lets answer the need, area."""
     if row["alliance"] != need["county"]:
         return False
-    if kind == "offering" and row["category"] != need["category"]:
+    if kind == "offering" and row["category"] not in ladder(policy.ladder).categories_for(
+        need["category"]
+    ):
         return False
     areas = row["areas"] if kind == "offering" else [row["region_code"]]
     return any(need["region_code"].startswith(a) for a in areas)
@@ -173,7 +177,7 @@ def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) ->
     found = tx.find(
         "match_areas",
         area=[region[:n] for n in range(2, len(region) + 1)],
-        category=[need["category"], "*"],
+        category=[*ladder(policy.ladder).categories_for(need["category"]), "*"],
     )
     ids = {
         kind: sorted({a["candidate_id"] for a in found if a["kind"] == kind})
@@ -185,7 +189,7 @@ def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) ->
     rows: list[Row] = []
     period = f"{at:%Y-%m}"
     for kind, row in candidates:
-        if not covers(need, kind, row):
+        if not covers(need, kind, row, policy):
             continue
         decision = judge(facts, kind, row, policy, period)
         new = candidate_row(need, decision, policy, at, row.get("provider_name"))
@@ -243,7 +247,7 @@ def rejudge_candidate(
             facts = need_facts(need)
             new: Row | None = None
             old = before.get(need["need_id"])
-            if covers(need, kind, row):
+            if covers(need, kind, row, policy):
                 decision = judge(facts, kind, row, policy, period)
                 new = candidate_row(need, decision, policy, at, row.get("provider_name"))
                 if old is not None and same_verdict(old, new):

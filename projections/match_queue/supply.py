@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.funds.earmark import Earmark, key_of
 from domain.funds.model import Fund
+from domain.matching.ladder import ladder
 from domain.matching.rules import load_part
 from domain.supply.model import Offering
 from projections.match_queue import judging as j
@@ -128,7 +129,11 @@ def rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
         r["need_id"]: r for r in tx.find("match_candidates", candidate_id=candidate_id, live=True)
     }
     needs: dict[str, Row | None] = dict.fromkeys(before)
-    category = {"category": row["category"]} if kind == "offering" else {}
+    policy = j.policy_for(tx, row["alliance"])
+    served = (
+        list(ladder(policy.ladder).needs_served_by(row["category"])) if kind == "offering" else []
+    )
+    category = {"category": served} if kind == "offering" else {}
     areas = row["areas"] if kind == "offering" else [row["region_code"]]
     for area in areas:
         column = {6: "county", 9: "town", 12: "village"}.get(len(area))
@@ -138,7 +143,6 @@ def rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
         else:
             found = tx.find("match_needs", status="open", **{column: area}, **category)
             needs.update((n["need_id"], n) for n in found)
-    policy = j.policy_for(tx, row["alliance"])
     j.rejudge_candidate(tx, kind, row, needs, before, at, policy)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, create_model, model_validator
 
 from domain.households.vocabulary import Assistance
+from domain.matching.ladder import LATEST_EDITION
 from domain.matching.policy import DEFAULT_WEIGHTS, Policy
 from domain.shared.regions import Level
 from domain.shared.taxonomy import Category
@@ -70,6 +71,9 @@ class Settings(Part):
     require_circle: bool | None = None
     circle_km: Annotated[int, Field(ge=1, le=50)] | None = None
     grant_fen: Fen | None = None
+    ladder: Annotated[int, Field(ge=0, le=LATEST_EDITION)] | None = Field(
+        None, description="The taxonomy ladder's edition (0: categories must match exactly)"
+    )
     exclusions: Annotated[list[Exclusion], Field(max_length=200)] = []
 
 

@@ -12,6 +12,7 @@ import pytest
 from domain.alliance import Alliance
 from domain.households.identity import pseudonymise
 from domain.households.vocabulary import Assistance, Channel, Member
+from domain.matching.ladder import ladder
 from domain.matching.policy import Exclusion, Policy
 from domain.shared.errors import DomainError
 from domain.shared.taxonomy import Category, NeedType, Urgency
@@ -106,7 +107,32 @@ def test_a_need_gets_ranked_candidates_each_with_its_explanation(view_store) -> 
     assert judged[0]["score"] > judged[1]["score"]
     assert judged[2]["failed"] == "age"
     assert {c["rule"] for c in judged[0]["checks"]} >= {"type", "region", "capacity", "policy"}
-    assert set(judged[0]["parts"]) == {"distance", "load", "earmark_fit"}
+    assert set(judged[0]["parts"]) == {"distance", "load", "earmark_fit", "taxonomy"}
+
+
+def test_a_disability_care_service_reaches_care_needs_below_an_exact_one(view_store) -> None:
+    d, ids = district()
+    runner = follow(d.app, view_store)
+    severe = d.app.publish_offering(
+        provider_id=d.provider,
+        terms=OfferingTerms.parse(
+            {
+                "name": "Severe-disability care",
+                "need_type": "care",
+                "category": "disability",
+                "areas": ["330106"],
+                "capacity": 50,
+            }
+        ),
+        by="ca",
+        at=NOW,
+    ).aggregate_id
+    runner.catch_up()
+    judged = {c["name"]: c for c in q.candidates(view_store, str(ids["elsewhere"]))}
+    assert judged["Severe-disability care"]["eligible"] is True
+    assert judged["Severe-disability care"]["score"] < judged["County home care"]["score"]
+    legal = {c["candidate_id"] for c in q.candidates(view_store, str(ids["legal"]))}
+    assert str(severe) not in legal
 
 
 def test_the_queue_puts_gaps_first_then_urgency_then_the_longest_waiting(view_store) -> None:
@@ -204,7 +230,7 @@ def recomputed(store: Any, need_id: str) -> dict[str, tuple[bool, int]]:
     policy = policy_at(store, "330106", None)
     out = {}
     for o in store.fetch("SELECT * FROM match_offerings", {}, "match_offerings"):
-        if o["category"] == need["category"] and any(
+        if o["category"] in ladder(policy.ladder).categories_for(need["category"]) and any(
             need["region_code"].startswith(a) for a in o["areas"]
         ):
             d = judge(facts, "offering", o, policy, f"{NOW:%Y-%m}")
@@ -248,7 +274,7 @@ def test_after_any_sequence_of_changes_the_view_equals_a_recompute_from_scratch(
                         {
                             "name": f"changed {step}",
                             "need_type": "care",
-                            "category": rng.choice(["care", "care", "legal"]),
+                            "category": rng.choice(["care", "disability", "legal"]),
                             "areas": [area],
                             "capacity": rng.choice([None, 0, 1, 5]),
                             "eligibility": rng.choice([{}, {"statuses": ["tekun"]}]),
