@@ -23,6 +23,7 @@ from domain.matching.facts import (
 )
 from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
 from domain.matching.policy import DEFAULT_POLICY, Policy
+from domain.matching.record import as_decided
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
 from domain.referrals.model import Referral
@@ -159,13 +160,33 @@ class MatchingCommands(StandardsCommands):
         """Rule a candidate out for a need, with the reason; the queue ranks the rest."""
         if done := self._already_done(key):
             return done
-        triage = self._triage(
-            self._open_need(need_id, "have candidates rejected", expected_version)
-        )
+        need = self._open_need(need_id, "have candidates rejected", expected_version)
+        triage = self._triage(need)
         triage.reject(
-            candidate_id=str(candidate_id), reason=reason, by=_required_name(by, "by"), at=at
+            candidate_id=str(candidate_id),
+            reason=reason,
+            by=_required_name(by, "by"),
+            at=at,
+            decided=self._as_decided(need, candidate_id, at),
         )
         return self._commit("triage", triage, key=key)
+
+    def _as_decided(self, need: Need, candidate_id: UUID, at: datetime) -> dict[str, Any] | None:
+        """What the rules say of a candidate for a need now, with their inputs (None when the
+        candidate is no offering or fund of the need's alliance)."""
+        try:
+            candidate: Aggregate = self.repository.get(candidate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(candidate, Offering | Fund):
+            return None
+        if alliance_of(candidate.region_code) != alliance_of(need.region_code):
+            return None
+        facts = need_facts(need, self._load(Household, need.household_id))
+        policy = self.matching_policy(need.region_code)
+        if isinstance(candidate, Offering):
+            return as_decided(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+        return as_decided(facts, fund_facts(candidate), policy)
 
     def escalate_need(
         self,
@@ -222,14 +243,17 @@ class MatchingCommands(StandardsCommands):
         facts = need_facts(need, household)
         referral_id = key.derived_id("referral") if key else uuid4()
         coordinator = _required_name(by, "by")
+        judged: OfferingFacts | FundFacts
         if isinstance(candidate, Offering):
-            decision = judge_offering(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+            judged = offering_facts(candidate, f"{at:%Y-%m}")
+            decision = judge_offering(facts, judged, policy)
             _require(decision)
             provider = self._load(Provider, candidate.provider_id)
             holder = to_department or provider.name
             candidate.use(period=f"{at:%Y-%m}", units=units, reference=str(referral_id), at=at)
         else:
-            decision = judge_fund(facts, fund_facts(candidate), policy)
+            judged = fund_facts(candidate)
+            decision = judge_fund(facts, judged, policy)
             _require(decision)
             holder = to_department or candidate.name
             amount = check_fen(amount_fen or policy.grant_fen, "amount")
@@ -270,6 +294,7 @@ class MatchingCommands(StandardsCommands):
             policy_version=policy.version,
             by=coordinator,
             at=at,
+            decided=as_decided(facts, judged, policy),
         )
         return self._commit("referral", referral, need, candidate, triage, key=key)
 

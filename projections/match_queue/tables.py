@@ -69,6 +69,16 @@ CANDIDATES = Table(
     key=("need_id", "candidate_id"),
     indexes=(("candidate_id", "live"),),
 )
+# Every accept or reject as decided: the inputs, their digest and the verdicts (seq: the triage
+# record's version, so a candidate accepted again after a refusal keeps both decisions).
+DECISIONS = Table(
+    "match_decisions",
+    cols(
+        "need_id seq:int candidate_id action by_whom reason decided_at:ts policy_version:int"
+        " decided:json"
+    ),
+    key=("need_id", "seq"),
+)
 # The coordinators' queue: open needs only; gaps (no candidate) first, then priority, waiting.
 QUEUE = Table(
     "match_queue",
@@ -108,6 +118,7 @@ ALL = (
     CANDIDATES,
     QUEUE,
     SUMMARIES,
+    DECISIONS,
 )
 
 

@@ -177,6 +177,7 @@ class MatchQueue(View):
         need = _need_of(e, tx)
         if need is None:
             return
+        _record_decision(tx, need["need_id"], e, "rejected", e.reason, e.rejected_at)
         rejected = {**(need["rejected"] or {}), e.candidate_id: e.reason}
         tx.update("match_needs", {"need_id": need["need_id"]}, rejected=rejected)
         if need["status"] == NeedStatus.OPEN.value:
@@ -197,9 +198,33 @@ class MatchQueue(View):
         need = _need_of(e, tx)
         if need is None:
             return
+        _record_decision(tx, need["need_id"], e, "accepted", None, e.accepted_at)
         key = {"need_id": need["need_id"], "candidate_id": e.candidate_id}
         if tx.get("match_candidates", **key) is not None:
             tx.update("match_candidates", key, accepted=True, referral_id=str(e.referral_id))
+
+
+def _record_decision(
+    tx: Tx, need_id: str, e: Any, action: str, reason: str | None, at: Any
+) -> None:
+    """Keep a decision as it was made (events recorded before v2 carry no inputs: None)."""
+    decided = getattr(e, "decided", None)
+    tx.upsert(
+        "match_decisions",
+        {
+            "need_id": need_id,
+            "seq": e.originator_version,
+            "candidate_id": e.candidate_id,
+            "action": action,
+            "by_whom": e.by,
+            "reason": reason,
+            "decided_at": at,
+            "policy_version": decided["inputs"]["policy"]["version"]
+            if decided
+            else getattr(e, "policy_version", None),
+            "decided": decided,
+        },
+    )
 
 
 def _need_of(e: Any, tx: Tx) -> Row | None:

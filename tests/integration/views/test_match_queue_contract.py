@@ -110,31 +110,6 @@ def test_a_need_gets_ranked_candidates_each_with_its_explanation(view_store) -> 
     assert set(judged[0]["parts"]) == {"distance", "load", "earmark_fit", "taxonomy"}
 
 
-def test_a_disability_care_service_reaches_care_needs_below_an_exact_one(view_store) -> None:
-    d, ids = district()
-    runner = follow(d.app, view_store)
-    severe = d.app.publish_offering(
-        provider_id=d.provider,
-        terms=OfferingTerms.parse(
-            {
-                "name": "Severe-disability care",
-                "need_type": "care",
-                "category": "disability",
-                "areas": ["330106"],
-                "capacity": 50,
-            }
-        ),
-        by="ca",
-        at=NOW,
-    ).aggregate_id
-    runner.catch_up()
-    judged = {c["name"]: c for c in q.candidates(view_store, str(ids["elsewhere"]))}
-    assert judged["Severe-disability care"]["eligible"] is True
-    assert judged["Severe-disability care"]["score"] < judged["County home care"]["score"]
-    legal = {c["candidate_id"] for c in q.candidates(view_store, str(ids["legal"]))}
-    assert str(severe) not in legal
-
-
 def test_the_queue_puts_gaps_first_then_urgency_then_the_longest_waiting(view_store) -> None:
     d, ids = district()
     follow(d.app, view_store)
