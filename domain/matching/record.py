@@ -29,7 +29,7 @@ def _need_record(need: NeedFacts) -> dict[str, Any]:
 
 def _need_from(raw: dict[str, Any]) -> NeedFacts:
     tuples = ("statuses", "labels", "birth_years")
-    fields = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
+    fields: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in raw.items()}
     fields["raised_at"] = datetime.fromisoformat(raw["raised_at"])
     if raw.get("coordinates") is not None:
         fields["coordinates"] = tuple(raw["coordinates"])
