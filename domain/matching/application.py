@@ -19,6 +19,7 @@ from domain.matching.facts import (
     OfferingFacts,
     Pool,
     birth_years,
+    coordinates_of,
     household_labels,
 )
 from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
@@ -49,6 +50,7 @@ def need_facts(need: Need, household: Household) -> NeedFacts:
         labels=household_labels(household.members, household.group),
         birth_years=birth_years(household.members),
         circle=household.difficulty_circle,
+        coordinates=coordinates_of(getattr(household, "place", None)),
     )
 
 

@@ -69,6 +69,16 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+# Roads are longer than the straight line: travel distance is estimated as the great-circle
+# distance times this detour factor (README, "Matching": why 1.3).
+DETOUR = 1.3
+
+
+def travel_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Estimated travel distance: great-circle distance × the detour factor."""
+    return distance_km(a, b) * DETOUR
+
+
 def _place(location: dict[str, Any] | None) -> tuple[float, float] | None:
     if not location or location.get("latitude") is None or location.get("longitude") is None:
         return None
@@ -78,10 +88,11 @@ def _place(location: dict[str, Any] | None) -> tuple[float, float] | None:
 def within_circle(
     need: NeedFacts, location: dict[str, Any] | None, policy: Policy
 ) -> tuple[Check, int]:
-    """The ten-minute service circle, where both ends have coordinates; the distance part."""
+    """The ten-minute service circle by travel distance where both ends are placed, else by
+    region (saying so); and the distance part of the fit."""
     station = _place(location)
     if station is not None and need.coordinates is not None:
-        km = distance_km(station, need.coordinates)
+        km = travel_km(need.coordinates, station)
         inside = km <= policy.circle_km
         part = (
             FULL - int(500 * km / policy.circle_km)
@@ -91,14 +102,25 @@ def within_circle(
         passed = inside or not policy.require_circle
         where = "inside" if inside else "outside"
         return Check(
-            "circle", passed, f"{km:.1f} km away, {where} the {policy.circle_km} km circle"
+            "circle",
+            passed,
+            f"about {km:.1f} km by road ({km / DETOUR:.1f} km straight × {DETOUR}),"
+            f" {where} the {policy.circle_km} km ten-minute circle",
         ), part
+    missing = (
+        "the household has no recorded place"
+        if need.coordinates is None
+        else "the service point has no coordinates"
+    )
     if location and location.get("region_code"):
         code = str(location["region_code"])
         shared = next((c for c in chain_up(need.region_code) if code.startswith(c)), None)
         part = LOCALITY.get(level_of(shared).value, 100) if shared else 100
-        near = f"given in {code}"
-        return Check("circle", True, f"{near}; no household coordinates, judged by region"), part
+        return Check(
+            "circle", True, f"given in {code}; {missing}: judged by region, not by distance"
+        ), part
+    if station is not None:
+        return Check("circle", True, f"{missing}: judged by region, not by distance"), 0
     return Check("circle", True, "not tied to a place"), 0
 
 

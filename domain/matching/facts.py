@@ -9,7 +9,22 @@ from typing import Any
 from domain.households.labels import birth_years, has_disability, household_labels
 from domain.shared.taxonomy import Urgency
 
-__all__ = ["FundFacts", "NeedFacts", "OfferingFacts", "Pool", "birth_years", "household_labels"]
+__all__ = [
+    "FundFacts",
+    "NeedFacts",
+    "OfferingFacts",
+    "Pool",
+    "birth_years",
+    "coordinates_of",
+    "household_labels",
+]
+
+
+def coordinates_of(place: dict[str, Any] | None) -> tuple[float, float] | None:
+    """A recorded place (Place.as_record) as (latitude, longitude), or None."""
+    if not place:
+        return None
+    return (float(place["latitude"]), float(place["longitude"]))
 
 
 @dataclass(frozen=True)
@@ -26,7 +41,7 @@ class NeedFacts:
     labels: tuple[str, ...] = ()  # the assessed group and every member's circumstances
     birth_years: tuple[int, ...] = ()
     circle: int | None = None
-    coordinates: tuple[float, float] | None = None  # households have none yet
+    coordinates: tuple[float, float] | None = None  # the household's recorded place, if any
 
     @property
     def disabled(self) -> bool:

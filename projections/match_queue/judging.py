@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from domain.matching.facts import FundFacts, NeedFacts, OfferingFacts, Pool, birth_years
+from domain.matching.facts import (
+    FundFacts,
+    NeedFacts,
+    OfferingFacts,
+    Pool,
+    birth_years,
+    coordinates_of,
+)
 from domain.matching.facts import household_labels as labels_of
 from domain.matching.ladder import ladder
 from domain.matching.policy import DEFAULT_POLICY, Policy
@@ -52,6 +59,7 @@ def household_facts(household: Row | None) -> Row:
         "labels": list(labels_of(members, (household or {}).get("household_group"))),
         "birth_years": list(birth_years(members)),
         "circle": (household or {}).get("circle"),
+        "place": (household or {}).get("place"),
     }
 
 
@@ -68,6 +76,7 @@ def need_facts(need: Row) -> NeedFacts:
         labels=tuple(need["labels"] or ()),
         birth_years=tuple(need["birth_years"] or ()),
         circle=need["circle"],
+        coordinates=coordinates_of(need.get("place")),
     )
 
 

@@ -10,7 +10,7 @@ NEEDS = Table(
     cols(
         "need_id household_id region_code county town village need_type category urgency"
         " description raised_at:ts status owner_code department rejected:json"
-        " statuses:json labels:json birth_years:json circle:int"
+        " statuses:json labels:json birth_years:json circle:int place:json"
     ),
     key=("need_id",),
     indexes=(
@@ -23,7 +23,7 @@ NEEDS = Table(
 # What the rules need of a household file.
 HOUSEHOLDS = Table(
     "match_households",
-    cols("household_id members:json household_group statuses:json circle:int"),
+    cols("household_id members:json household_group statuses:json circle:int place:json"),
     key=("household_id",),
 )
 # Offerings as published, with their usage per month.

@@ -20,6 +20,7 @@ class MatchQueue(View):
 
     name = "match_queue"
     tables = ALL
+    schema_version = 2  # 2: households' places, decisions as made
 
     def handlers(self) -> dict[type, Handler]:
         """Households, needs, supply, money, policy and the coordinators' triage."""
@@ -31,6 +32,7 @@ class MatchQueue(View):
                 Household.AssistanceGranted,
                 Household.AssistanceEnded,
                 Household.Assessed,
+                Household.Located,
             )
         }
         fund: dict[type, Handler] = {
@@ -77,6 +79,7 @@ class MatchQueue(View):
             "household_group": None,
             "statuses": [],
             "circle": None,
+            "place": None,
         }
         if isinstance(e, Household.Discovered | Household.ReportedAgain) and e.members:
             row["members"] = e.members
@@ -86,6 +89,8 @@ class MatchQueue(View):
             row["statuses"] = [s for s in row["statuses"] if s != e.status]
         elif isinstance(e, Household.Assessed):
             row.update(household_group=e.group, circle=e.difficulty_circle)
+        elif isinstance(e, Household.Located):
+            row["place"] = e.place
         tx.upsert("match_households", row)
         if isinstance(e, Household.Discovered):
             return  # a new file has no needs yet

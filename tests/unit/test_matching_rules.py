@@ -108,7 +108,7 @@ def test_without_household_coordinates_the_circle_is_judged_by_region() -> None:
     decision = judge_offering(need(), offering(location=station), Policy(require_circle=True))
     assert decision.eligible
     assert decision.parts["distance"] == 1000
-    assert "no household coordinates" in str(decision.checks)
+    assert "the household has no recorded place: judged by region" in str(decision.checks)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.households.identity import pseudonymise
+from domain.households.place import Place, PlaceSource
 from domain.households.vocabulary import Assistance
 from domain.matching.policy import Exclusion, Policy
 from domain.supply.terms import OfferingTerms
@@ -78,3 +79,26 @@ def test_a_decision_is_explained_as_made_after_the_rules_and_the_facts_changed(v
     assert accepted["today"]["policy_version"] == 1
     assert rows[0]["as_decided"]["failed"] == ["region", "age"]
     assert rows[0]["reproduced"] is True and rows[0]["digest"].startswith("sha256:")
+
+
+def test_a_household_placed_later_is_judged_by_travel_distance_from_then_on(view_store) -> None:
+    d, ids = district()
+    runner = follow(d.app, view_store)
+    point = {"name": "Day centre", "region_code": "330106002", "latitude": 30.3, "longitude": 120.1}
+    station = d.offering("Day centre", ["330106"], 20, location=point)
+    runner.catch_up()
+
+    def circle() -> str:
+        judged = {c["candidate_id"]: c for c in q.candidates(view_store, str(ids["elsewhere"]))}
+        checks = judged[str(station)]["checks"]
+        return next(c["reason"] for c in checks if c["rule"] == "circle")
+
+    assert "the household has no recorded place: judged by region" in circle()
+    d.app.locate_household(
+        household_key=pseudonymise(f"33010619800101{5:04d}", "s"),
+        place=Place.parse(30.310, 120.100, PlaceSource.VILLAGE_CENTROID, "alliance 2026"),
+        by="ca",
+        at=NOW,
+    )
+    runner.catch_up()
+    assert circle().startswith("about 1.4 km by road (1.1 km straight × 1.3), inside")
