@@ -32,7 +32,9 @@ def care_offering(client: TestClient, category: str, location: dict[str, Any] | 
         "areas": ["330106"],
         "actor": "ca",
     }
-    return stored(client, "offering.published", {**data, **({"location": location} if location else {})})
+    return stored(
+        client, "offering.published", {**data, **({"location": location} if location else {})}
+    )
 
 
 def circle_of(client: TestClient, need_id: str, candidate_id: str) -> str:
