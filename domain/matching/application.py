@@ -17,6 +17,7 @@ from domain.matching.facts import (
     FundFacts,
     NeedFacts,
     OfferingFacts,
+    PolicyFacts,
     Pool,
     birth_years,
     coordinates_of,
@@ -24,6 +25,8 @@ from domain.matching.facts import (
 )
 from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
 from domain.matching.policy import DEFAULT_POLICY, Policy
+from domain.matching.policy_list import PolicyEntry
+from domain.matching.policy_rules import judge_policy
 from domain.matching.record import as_decided
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
@@ -51,6 +54,7 @@ def need_facts(need: Need, household: Household) -> NeedFacts:
         birth_years=birth_years(household.members),
         circle=household.difficulty_circle,
         coordinates=coordinates_of(getattr(household, "place", None)),
+        description=getattr(need, "description", ""),
     )
 
 
@@ -72,6 +76,24 @@ def offering_facts(offering: Offering, period: str) -> OfferingFacts:
     )
 
 
+def policy_facts(entry: PolicyEntry) -> PolicyFacts:
+    """A listed policy as the rules see it."""
+    t = entry.terms
+    return PolicyFacts(
+        policy_id=str(entry.id),
+        code=entry.code,
+        name=t["name"],
+        department=t["department"],
+        need_type=t["need_type"],
+        categories=tuple(t["categories"]),
+        eligibility=t["eligibility"],
+        not_holding=tuple(t["not_holding"]),
+        grants=t["grants"],
+        keywords=tuple(t["keywords"]),
+        open=not entry.withdrawn,
+    )
+
+
 def earmark_of_pool(key: str) -> dict[str, Any] | None:
     """The earmark a fund's pool key stands for (see Earmark.key); None for free money."""
     if not key:
@@ -86,6 +108,9 @@ def fund_facts(fund: Fund) -> FundFacts:
         Pool(earmark_of_pool(key), sum(pool.values())) for key, pool in fund.pools.items()
     )
     return FundFacts(str(fund.id), fund.name, fund.region_code, pools)
+
+
+_KINDS = "an offering, a fund or a listed policy"
 
 
 def _required_name(value: str, field: str) -> str:
@@ -180,7 +205,7 @@ class MatchingCommands(StandardsCommands):
             candidate: Aggregate = self.repository.get(candidate_id)
         except AggregateNotFoundError:
             return None
-        if not isinstance(candidate, Offering | Fund):
+        if not isinstance(candidate, Offering | Fund | PolicyEntry):
             return None
         if alliance_of(candidate.region_code) != alliance_of(need.region_code):
             return None
@@ -188,6 +213,8 @@ class MatchingCommands(StandardsCommands):
         policy = self.matching_policy(need.region_code)
         if isinstance(candidate, Offering):
             return as_decided(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+        if isinstance(candidate, PolicyEntry):
+            return as_decided(facts, policy_facts(candidate), policy)
         return as_decided(facts, fund_facts(candidate), policy)
 
     def escalate_need(
@@ -237,16 +264,23 @@ class MatchingCommands(StandardsCommands):
         try:
             candidate: Aggregate = self.repository.get(candidate_id)
         except AggregateNotFoundError:
-            raise NotFound("candidate", f"{candidate_id} (an offering or a fund)") from None
-        if not isinstance(candidate, Offering | Fund):
-            raise NotFound("candidate", f"{candidate_id} (an offering or a fund)")
+            raise NotFound(
+                "candidate", f"{candidate_id} (an offering, a fund or a policy)"
+            ) from None
+        if not isinstance(candidate, Offering | Fund | PolicyEntry):
+            raise NotFound("candidate", f"{candidate_id} (an offering, a fund or a policy)")
         if alliance_of(candidate.region_code) != alliance_of(need.region_code):
             raise RuleViolation(f"candidate {candidate_id} belongs to another alliance")
         facts = need_facts(need, household)
         referral_id = key.derived_id("referral") if key else uuid4()
         coordinator = _required_name(by, "by")
-        judged: OfferingFacts | FundFacts
-        if isinstance(candidate, Offering):
+        judged: OfferingFacts | FundFacts | PolicyFacts
+        if isinstance(candidate, PolicyEntry):
+            judged = policy_facts(candidate)
+            decision = judge_policy(facts, judged, policy)
+            _require(decision)
+            holder = to_department or judged.department
+        elif isinstance(candidate, Offering):
             judged = offering_facts(candidate, f"{at:%Y-%m}")
             decision = judge_offering(facts, judged, policy)
             _require(decision)

@@ -13,6 +13,7 @@ __all__ = [
     "FundFacts",
     "NeedFacts",
     "OfferingFacts",
+    "PolicyFacts",
     "Pool",
     "birth_years",
     "coordinates_of",
@@ -42,6 +43,7 @@ class NeedFacts:
     birth_years: tuple[int, ...] = ()
     circle: int | None = None
     coordinates: tuple[float, float] | None = None  # the household's recorded place, if any
+    description: str = ""  # the need in words: a policy may be asked for by name
 
     @property
     def disabled(self) -> bool:
@@ -74,6 +76,23 @@ class OfferingFacts:
     def remaining(self) -> int | None:
         """Units left this month; None when unlimited."""
         return None if self.capacity is None else self.capacity - self.used
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    """A policy of the alliance's list as the rules see it."""
+
+    policy_id: str
+    code: str
+    name: str
+    department: str
+    need_type: str
+    categories: tuple[str, ...]
+    eligibility: dict[str, Any]
+    not_holding: tuple[str, ...] = ()
+    grants: str | None = None
+    keywords: tuple[str, ...] = ()
+    open: bool = True
 
 
 @dataclass(frozen=True)

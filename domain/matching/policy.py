@@ -13,7 +13,7 @@ from domain.shared.regions import Level
 from domain.shared.taxonomy import Category, parse_enum
 
 # Parts of a candidate's fit (compared between the candidates of one need).
-FIT_PARTS = ("distance", "load", "earmark_fit", "taxonomy")
+FIT_PARTS = ("distance", "load", "earmark_fit", "taxonomy", "asked")
 # Parts of a need's priority (compared between the needs of one queue).
 PRIORITY_PARTS = ("urgency", "waiting", "circle")
 DEFAULT_WEIGHTS = {
@@ -21,6 +21,7 @@ DEFAULT_WEIGHTS = {
     "load": 3,
     "earmark_fit": 2,
     "taxonomy": 4,  # an exact category above a related one (the ladder)
+    "asked": 6,  # a policy the need names (e.g. "apply for 低保"), above one it does not
     "urgency": 10,
     "waiting": 1,
     "circle": 2,

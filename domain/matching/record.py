@@ -14,11 +14,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from domain.matching.facts import FundFacts, NeedFacts, OfferingFacts, Pool
+from domain.matching.facts import FundFacts, NeedFacts, OfferingFacts, PolicyFacts, Pool
 from domain.matching.policy import Policy
+from domain.matching.policy_rules import judge_policy
 from domain.matching.rules import Decision, judge_fund, judge_offering
 
-Candidate = OfferingFacts | FundFacts
+Candidate = OfferingFacts | FundFacts | PolicyFacts
 
 
 def _need_record(need: NeedFacts) -> dict[str, Any]:
@@ -36,7 +37,16 @@ def _need_from(raw: dict[str, Any]) -> NeedFacts:
     return NeedFacts(**fields)
 
 
+_TUPLES = ("areas", "categories", "not_holding", "keywords")
+
+
 def _candidate_record(candidate: Candidate) -> dict[str, Any]:
+    if isinstance(candidate, PolicyFacts):
+        out = asdict(candidate)
+        return {
+            "kind": "policy",
+            "facts": {k: list(v) if k in _TUPLES else v for k, v in out.items()},
+        }
     if isinstance(candidate, OfferingFacts):
         out = asdict(candidate)
         out["areas"] = list(candidate.areas)
@@ -55,6 +65,9 @@ def _candidate_record(candidate: Candidate) -> dict[str, Any]:
 
 def _candidate_from(raw: dict[str, Any]) -> Candidate:
     facts = dict(raw["facts"])
+    if raw["kind"] == "policy":
+        fields: dict[str, Any] = {k: tuple(v) if k in _TUPLES else v for k, v in facts.items()}
+        return PolicyFacts(**fields)
     if raw["kind"] == "offering":
         facts["areas"] = tuple(facts["areas"])
         return OfferingFacts(**facts)
@@ -71,6 +84,8 @@ def judged(need: NeedFacts, candidate: Candidate, policy: Policy) -> Decision:
     """The rules on one candidate of either kind."""
     if isinstance(candidate, OfferingFacts):
         return judge_offering(need, candidate, policy)
+    if isinstance(candidate, PolicyFacts):
+        return judge_policy(need, candidate, policy)
     return judge_fund(need, candidate, policy)
 
 

@@ -52,7 +52,7 @@ def side_by_side(store: ReadStore, need_id: str, at: datetime) -> list[dict[str,
                 as_decided=decision_json(decision, policy),
             )
         kind = (row["decided"] or {}).get("inputs", {}).get("candidate", {}).get("kind")
-        for tried in [kind] if kind else ["offering", "fund"]:
+        for tried in [kind] if kind else ["offering", "fund", "policy"]:
             found = candidate_facts(store, tried, row["candidate_id"])
             if found is not None:
                 now = judge(facts, tried, found, today_policy, f"{at:%Y-%m}")

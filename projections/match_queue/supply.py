@@ -124,17 +124,20 @@ def reindex(tx: Tx, kind: str, candidate_id: str, old: Row | None, row: Row) -> 
 
 
 def rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
-    # The needs it was judged for, and the open needs its (new) areas and category reach.
+    # The needs it was judged for, and the open needs its (new) areas and categories reach.
     before = {
         r["need_id"]: r for r in tx.find("match_candidates", candidate_id=candidate_id, live=True)
     }
     needs: dict[str, Row | None] = dict.fromkeys(before)
     policy = j.policy_for(tx, row["alliance"])
-    served = (
-        list(ladder(policy.ladder).needs_served_by(row["category"])) if kind == "offering" else []
-    )
-    category = {"category": served} if kind == "offering" else {}
-    areas = row["areas"] if kind == "offering" else [row["region_code"]]
+    rungs = ladder(policy.ladder)
+    category: dict[str, Any] = {}
+    if kind == "offering":
+        category = {"category": list(rungs.needs_served_by(row["category"]))}
+    elif kind == "policy":
+        served = {n for c in row["categories"] for n in rungs.needs_served_by(c)}
+        category = {"category": sorted(served)}
+    areas = row["areas"] if kind == "offering" else [row.get("region_code") or row["alliance"]]
     for area in areas:
         column = {6: "county", 9: "town", 12: "village"}.get(len(area))
         if column is None:  # an unusual prefix: look through the alliance, keep those inside

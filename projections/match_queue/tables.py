@@ -40,6 +40,22 @@ FUNDS = Table(
     cols("fund_id alliance name region_code pools:json"),
     key=("fund_id",),
 )
+# The policy list (政策清单): each policy with its rule and department.
+POLICY_LIST = Table(
+    "match_policy_list",
+    cols(
+        "policy_id alliance code name department need_type categories:json eligibility:json"
+        " not_holding:json grants keywords:json description open:bool"
+    ),
+    key=("policy_id",),
+    indexes=(("alliance",),),
+)
+# Which table holds each kind of candidate, and its id column.
+CANDIDATE_TABLES = {
+    "offering": ("match_offerings", "offering_id"),
+    "fund": ("match_funds", "fund_id"),
+    "policy": ("match_policy_list", "policy_id"),
+}
 PROVIDERS = Table("match_providers", cols("provider_id name"), key=("provider_id",))
 # Which candidate covers which area prefix for which category ('*': every category, a fund).
 AREAS = Table(
@@ -119,6 +135,7 @@ ALL = (
     QUEUE,
     SUMMARIES,
     DECISIONS,
+    POLICY_LIST,
 )
 
 

@@ -7,10 +7,11 @@ from typing import Any
 from domain.funds.model import Fund
 from domain.households.model import Household
 from domain.matching.model import MatchingPolicy, Triage
+from domain.matching.policy_list import PolicyEntry
 from domain.needs.model import Need, NeedStatus
 from domain.supply.model import Offering, Provider
 from projections.match_queue import judging as j
-from projections.match_queue import supply
+from projections.match_queue import policy_list, supply
 from projections.match_queue.tables import ALL, levels
 from projections.runtime.view import Handler, Row, Tx, View
 
@@ -20,7 +21,7 @@ class MatchQueue(View):
 
     name = "match_queue"
     tables = ALL
-    schema_version = 2  # 2: households' places, decisions as made
+    schema_version = 2  # 2: households' places, decisions as made, the policy list
 
     def handlers(self) -> dict[type, Handler]:
         """Households, needs, supply, money, policy and the coordinators' triage."""
@@ -60,6 +61,9 @@ class MatchQueue(View):
             Offering.CapacityUsed: supply.offering,
             Offering.CapacityReleased: supply.offering,
             Fund.Opened: supply.fund_opened,
+            PolicyEntry.Listed: policy_list.entry,
+            PolicyEntry.Revised: policy_list.entry,
+            PolicyEntry.Withdrawn: policy_list.entry,
             MatchingPolicy.Adopted: self._policy,
             MatchingPolicy.Revised: self._policy,
             Triage.Opened: self._triage_opened,

@@ -19,7 +19,7 @@ NEED = NeedFacts(
     urgency="high",
     raised_at=datetime(2026, 5, 1, tzinfo=UTC),
     statuses=("dibao",),
-    labels=("disability_1",),
+    labels=("disability",),
     birth_years=(1950,),
     circle=2,
     coordinates=(30.27, 120.15),

@@ -21,7 +21,7 @@ GRADE_1_CARE = NeedFacts(
     category="care",
     urgency="high",
     raised_at=datetime(2026, 5, 1, tzinfo=UTC),
-    labels=("disability_1",),
+    labels=("disability",),
 )
 SEVERE_DISABILITY_CARE = OfferingFacts(
     offering_id="o1",

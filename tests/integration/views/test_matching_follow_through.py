@@ -9,9 +9,11 @@ from domain.households.identity import pseudonymise
 from domain.households.place import Place, PlaceSource
 from domain.households.vocabulary import Assistance
 from domain.matching.policy import Exclusion, Policy
+from domain.matching.policy_list import PolicyTerms
 from domain.supply.terms import OfferingTerms
 from projections.match_queue import queries as q
 from projections.match_queue.as_decided import side_by_side
+from projections.runtime.sqlite_store import SQLiteViewStore
 from tests.builders import NOW
 from tests.integration.views.test_match_queue_contract import district, follow
 
@@ -102,3 +104,38 @@ def test_a_household_placed_later_is_judged_by_travel_distance_from_then_on(view
     )
     runner.catch_up()
     assert circle().startswith("about 1.4 km by road (1.1 km straight × 1.3), inside")
+
+
+def test_a_listed_policy_answers_the_needs_of_its_category_until_it_is_withdrawn(
+    view_store, tmp_path
+) -> None:
+    d, ids = district()
+    runner = follow(d.app, view_store)
+    terms = PolicyTerms.parse(
+        {
+            "name": "Care subsidy",
+            "department": "civil-affairs",
+            "need_type": "care",
+            "categories": ["care"],
+            "keywords": ["need 5"],
+        }
+    )
+    d.app.list_policy(region_code="330106", code="care-subsidy", terms=terms, by="ca", at=NOW)
+    runner.catch_up()
+    judged = q.candidates(view_store, str(ids["elsewhere"]))
+    best = judged[0]
+    assert (best["kind"], best["eligible"], best["parts"]["asked"]) == ("policy", True, 1000)
+    others = {c["kind"] for c in q.candidates(view_store, str(ids["old_care"]))}
+    assert "policy" in others
+    assert "policy" not in {c["kind"] for c in q.candidates(view_store, str(ids["legal"]))}
+    d.app.withdraw_policy(
+        region_code="330106", code="care-subsidy", reason="budget ended", by="ca", at=NOW
+    )
+    runner.catch_up()
+    after = {c["candidate_id"]: c for c in q.candidates(view_store, str(ids["elsewhere"]))}
+    assert after[best["candidate_id"]]["failed"] == "open"
+    d.app.accept_candidate(need_id=ids["old_care"], candidate_id=ids["county_care"], by="t", at=NOW)
+    runner.catch_up()
+    reference = SQLiteViewStore(tmp_path / "reference.db")
+    follow(d.app, reference)
+    assert reference.checksum(runner.views[0]) == view_store.checksum(runner.views[0])
