@@ -85,3 +85,26 @@ def test_a_place_with_an_unknown_source_is_refused_naming_the_field(client) -> N
     response = post_event(client, cloud_event("household.located", bad))
     assert response.status_code == 422
     assert "source" in response.text
+
+
+def test_in_the_demo_applying_for_dibao_is_matched_to_the_dibao_policy_first(demo_client) -> None:
+    queue = demo_client.get("/v1/match-queue", params={"limit": 100}).json()["items"]
+    need = next(n for n in queue if n["description"] == "Apply for single-person dibao")
+    assert need["best_name"].startswith("Minimum living guarantee")
+    found = demo_client.get(f"/v1/needs/{need['need_id']}/candidates").json()["candidates"]
+    best = found[0]
+    assert best["kind"] == "policy"
+    assert 'the need names it ("dibao")' in str(best["checks"])
+    assert any(c["name"].startswith("Temporary assistance") for c in found[1:])
+
+
+def test_in_the_demo_a_care_need_sees_the_disability_care_service_by_the_ladder(
+    demo_client,
+) -> None:
+    queue = demo_client.get("/v1/match-queue", params={"limit": 100}).json()["items"]
+    need = next(n for n in queue if n["description"] == "Severe-disability home care")
+    found = demo_client.get(f"/v1/needs/{need['need_id']}/candidates").json()["candidates"]
+    severe = next(c for c in found if c["name"].startswith("Severe-disability care"))
+    assert "by the ladder" in str(severe["checks"])
+    circles = [ch["reason"] for c in found for ch in c["checks"] if ch["rule"] == "circle"]
+    assert any("km by road" in r for r in circles)
