@@ -12,6 +12,7 @@ from domain.households.application import HouseholdCommands
 from domain.households.model import Household
 from domain.matching.application import MatchingCommands
 from domain.matching.model import MatchingPolicy
+from domain.matching.policy_list_commands import PolicyListCommands
 from domain.needs.application import NeedCommands
 from domain.pairings.application import PairingCommands
 from domain.referrals.application import ReferralCommands
@@ -29,6 +30,7 @@ class Alliance(
     FundCommands,
     ContractCommands,
     MatchingCommands,
+    PolicyListCommands,
     VocabularyCommands,
     ScreeningCommands,
     PairingCommands,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.households.identity import household_id
 from domain.households.model import Household
+from domain.households.place import Place
 from domain.households.vocabulary import Assistance, Channel, Member
 from domain.ingest.model import EventKey, Outcome
 from domain.shared.errors import ConcurrentUpdate
@@ -122,6 +123,25 @@ class HouseholdCommands(VocabularyCommands, StandardsCommands):
             lambda household: household.grant(
                 status=status, by=_required_name(by, "department"), at=at
             ),
+            key=key,
+            expected_version=expected_version,
+        )
+
+    def locate_household(
+        self,
+        *,
+        household_key: str,
+        place: Place,
+        by: str,
+        at: datetime,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record a household's coarse place with its source (a village centroid, a grid cell)."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.locate(place=place, by=_required_name(by, "actor"), at=at),
             key=key,
             expected_version=expected_version,
         )

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.households.consent import Sharing
 from domain.households.erasure import check_erasure
 from domain.households.identity import household_id
+from domain.households.place import Place
 from domain.households.vocabulary import Assistance
 from domain.shared.errors import InvalidValue, RuleViolation
 from domain.standards.deadlines import DeadlinePolicy, Step, is_late, next_level
@@ -72,6 +73,11 @@ class Household(Sharing):
         ended_at: datetime
         reason: str
 
+    class Located(Aggregate.Event):
+        place: dict[str, Any]  # Place.as_record(): coarse latitude, longitude, source
+        by: str
+        located_at: datetime
+
     class Assessed(Aggregate.Event):
         difficulty_circle: int
         group: str
@@ -116,6 +122,7 @@ class Household(Sharing):
         self.difficulty_circle: int | None = None
         self.group: str | None = None
         self.plan: str = ""
+        self.place: dict[str, Any] | None = None
 
     def report_again(
         self,
@@ -143,6 +150,14 @@ class Household(Sharing):
         self.discoveries.append((channel, reported_by, reported_at))
         if members:
             self.members = members
+
+    def locate(self, *, place: Place, by: str, at: datetime) -> None:
+        """Record where the household is (coarse, with its source); the newest place counts."""
+        self._locate(place=place.as_record(), by=by, located_at=at)
+
+    @event(Located)
+    def _locate(self, place: dict[str, Any], by: str, located_at: datetime) -> None:
+        self.place = place
 
     def grant(self, *, status: Assistance, by: str, at: datetime) -> None:
         """Record that a department granted an assistance status (临时救助 is a one-off grant)."""

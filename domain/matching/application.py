@@ -15,14 +15,15 @@ from domain.households.model import Household
 from domain.ingest.model import EventKey, Outcome
 from domain.matching.facts import (
     FundFacts,
-    NeedFacts,
     OfferingFacts,
-    Pool,
-    birth_years,
-    household_labels,
+    PolicyFacts,
 )
 from domain.matching.model import MatchingPolicy, Triage, policy_id, triage_id
+from domain.matching.of_records import fund_facts, need_facts, offering_facts, policy_facts
 from domain.matching.policy import DEFAULT_POLICY, Policy
+from domain.matching.policy_list import PolicyEntry
+from domain.matching.policy_rules import judge_policy
+from domain.matching.record import as_decided
 from domain.matching.rules import Decision, judge_fund, judge_offering, usable_pools
 from domain.needs.model import Need, NeedStatus
 from domain.referrals.model import Referral
@@ -37,55 +38,7 @@ from domain.standards.application import StandardsCommands
 from domain.standards.deadlines import Step
 from domain.supply.model import Offering, Provider
 
-
-def need_facts(need: Need, household: Household) -> NeedFacts:
-    """What the rules need to know of a need and its household."""
-    return NeedFacts(
-        need_id=str(need.id),
-        region_code=need.region_code,
-        need_type=need.need_type,
-        category=need.category,
-        urgency=need.urgency,
-        raised_at=need.created_on,
-        statuses=tuple(sorted(household.assistance)),
-        labels=household_labels(household.members, household.group),
-        birth_years=birth_years(household.members),
-        circle=household.difficulty_circle,
-    )
-
-
-def offering_facts(offering: Offering, period: str) -> OfferingFacts:
-    """An offering aggregate as the rules see it in a month."""
-    left = offering.remaining(period)
-    return OfferingFacts(
-        offering_id=str(offering.id),
-        provider_id=str(offering.provider_id),
-        name=offering.name,
-        need_type=offering.need_type,
-        category=offering.category,
-        areas=offering.areas,
-        eligibility=offering.eligibility,
-        capacity=offering.capacity,
-        used=0 if left is None or offering.capacity is None else offering.capacity - left,
-        location=offering.location,
-        open=not offering.closed,
-    )
-
-
-def earmark_of_pool(key: str) -> dict[str, Any] | None:
-    """The earmark a fund's pool key stands for (see Earmark.key); None for free money."""
-    if not key:
-        return None
-    group, category, region = key.split("|")
-    return {"group": group or None, "category": category or None, "region": region or None}
-
-
-def fund_facts(fund: Fund) -> FundFacts:
-    """A fund aggregate as the rules see it."""
-    pools = tuple(
-        Pool(earmark_of_pool(key), sum(pool.values())) for key, pool in fund.pools.items()
-    )
-    return FundFacts(str(fund.id), fund.name, fund.region_code, pools)
+_KINDS = "an offering, a fund or a listed policy"
 
 
 def _required_name(value: str, field: str) -> str:
@@ -162,13 +115,35 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
         """Rule a candidate out for a need, with the reason; the queue ranks the rest."""
         if done := self._already_done(key):
             return done
-        triage = self._triage(
-            self._open_need(need_id, "have candidates rejected", expected_version)
-        )
+        need = self._open_need(need_id, "have candidates rejected", expected_version)
+        triage = self._triage(need)
         triage.reject(
-            candidate_id=str(candidate_id), reason=reason, by=_required_name(by, "by"), at=at
+            candidate_id=str(candidate_id),
+            reason=reason,
+            by=_required_name(by, "by"),
+            at=at,
+            decided=self._as_decided(need, candidate_id, at),
         )
         return self._commit("triage", triage, key=key)
+
+    def _as_decided(self, need: Need, candidate_id: UUID, at: datetime) -> dict[str, Any] | None:
+        """What the rules say of a candidate for a need now, with their inputs (None when the
+        candidate is no offering or fund of the need's alliance)."""
+        try:
+            candidate: Aggregate = self.repository.get(candidate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(candidate, Offering | Fund | PolicyEntry):
+            return None
+        if alliance_of(candidate.region_code) != alliance_of(need.region_code):
+            return None
+        facts = need_facts(need, self._load(Household, need.household_id))
+        policy = self.matching_policy(need.region_code)
+        if isinstance(candidate, Offering):
+            return as_decided(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+        if isinstance(candidate, PolicyEntry):
+            return as_decided(facts, policy_facts(candidate), policy)
+        return as_decided(facts, fund_facts(candidate), policy)
 
     def escalate_need(
         self,
@@ -217,24 +192,35 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
         try:
             candidate: Aggregate = self.repository.get(candidate_id)
         except AggregateNotFoundError:
-            raise NotFound("candidate", f"{candidate_id} (an offering or a fund)") from None
-        if not isinstance(candidate, Offering | Fund):
-            raise NotFound("candidate", f"{candidate_id} (an offering or a fund)")
+            raise NotFound(
+                "candidate", f"{candidate_id} (an offering, a fund or a policy)"
+            ) from None
+        if not isinstance(candidate, Offering | Fund | PolicyEntry):
+            raise NotFound("candidate", f"{candidate_id} (an offering, a fund or a policy)")
         if alliance_of(candidate.region_code) != alliance_of(need.region_code):
             raise RuleViolation(f"candidate {candidate_id} belongs to another alliance")
         facts = need_facts(need, household)
         referral_id = key.derived_id("referral") if key else uuid4()
         coordinator = _required_name(by, "by")
-        if isinstance(candidate, Offering):
+        judged: OfferingFacts | FundFacts | PolicyFacts
+        if isinstance(candidate, PolicyEntry):
+            judged = policy_facts(candidate)
+            decision = judge_policy(facts, judged, policy)
+            _require(decision)
+            holder = to_department or judged.department
+            hold: Hold | None = None  # a policy referral reserves nothing
+        elif isinstance(candidate, Offering):
             period = month_of(at)
-            decision = judge_offering(facts, offering_facts(candidate, period), policy)
+            judged = offering_facts(candidate, period)
+            decision = judge_offering(facts, judged, policy)
             _require(decision)
             provider = self._load(Provider, candidate.provider_id)
             holder = to_department or provider.name
             candidate.use(period=period, units=units, reference=str(referral_id), at=at)
             hold = Hold(Kind.CAPACITY, candidate.id, period, units, provider_id=provider.id)
         else:
-            decision = judge_fund(facts, fund_facts(candidate), policy)
+            judged = fund_facts(candidate)
+            decision = judge_fund(facts, judged, policy)
             _require(decision)
             holder = to_department or candidate.name
             amount = chosen_grant(amount_fen, policy.grant_min_fen, policy.grant_max_fen)
@@ -254,16 +240,20 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
             )
             hold = Hold(Kind.MONEY, candidate.id, amount_fen=amount)
         household.check_sharing(holder, at)  # the file goes to the holder: consent first
-        reservation = self._reserve(
-            hold,
-            referral_id=referral_id,
-            need_id=need.id,
-            household_id=household.id,
-            region_code=need.region_code,
-            holder=holder,
-            by=coordinator,
-            at=at,
-            until=(recorded_at or at) + timedelta(days=policy.reservation_days),
+        reservation = (
+            None
+            if hold is None
+            else self._reserve(
+                hold,
+                referral_id=referral_id,
+                need_id=need.id,
+                household_id=household.id,
+                region_code=need.region_code,
+                holder=holder,
+                by=coordinator,
+                at=at,
+                until=(recorded_at or at) + timedelta(days=policy.reservation_days),
+            )
         )
         referral = Referral(
             id=referral_id,
@@ -288,8 +278,10 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
             policy_version=policy.version,
             by=coordinator,
             at=at,
+            decided=as_decided(facts, judged, policy),
         )
-        return self._commit("referral", referral, need, candidate, triage, reservation, key=key)
+        reserved = [] if reservation is None else [reservation]
+        return self._commit("referral", referral, need, candidate, triage, *reserved, key=key)
 
 
 def _require(decision: Decision) -> None:

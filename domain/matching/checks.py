@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.matching.eligibility import covering_areas
 from domain.matching.facts import NeedFacts
+from domain.matching.ladder import EXACT, RELATED, ladder
 from domain.matching.policy import Policy
 from domain.matching.verdicts import FULL, Check
 from domain.shared.regions import Level, chain_up, level_of
@@ -15,15 +16,22 @@ _LEVEL_ORDER = (Level.VILLAGE.value, Level.TOWN.value, Level.COUNTY.value)
 LOCALITY = {Level.VILLAGE.value: 1000, Level.TOWN.value: 700, Level.COUNTY.value: 400}
 
 
-def type_fits(need: NeedFacts, need_type: str, category: str, policy: Policy) -> Check:
-    """The service's type and category answer the need's (NeedType × Category)."""
-    if category != need.category:
-        return Check("type", False, f"gives {category} help; the need is {need.category}")
+def type_fits(need: NeedFacts, need_type: str, category: str, policy: Policy) -> tuple[Check, int]:
+    """The service's category answers the need's, exactly or by the ladder; and its tier."""
+    if category == need.category:
+        fit, how = EXACT, f"answers a {need.need_type} need"
+    elif why := ladder(policy.ladder).related(need.category, category):
+        fit, how = (
+            RELATED,
+            f"serves a {need.category} need by the ladder (edition {policy.ladder}): {why}",
+        )
+    else:
+        return Check("type", False, f"gives {category} help; the need is {need.category}"), 0
     if need_type != need.need_type and policy.require_need_type:
         return Check(
             "type", False, f"a {need_type} service; the need is {need.need_type} ({category})"
-        )
-    return Check("type", True, f"{need_type}/{category} answers a {need.need_type} need")
+        ), 0
+    return Check("type", True, f"{need_type}/{category} {how}"), fit
 
 
 def region_covered(need: NeedFacts, areas: tuple[str, ...], policy: Policy) -> Check:
@@ -61,6 +69,16 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+# Roads are longer than the straight line: travel distance is estimated as the great-circle
+# distance times this detour factor (README, "Matching": why 1.3).
+DETOUR = 1.3
+
+
+def travel_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Estimated travel distance: great-circle distance × the detour factor."""
+    return distance_km(a, b) * DETOUR
+
+
 def _place(location: dict[str, Any] | None) -> tuple[float, float] | None:
     if not location or location.get("latitude") is None or location.get("longitude") is None:
         return None
@@ -70,10 +88,11 @@ def _place(location: dict[str, Any] | None) -> tuple[float, float] | None:
 def within_circle(
     need: NeedFacts, location: dict[str, Any] | None, policy: Policy
 ) -> tuple[Check, int]:
-    """The ten-minute service circle, where both ends have coordinates; the distance part."""
+    """The ten-minute service circle by travel distance where both ends are placed, else by
+    region (saying so); and the distance part of the fit."""
     station = _place(location)
     if station is not None and need.coordinates is not None:
-        km = distance_km(station, need.coordinates)
+        km = travel_km(need.coordinates, station)
         inside = km <= policy.circle_km
         part = (
             FULL - int(500 * km / policy.circle_km)
@@ -83,14 +102,25 @@ def within_circle(
         passed = inside or not policy.require_circle
         where = "inside" if inside else "outside"
         return Check(
-            "circle", passed, f"{km:.1f} km away, {where} the {policy.circle_km} km circle"
+            "circle",
+            passed,
+            f"about {km:.1f} km by road ({km / DETOUR:.1f} km straight × {DETOUR}),"
+            f" {where} the {policy.circle_km} km ten-minute circle",
         ), part
+    missing = (
+        "the household has no recorded place"
+        if need.coordinates is None
+        else "the service point has no coordinates"
+    )
     if location and location.get("region_code"):
         code = str(location["region_code"])
         shared = next((c for c in chain_up(need.region_code) if code.startswith(c)), None)
         part = LOCALITY.get(level_of(shared).value, 100) if shared else 100
-        near = f"given in {code}"
-        return Check("circle", True, f"{near}; no household coordinates, judged by region"), part
+        return Check(
+            "circle", True, f"given in {code}; {missing}: judged by region, not by distance"
+        ), part
+    if station is not None:
+        return Check("circle", True, f"{missing}: judged by region, not by distance"), 0
     return Check("circle", True, "not tied to a place"), 0
 
 

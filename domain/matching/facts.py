@@ -9,7 +9,23 @@ from typing import Any
 from domain.households.labels import birth_years, has_disability, household_labels
 from domain.shared.taxonomy import Urgency
 
-__all__ = ["FundFacts", "NeedFacts", "OfferingFacts", "Pool", "birth_years", "household_labels"]
+__all__ = [
+    "FundFacts",
+    "NeedFacts",
+    "OfferingFacts",
+    "PolicyFacts",
+    "Pool",
+    "birth_years",
+    "coordinates_of",
+    "household_labels",
+]
+
+
+def coordinates_of(place: dict[str, Any] | None) -> tuple[float, float] | None:
+    """A recorded place (Place.as_record) as (latitude, longitude), or None."""
+    if not place:
+        return None
+    return (float(place["latitude"]), float(place["longitude"]))
 
 
 @dataclass(frozen=True)
@@ -26,7 +42,8 @@ class NeedFacts:
     labels: tuple[str, ...] = ()  # the assessed group and every member's circumstances
     birth_years: tuple[int, ...] = ()
     circle: int | None = None
-    coordinates: tuple[float, float] | None = None  # households have none yet
+    coordinates: tuple[float, float] | None = None  # the household's recorded place, if any
+    description: str = ""  # the need in words: a policy may be asked for by name
 
     @property
     def disabled(self) -> bool:
@@ -59,6 +76,23 @@ class OfferingFacts:
     def remaining(self) -> int | None:
         """Units left this month; None when unlimited."""
         return None if self.capacity is None else self.capacity - self.used
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    """A policy of the alliance's list as the rules see it."""
+
+    policy_id: str
+    code: str
+    name: str
+    department: str
+    need_type: str
+    categories: tuple[str, ...]
+    eligibility: dict[str, Any]
+    not_holding: tuple[str, ...] = ()
+    grants: str | None = None
+    keywords: tuple[str, ...] = ()
+    open: bool = True
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,8 @@ class Triage(Aggregate):
         reason: str
         by: str
         rejected_at: datetime
+        # The inputs, digest and verdicts as decided (domain.matching.record); None before v2.
+        decided: dict[str, Any] | None = None
 
     class Escalated(Aggregate.Event):
         from_code: str
@@ -109,6 +111,7 @@ class Triage(Aggregate):
         policy_version: int
         by: str
         accepted_at: datetime
+        decided: dict[str, Any] | None = None
 
     @staticmethod
     def create_id(need_id: UUID, **_: Any) -> UUID:
@@ -123,16 +126,35 @@ class Triage(Aggregate):
         self.rejected: dict[str, str] = {}
         self.accepted: list[str] = []
 
-    def reject(self, *, candidate_id: str, reason: str, by: str, at: datetime) -> None:
-        """Rule a candidate out for this need, with the reason; it leaves the ranking."""
+    def reject(
+        self,
+        *,
+        candidate_id: str,
+        reason: str,
+        by: str,
+        at: datetime,
+        decided: dict[str, Any] | None = None,
+    ) -> None:
+        """Rule a candidate out for this need, with the reason and what the rules said then."""
         if candidate_id in self.rejected:
             raise RuleViolation(f"candidate {candidate_id} was already rejected for this need")
         self._reject(
-            candidate_id=candidate_id, reason=_why(reason, "reason"), by=by, rejected_at=at
+            candidate_id=candidate_id,
+            reason=_why(reason, "reason"),
+            by=by,
+            rejected_at=at,
+            decided=decided,
         )
 
     @event(CandidateRejected)
-    def _reject(self, candidate_id: str, reason: str, by: str, rejected_at: datetime) -> None:
+    def _reject(
+        self,
+        candidate_id: str,
+        reason: str,
+        by: str,
+        rejected_at: datetime,
+        decided: dict[str, Any] | None = None,  # absent from events recorded before it
+    ) -> None:
         self.rejected[candidate_id] = reason
 
     def escalate(self, *, by: str, reason: str, at: datetime, to_department: str | None) -> None:
@@ -173,8 +195,9 @@ class Triage(Aggregate):
         policy_version: int,
         by: str,
         at: datetime,
+        decided: dict[str, Any] | None = None,
     ) -> None:
-        """Record the candidate a coordinator chose and the policy version it was judged under."""
+        """Record the candidate a coordinator chose and what it was judged on, as decided."""
         if candidate_id in self.rejected:
             raise RuleViolation(
                 f"candidate {candidate_id} was rejected for this need:"
@@ -187,6 +210,7 @@ class Triage(Aggregate):
             policy_version=policy_version,
             by=by,
             accepted_at=at,
+            decided=decided,
         )
 
     @event(CandidateAccepted)
@@ -198,5 +222,6 @@ class Triage(Aggregate):
         policy_version: int,
         by: str,
         accepted_at: datetime,
+        decided: dict[str, Any] | None = None,
     ) -> None:
         self.accepted.append(candidate_id)

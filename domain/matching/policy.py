@@ -6,19 +6,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.households.vocabulary import Assistance
+from domain.matching.ladder import LATEST_EDITION, check_edition
 from domain.shared.errors import InvalidValue
 from domain.shared.money import check_fen
 from domain.shared.regions import Level
 from domain.shared.taxonomy import Category, parse_enum
 
 # Parts of a candidate's fit (compared between the candidates of one need).
-FIT_PARTS = ("distance", "load", "earmark_fit")
+FIT_PARTS = ("distance", "load", "earmark_fit", "taxonomy", "asked")
 # Parts of a need's priority (compared between the needs of one queue).
 PRIORITY_PARTS = ("urgency", "waiting", "circle")
 DEFAULT_WEIGHTS = {
     "distance": 5,
     "load": 3,
     "earmark_fit": 2,
+    "taxonomy": 4,  # an exact category above a related one (the ladder)
+    "asked": 6,  # a policy the need names (e.g. "apply for 低保"), above one it does not
     "urgency": 10,
     "waiting": 1,
     "circle": 2,
@@ -79,6 +82,7 @@ class Policy:
     grant_min_fen: int = 10_000  # a grant chosen on accepting a fund: at least 100 yuan …
     grant_max_fen: int = 2_000_000  # … and at most 20,000 yuan
     reservation_days: int = 30  # an unused reservation of a match expires after this many days
+    ladder: int = LATEST_EDITION  # the taxonomy ladder's edition; 0: categories match exactly
     exclusions: tuple[Exclusion, ...] = ()
 
     @classmethod
@@ -119,6 +123,7 @@ class Policy:
             grant_min_fen=low,
             grant_max_fen=high,
             reservation_days=days,
+            ladder=check_edition(raw.get("ladder", LATEST_EDITION)),
             exclusions=exclusions,
         )
 
@@ -134,6 +139,7 @@ class Policy:
             "grant_min_fen": self.grant_min_fen,
             "grant_max_fen": self.grant_max_fen,
             "reservation_days": self.reservation_days,
+            "ladder": self.ladder,
             "exclusions": [e.as_record() for e in self.exclusions],
         }
 

@@ -41,9 +41,10 @@ def judge_offering(need: NeedFacts, offer: OfferingFacts, policy: Policy) -> Dec
     rule = offer.eligibility or {}
     circle, distance = within_circle(need, offer.location, policy)
     left = offer.remaining
+    kind, taxonomy = type_fits(need, offer.need_type, offer.category, policy)
     checks = [
         Check("open", offer.open, "offered now" if offer.open else "the offering is closed"),
-        type_fits(need, offer.need_type, offer.category, policy),
+        kind,
         region_covered(need, offer.areas, policy),
         circle,
         *eligibility_checks(need, rule, need.raised_at.year),
@@ -63,6 +64,7 @@ def judge_offering(need: NeedFacts, offer: OfferingFacts, policy: Policy) -> Dec
         else 700
         if restricted or rule.get("disability_required")
         else 400,
+        "taxonomy": taxonomy,
     }
     return Decision(
         offer.offering_id,

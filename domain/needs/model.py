@@ -70,6 +70,7 @@ class Need(Aggregate):
         self.need_type = need_type
         self.category = category
         self.urgency = urgency
+        self.description = description  # a policy of the list may be asked for by name
         self.status = NeedStatus.OPEN
         self.referral_id: UUID | None = None
         self.raised_at = raised_at

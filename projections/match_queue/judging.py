@@ -6,9 +6,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from domain.matching.facts import FundFacts, NeedFacts, OfferingFacts, Pool, birth_years
+from domain.matching.facts import (
+    FundFacts,
+    NeedFacts,
+    OfferingFacts,
+    PolicyFacts,
+    Pool,
+    birth_years,
+    coordinates_of,
+)
 from domain.matching.facts import household_labels as labels_of
+from domain.matching.ladder import ladder
 from domain.matching.policy import DEFAULT_POLICY, Policy
+from domain.matching.policy_rules import judge_policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, priority
 from projections.match_queue.summary import SUMMARY_KEYS as SUMMARY_KEYS
 from projections.match_queue.summary import Summary as Summary
@@ -17,7 +27,7 @@ from projections.match_queue.summary import best_of as best_of
 from projections.match_queue.summary import counts as counts
 from projections.match_queue.summary import same_verdict as same_verdict
 from projections.match_queue.summary import summary_of as summary_of
-from projections.match_queue.tables import levels
+from projections.match_queue.tables import CANDIDATE_TABLES, levels
 from projections.runtime.view import Row, Tx
 
 
@@ -51,6 +61,7 @@ def household_facts(household: Row | None) -> Row:
         "labels": list(labels_of(members, (household or {}).get("household_group"))),
         "birth_years": list(birth_years(members)),
         "circle": (household or {}).get("circle"),
+        "place": (household or {}).get("place"),
     }
 
 
@@ -67,6 +78,8 @@ def need_facts(need: Row) -> NeedFacts:
         labels=tuple(need["labels"] or ()),
         birth_years=tuple(need["birth_years"] or ()),
         circle=need["circle"],
+        coordinates=coordinates_of(need.get("place")),
+        description=need.get("description") or "",
     )
 
 
@@ -93,19 +106,42 @@ def fund_facts(row: Row) -> FundFacts:
     return FundFacts(row["fund_id"], row["name"], row["region_code"], pools)
 
 
+def policy_entry_facts(row: Row) -> PolicyFacts:
+    """A row of the policy list as the rules see it."""
+    return PolicyFacts(
+        policy_id=row["policy_id"],
+        code=row["code"],
+        name=row["name"],
+        department=row["department"],
+        need_type=row["need_type"],
+        categories=tuple(row["categories"]),
+        eligibility=row["eligibility"],
+        not_holding=tuple(row["not_holding"] or ()),
+        grants=row["grants"],
+        keywords=tuple(row["keywords"] or ()),
+        open=bool(row["open"]),
+    )
+
+
 def judge(need: NeedFacts, kind: str, row: Row, policy: Policy, period: str) -> Decision:
     """The decision on one candidate row for one need."""
     if kind == "offering":
         return judge_offering(need, offering_facts(row, period), policy)
+    if kind == "policy":
+        return judge_policy(need, policy_entry_facts(row), policy)
     return judge_fund(need, fund_facts(row), policy)
 
 
-def covers(need: Row, kind: str, row: Row) -> bool:
-    """Whether the candidate is one the need is judged against: same alliance, category, area."""
+def covers(need: Row, kind: str, row: Row, policy: Policy) -> bool:
+    """Whether the candidate is one the need is judged against: same alliance, a category the
+    ladder lets answer the need, area."""
     if row["alliance"] != need["county"]:
         return False
-    if kind == "offering" and row["category"] != need["category"]:
+    answering = ladder(policy.ladder).categories_for(need["category"])
+    if kind == "offering" and row["category"] not in answering:
         return False
+    if kind == "policy":
+        return any(c in answering for c in row["categories"])
     areas = row["areas"] if kind == "offering" else [row["region_code"]]
     return any(need["region_code"].startswith(a) for a in areas)
 
@@ -173,19 +209,17 @@ def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) ->
     found = tx.find(
         "match_areas",
         area=[region[:n] for n in range(2, len(region) + 1)],
-        category=[need["category"], "*"],
+        category=[*ladder(policy.ladder).categories_for(need["category"]), "*"],
     )
-    ids = {
-        kind: sorted({a["candidate_id"] for a in found if a["kind"] == kind})
-        for kind in ("offering", "fund")
-    }
-    candidates = [("offering", r) for r in tx.find("match_offerings", offering_id=ids["offering"])]
-    candidates += [("fund", r) for r in tx.find("match_funds", fund_id=ids["fund"])]
+    candidates: list[tuple[str, Row]] = []
+    for kind, (table, column) in CANDIDATE_TABLES.items():
+        ids = sorted({a["candidate_id"] for a in found if a["kind"] == kind})
+        candidates += [(kind, r) for r in tx.find(table, **{column: ids})]
     old = {r["candidate_id"]: r for r in tx.find("match_candidates", need_id=need["need_id"])}
     rows: list[Row] = []
     period = f"{at:%Y-%m}"
     for kind, row in candidates:
-        if not covers(need, kind, row):
+        if not covers(need, kind, row, policy):
             continue
         decision = judge(facts, kind, row, policy, period)
         new = candidate_row(need, decision, policy, at, row.get("provider_name"))
@@ -226,7 +260,7 @@ def rejudge_candidate(
     `before` holds the candidate's live rows. Only queue rows are read besides; a need's other
     candidates are read only when this one was its best and got worse.
     """
-    candidate_id = row["offering_id" if kind == "offering" else "fund_id"]
+    candidate_id = row[CANDIDATE_TABLES[kind][1]]
     period = f"{at:%Y-%m}"
     missing = sorted(k for k, v in need_rows.items() if v is None)
     found = {
@@ -243,7 +277,7 @@ def rejudge_candidate(
             facts = need_facts(need)
             new: Row | None = None
             old = before.get(need["need_id"])
-            if covers(need, kind, row):
+            if covers(need, kind, row, policy):
                 decision = judge(facts, kind, row, policy, period)
                 new = candidate_row(need, decision, policy, at, row.get("provider_name"))
                 if old is not None and same_verdict(old, new):

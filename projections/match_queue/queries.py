@@ -8,6 +8,7 @@ from typing import Any
 from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, priority_parts
 from projections.match_queue.judging import judge, need_facts, when
+from projections.match_queue.tables import CANDIDATE_TABLES
 from projections.runtime.query import Page, ReadStore, Where
 from projections.runtime.view import Row
 
@@ -75,9 +76,7 @@ def candidates(store: ReadStore, need_id: str) -> list[Row]:
 
 def candidate_facts(store: ReadStore, kind: str, candidate_id: str) -> Row | None:
     """The offering or fund row a candidate was judged from."""
-    table, column = (
-        ("match_offerings", "offering_id") if kind == "offering" else ("match_funds", "fund_id")
-    )
+    table, column = CANDIDATE_TABLES[kind]
     rows = store.fetch(f"SELECT * FROM {table} WHERE {column} = :id", {"id": candidate_id}, table)
     return rows[0] if rows else None
 

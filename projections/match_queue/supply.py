@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.funds.earmark import Earmark, key_of
 from domain.funds.model import Fund
+from domain.matching.ladder import ladder
 from domain.matching.rules import load_part
 from domain.supply.model import Offering
 from projections.match_queue import judging as j
@@ -123,13 +124,20 @@ def reindex(tx: Tx, kind: str, candidate_id: str, old: Row | None, row: Row) -> 
 
 
 def rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
-    # The needs it was judged for, and the open needs its (new) areas and category reach.
+    # The needs it was judged for, and the open needs its (new) areas and categories reach.
     before = {
         r["need_id"]: r for r in tx.find("match_candidates", candidate_id=candidate_id, live=True)
     }
     needs: dict[str, Row | None] = dict.fromkeys(before)
-    category = {"category": row["category"]} if kind == "offering" else {}
-    areas = row["areas"] if kind == "offering" else [row["region_code"]]
+    policy = j.policy_for(tx, row["alliance"])
+    rungs = ladder(policy.ladder)
+    category: dict[str, Any] = {}
+    if kind == "offering":
+        category = {"category": list(rungs.needs_served_by(row["category"]))}
+    elif kind == "policy":
+        served = {n for c in row["categories"] for n in rungs.needs_served_by(c)}
+        category = {"category": sorted(served)}
+    areas = row["areas"] if kind == "offering" else [row.get("region_code") or row["alliance"]]
     for area in areas:
         column = {6: "county", 9: "town", 12: "village"}.get(len(area))
         if column is None:  # an unusual prefix: look through the alliance, keep those inside
@@ -138,7 +146,6 @@ def rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
         else:
             found = tx.find("match_needs", status="open", **{column: area}, **category)
             needs.update((n["need_id"], n) for n in found)
-    policy = j.policy_for(tx, row["alliance"])
     j.rejudge_candidate(tx, kind, row, needs, before, at, policy)
 
 

@@ -10,7 +10,7 @@ NEEDS = Table(
     cols(
         "need_id household_id region_code county town village need_type category urgency"
         " description raised_at:ts status owner_code department rejected:json"
-        " statuses:json labels:json birth_years:json circle:int"
+        " statuses:json labels:json birth_years:json circle:int place:json"
     ),
     key=("need_id",),
     indexes=(
@@ -23,7 +23,7 @@ NEEDS = Table(
 # What the rules need of a household file.
 HOUSEHOLDS = Table(
     "match_households",
-    cols("household_id members:json household_group statuses:json circle:int"),
+    cols("household_id members:json household_group statuses:json circle:int place:json"),
     key=("household_id",),
 )
 # Offerings as published, with their usage per month.
@@ -40,6 +40,22 @@ FUNDS = Table(
     cols("fund_id alliance name region_code pools:json"),
     key=("fund_id",),
 )
+# The policy list (政策清单): each policy with its rule and department.
+POLICY_LIST = Table(
+    "match_policy_list",
+    cols(
+        "policy_id alliance code name department need_type categories:json eligibility:json"
+        " not_holding:json grants keywords:json description open:bool"
+    ),
+    key=("policy_id",),
+    indexes=(("alliance",),),
+)
+# Which table holds each kind of candidate, and its id column.
+CANDIDATE_TABLES = {
+    "offering": ("match_offerings", "offering_id"),
+    "fund": ("match_funds", "fund_id"),
+    "policy": ("match_policy_list", "policy_id"),
+}
 PROVIDERS = Table("match_providers", cols("provider_id name"), key=("provider_id",))
 # Which candidate covers which area prefix for which category ('*': every category, a fund).
 AREAS = Table(
@@ -68,6 +84,16 @@ CANDIDATES = Table(
     ),
     key=("need_id", "candidate_id"),
     indexes=(("candidate_id", "live"),),
+)
+# Every accept or reject as decided: the inputs, their digest and the verdicts (seq: the triage
+# record's version, so a candidate accepted again after a refusal keeps both decisions).
+DECISIONS = Table(
+    "match_decisions",
+    cols(
+        "need_id seq:int candidate_id action by_whom reason decided_at:ts policy_version:int"
+        " decided:json"
+    ),
+    key=("need_id", "seq"),
 )
 # The coordinators' queue: open needs only; gaps (no candidate) first, then priority, waiting.
 QUEUE = Table(
@@ -108,6 +134,8 @@ ALL = (
     CANDIDATES,
     QUEUE,
     SUMMARIES,
+    DECISIONS,
+    POLICY_LIST,
 )
 
 

@@ -7,10 +7,11 @@ from typing import Any
 from domain.funds.model import Fund
 from domain.households.model import Household
 from domain.matching.model import MatchingPolicy, Triage
+from domain.matching.policy_list import PolicyEntry
 from domain.needs.model import Need, NeedStatus
 from domain.supply.model import Offering, Provider
 from projections.match_queue import judging as j
-from projections.match_queue import supply
+from projections.match_queue import policy_list, supply
 from projections.match_queue.tables import ALL, levels
 from projections.runtime.view import Handler, Row, Tx, View
 
@@ -20,6 +21,7 @@ class MatchQueue(View):
 
     name = "match_queue"
     tables = ALL
+    schema_version = 2  # 2: households' places, decisions as made, the policy list
 
     def handlers(self) -> dict[type, Handler]:
         """Households, needs, supply, money, policy and the coordinators' triage."""
@@ -31,6 +33,7 @@ class MatchQueue(View):
                 Household.AssistanceGranted,
                 Household.AssistanceEnded,
                 Household.Assessed,
+                Household.Located,
             )
         }
         fund: dict[type, Handler] = {
@@ -58,6 +61,9 @@ class MatchQueue(View):
             Offering.CapacityUsed: supply.offering,
             Offering.CapacityReleased: supply.offering,
             Fund.Opened: supply.fund_opened,
+            PolicyEntry.Listed: policy_list.entry,
+            PolicyEntry.Revised: policy_list.entry,
+            PolicyEntry.Withdrawn: policy_list.entry,
             MatchingPolicy.Adopted: self._policy,
             MatchingPolicy.Revised: self._policy,
             Triage.Opened: self._triage_opened,
@@ -77,6 +83,7 @@ class MatchQueue(View):
             "household_group": None,
             "statuses": [],
             "circle": None,
+            "place": None,
         }
         if isinstance(e, Household.Discovered | Household.ReportedAgain) and e.members:
             row["members"] = e.members
@@ -86,6 +93,8 @@ class MatchQueue(View):
             row["statuses"] = [s for s in row["statuses"] if s != e.status]
         elif isinstance(e, Household.Assessed):
             row.update(household_group=e.group, circle=e.difficulty_circle)
+        elif isinstance(e, Household.Located):
+            row["place"] = e.place
         tx.upsert("match_households", row)
         if isinstance(e, Household.Discovered):
             return  # a new file has no needs yet
@@ -177,6 +186,7 @@ class MatchQueue(View):
         need = _need_of(e, tx)
         if need is None:
             return
+        _record_decision(tx, need["need_id"], e, "rejected", e.reason, e.rejected_at)
         rejected = {**(need["rejected"] or {}), e.candidate_id: e.reason}
         tx.update("match_needs", {"need_id": need["need_id"]}, rejected=rejected)
         if need["status"] == NeedStatus.OPEN.value:
@@ -197,9 +207,33 @@ class MatchQueue(View):
         need = _need_of(e, tx)
         if need is None:
             return
+        _record_decision(tx, need["need_id"], e, "accepted", None, e.accepted_at)
         key = {"need_id": need["need_id"], "candidate_id": e.candidate_id}
         if tx.get("match_candidates", **key) is not None:
             tx.update("match_candidates", key, accepted=True, referral_id=str(e.referral_id))
+
+
+def _record_decision(
+    tx: Tx, need_id: str, e: Any, action: str, reason: str | None, at: Any
+) -> None:
+    """Keep a decision as it was made (events recorded before v2 carry no inputs: None)."""
+    decided = getattr(e, "decided", None)
+    tx.upsert(
+        "match_decisions",
+        {
+            "need_id": need_id,
+            "seq": e.originator_version,
+            "candidate_id": e.candidate_id,
+            "action": action,
+            "by_whom": e.by,
+            "reason": reason,
+            "decided_at": at,
+            "policy_version": decided["inputs"]["policy"]["version"]
+            if decided
+            else getattr(e, "policy_version", None),
+            "decided": decided,
+        },
+    )
 
 
 def _need_of(e: Any, tx: Tx) -> Row | None:

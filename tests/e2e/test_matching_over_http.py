@@ -127,3 +127,27 @@ def test_a_malformed_match_event_is_refused_naming_the_field(demo_client) -> Non
     )
     assert response.status_code == 422
     assert "candidate_id" in response.text or "need_id" in response.text
+
+
+def test_explain_shows_an_accept_as_decided_beside_todays_rules(demo_client) -> None:
+    need = nursing_need(demo_client, "Daily home care after discharge")
+    assert accept(demo_client, need["need_id"], need["best_id"], "acc-x").status_code == 201
+    closed = post_event(
+        demo_client,
+        cloud_event(
+            "offering.closed",
+            {"offering_id": need["best_id"], "reason": "contract ended", "actor": "civil-affairs"},
+        ),
+    )
+    assert closed.status_code == 201, closed.text
+    url = f"/v1/needs/{need['need_id']}/candidates/explain"
+    found = eventually(
+        lambda: demo_client.get(url).json(),
+        lambda e: e["decisions"] and e["decisions"][0]["today"]["eligible"] is False,
+    )
+    decided = found["decisions"][0]
+    assert (decided["action"], decided["candidate_id"]) == ("accepted", need["best_id"])
+    assert decided["reproduced"] is True
+    assert decided["as_decided"]["eligible"] is True
+    assert decided["as_decided"]["policy_version"] == 1
+    assert "open" in decided["today"]["failed"]

@@ -43,6 +43,15 @@ class World:
             at=NOW,
             members=[Member("head", 1944, ())],
         )
+        # The household agreed to share its file within the alliance (matches refer it on).
+        self.app.give_consent(
+            household_key=key,
+            recipient="alliance",
+            purpose="matching and referral",
+            document="consent-form",
+            by="gw",
+            at=NOW,
+        )
         if dibao:
             self.app.grant_assistance(household_key=key, status=Assistance.DIBAO, by="ca", at=NOW)
         return key
@@ -102,7 +111,7 @@ def world(capacity: int = 5, fund_yuan: int = 10_000) -> World:
         "name": "Home nursing",
         "need_type": "care",
         "category": "care",
-        "areas": ["330106001"],
+        "areas": ["330106002"],
         "capacity": capacity,
         "eligibility": {"statuses": ["dibao"]},
     }

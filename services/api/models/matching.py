@@ -124,14 +124,37 @@ class Judged(Model):
     policy_version: int
 
 
+class AsDecided(Model):
+    """One accept or reject: as it was decided, and as today's rules would decide it."""
+
+    candidate_id: str
+    action: str = Field(description="accepted or rejected")
+    by: str
+    reason: str | None
+    decided_at: datetime
+    policy_version: int | None
+    digest: str | None = Field(
+        description="SHA-256 of the recorded inputs (need, candidate, policy); None for a "
+        "decision recorded before the inputs were kept"
+    )
+    reproduced: bool | None = Field(
+        description="Whether the recorded inputs, judged again, give the recorded verdicts"
+    )
+    as_decided: Judged | None
+    today: Judged | None = Field(
+        description="The candidate judged with today's facts and the newest policy"
+    )
+
+
 class Explanation(Model):
-    """A need's candidates judged again under a policy version."""
+    """A need's candidates judged again under a policy version; its decisions as made."""
 
     need_id: str
     policy_version: int
     judged_at: datetime
     priority_parts: dict[str, int]
     candidates: list[Judged]
+    decisions: list[AsDecided]
 
 
 class Gap(Model):

@@ -9,6 +9,7 @@ from fastapi import Query, Request
 
 from domain.shared.regions import alliance_of
 from domain.shared.taxonomy import Category
+from projections.match_queue import as_decided as decisions
 from projections.match_queue import queries as q
 from services import divisions
 from services.api.deps import ContainerDep, PagingDep, page_of, region_prefix
@@ -73,7 +74,7 @@ def need_candidates(need_id: UUID, container: ContainerDep) -> dict[str, object]
 
 @router.get(
     "/needs/{need_id}/candidates/explain",
-    summary="Re-explain a need's candidates under a policy version",
+    summary="Re-explain a need's candidates; its decisions as made and under today's rules",
     response_model=Explanation,
     responses=NOT_FOUND,
 )
@@ -85,13 +86,16 @@ def explain(
         Query(ge=0, le=2**31 - 1, description="A version of the alliance's policy; 0: defaults"),
     ] = None,
 ) -> dict[str, object]:
-    """The same facts judged by the rules of another policy version (newest when not given)."""
-    found = q.reexplain(container.store, str(need_id), policy_version, container.clock())
-    if found is None:
+    """The same facts judged by the rules of another policy version (newest when not given),
+    and every accept or reject as it was decided beside today's verdict."""
+    now = container.clock()
+    found = q.reexplain(container.store, str(need_id), policy_version, now)
+    decided = decisions.side_by_side(container.store, str(need_id), now)
+    if found is None or decided is None:
         raise Problem(
             404, "Not found", f"no need {need_id}, or no policy version {policy_version} for it"
         )
-    return found
+    return {**found, "decisions": decided}
 
 
 @router.get(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
+from domain.households.place import Place, PlaceSource
 from domain.households.vocabulary import Assistance, Channel, Circumstance, Member
 from domain.shared.taxonomy import Category, NeedType, Urgency
 from services.ingest.catalogue.definition import Argument, Context, declare
@@ -179,6 +180,39 @@ class Erased(Household):
 
     reason: Text = Field(description="The legal reason (law and article, the request)")
     reference: Note = Field("", description="A reference: the request or decision's number")
+
+
+@declare(
+    "household.located",
+    changes="household",
+    command="locate_household",
+    version=1,
+    example={
+        "household": _HH,
+        "latitude": 30.2741,
+        "longitude": 120.1551,
+        "source": "village_centroid",
+        "reference": "alliance centroids 2026",
+        "actor": "civil-affairs",
+    },
+)
+class Located(Household):
+    """Where a household is, coarsely, with the source of the point (a village centroid, a grid
+    cell's centre …); kept to three decimals (about 100 m); the ten-minute circle uses it"""
+
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    source: Lax[PlaceSource]
+    reference: Note = ""
+
+    def arguments(self, context: Context) -> dict[str, Any]:
+        """One coarse place."""
+        out = super().arguments(context)
+        out["place"] = Place.parse(
+            out.pop("latitude"), out.pop("longitude"), self.source, out.pop("reference")
+        )
+        out.pop("source")
+        return out
 
 
 @declare(

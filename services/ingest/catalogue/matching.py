@@ -7,15 +7,18 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, create_model, model_validator
 
 from domain.households.vocabulary import Assistance
+from domain.matching.ladder import LATEST_EDITION
 from domain.matching.policy import DEFAULT_WEIGHTS, Policy
+from domain.matching.policy_list import PolicyTerms
 from domain.shared.regions import Level
-from domain.shared.taxonomy import Category
+from domain.shared.taxonomy import Category, NeedType
 from services.ingest.catalogue.definition import Context, declare
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.fields import (
     Department,
     Fen,
     Lax,
+    Name,
     Note,
     Part,
     Personal,
@@ -23,9 +26,11 @@ from services.ingest.catalogue.fields import (
     RegionCode,
     Text,
     UniqueList,
+    Word,
     Yuan,
     fen_of,
 )
+from services.ingest.catalogue.supply import Eligibility
 
 _NEED = "9e0f2d7a-3b4c-4d5e-8f6a-7b8c9d0e1f2a"
 _OFFERING = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
@@ -74,6 +79,9 @@ class Settings(Part):
     grant_min_fen: Fen | None = None
     grant_max_fen: Fen | None = None
     reservation_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    ladder: Annotated[int, Field(ge=0, le=LATEST_EDITION)] | None = Field(
+        None, description="The taxonomy ladder's edition (0: categories must match exactly)"
+    )
     exclusions: Annotated[list[Exclusion], Field(max_length=200)] = []
 
 
@@ -159,3 +167,66 @@ class NeedEscalated(Data):
     need_id: RecordId
     reason: Annotated[Text, Personal]
     to_department: Department | None = None
+
+
+_DIBAO = {
+    "region_code": "330106",
+    "code": "dibao",
+    "name": "Minimum living guarantee 最低生活保障",
+    "department": "civil-affairs",
+    "need_type": "survival",
+    "categories": ["living"],
+    "not_holding": ["dibao", "tekun"],
+    "grants": "dibao",
+    "keywords": ["dibao", "低保", "minimum living"],
+    "actor": "civil-affairs",
+}
+
+
+@declare("policy.listed", opens="policy_entry", command="list_policy", version=1, example=_DIBAO)
+class PolicyListed(Data):
+    """A policy of the alliance's policy list (政策清单) — its eligibility rule, its department,
+    the needs it answers and the words that ask for it — was listed, or its terms changed"""
+
+    region_code: RegionCode
+    code: Word = Field(description="The policy's code in the alliance's list, e.g. dibao")
+    name: Name
+    department: Department
+    need_type: Lax[NeedType]
+    categories: Annotated[UniqueList[Lax[Category]], Field(min_length=1, max_length=10)]
+    eligibility: Eligibility = Eligibility()
+    not_holding: Annotated[UniqueList[Lax[Assistance]], Field(max_length=len(Assistance))] = []
+    grants: Lax[Assistance] | None = Field(None, description="The status the policy certifies")
+    keywords: Annotated[UniqueList[Word], Field(max_length=20)] = Field(
+        [], description="Words of a need's description that ask for the policy by name"
+    )
+    description: Note = ""
+
+    def arguments(self, context: Context) -> dict[str, Any]:
+        """The alliance, the code and the terms, checked by the domain."""
+        raw = self.model_dump(mode="json", exclude={"actor", "region_code", "code"})
+        return {
+            "region_code": self.region_code,
+            "code": self.code,
+            "terms": PolicyTerms.parse(raw),
+        }
+
+
+@declare(
+    "policy.withdrawn",
+    changes="policy_entry",
+    command="withdraw_policy",
+    version=1,
+    example={
+        "region_code": "330106",
+        "code": "dibao",
+        "reason": "replaced by the 2027 rules",
+        "actor": "civil-affairs",
+    },
+)
+class PolicyWithdrawn(Data):
+    """A policy was taken off the alliance's policy list, with the reason"""
+
+    region_code: RegionCode
+    code: Word
+    reason: Text

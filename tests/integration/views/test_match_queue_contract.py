@@ -12,6 +12,7 @@ import pytest
 from domain.alliance import Alliance
 from domain.households.identity import pseudonymise
 from domain.households.vocabulary import Assistance, Channel, Member
+from domain.matching.ladder import ladder
 from domain.matching.policy import Exclusion, Policy
 from domain.shared.errors import DomainError
 from domain.shared.taxonomy import Category, NeedType, Urgency
@@ -114,7 +115,7 @@ def test_a_need_gets_ranked_candidates_each_with_its_explanation(view_store) -> 
     assert judged[0]["score"] > judged[1]["score"]
     assert judged[2]["failed"] == "age"
     assert {c["rule"] for c in judged[0]["checks"]} >= {"type", "region", "capacity", "policy"}
-    assert set(judged[0]["parts"]) == {"distance", "load", "earmark_fit"}
+    assert set(judged[0]["parts"]) == {"distance", "load", "earmark_fit", "taxonomy"}
 
 
 def test_the_queue_puts_gaps_first_then_urgency_then_the_longest_waiting(view_store) -> None:
@@ -212,7 +213,7 @@ def recomputed(store: Any, need_id: str) -> dict[str, tuple[bool, int]]:
     policy = policy_at(store, "330106", None)
     out = {}
     for o in store.fetch("SELECT * FROM match_offerings", {}, "match_offerings"):
-        if o["category"] == need["category"] and any(
+        if o["category"] in ladder(policy.ladder).categories_for(need["category"]) and any(
             need["region_code"].startswith(a) for a in o["areas"]
         ):
             d = judge(facts, "offering", o, policy, f"{NOW:%Y-%m}")
@@ -256,7 +257,7 @@ def test_after_any_sequence_of_changes_the_view_equals_a_recompute_from_scratch(
                         {
                             "name": f"changed {step}",
                             "need_type": "care",
-                            "category": rng.choice(["care", "care", "legal"]),
+                            "category": rng.choice(["care", "disability", "legal"]),
                             "areas": [area],
                             "capacity": rng.choice([None, 0, 1, 5]),
                             "eligibility": rng.choice([{}, {"statuses": ["tekun"]}]),
