@@ -122,7 +122,9 @@ def _actor(events: list[Any]) -> str | None:
     for event in events:
         if not isinstance(event, dict) or not isinstance(event.get("data"), dict):
             continue
-        event_type = CATALOGUE.get(event.get("type")) if isinstance(event.get("type"), str) else None
+        event_type = (
+            CATALOGUE.get(event.get("type")) if isinstance(event.get("type"), str) else None
+        )
         if event_type is None:
             continue
         legacy = event_type.legacy
