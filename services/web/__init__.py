@@ -10,13 +10,18 @@ from fastapi.staticfiles import StaticFiles
 from services.web import i18n
 from services.web.render import use_locale
 from services.web.routes import (
+    act,
+    alerts,
+    checks,
     home,
     households,
     matching,
     money,
     needs,
     referrals,
+    screening,
     statistics,
+    steps,
     supply,
 )
 
@@ -31,5 +36,6 @@ async def page_locale(request: Request) -> None:
 def install(app: FastAPI) -> None:
     """Serve the pages and their static files."""
     app.mount("/static/web", StaticFiles(directory=_STATIC), name="web-static")
-    for module in (home, needs, referrals, households, supply, money, matching, statistics):
+    pages = (home, needs, referrals, households, supply, money, matching, statistics)
+    for module in (*pages, alerts, screening, checks, steps, act):
         app.include_router(module.router, dependencies=[Depends(page_locale)])

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from services import divisions
 from services.web import i18n, labels, regions
@@ -92,6 +93,25 @@ _env = Environment(
 )
 _env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
 _env.globals["label_options"] = lambda kind: labels.options(kind, _locale.get())
+
+
+def csrf_input() -> Markup:
+    """The hidden CSRF field every form carries; empty until the auth branch replaces it."""
+    return Markup("")  # the auth branch's session middleware supplies the real token field
+
+
+_env.globals["csrf_input"] = csrf_input
+
+
+def done_message(name: str | None) -> str:
+    """What a page says after one of its forms was recorded (`?done=<action>`)."""
+    from services.web.actions import ACTIONS  # the actions' labels use this module's gettext
+
+    action = ACTIONS.get(name or "")
+    return gettext(action.done) if action else ""
+
+
+_env.globals["done_message"] = done_message
 _env.filters.update(
     yuan=yuan,
     local=local_time,
