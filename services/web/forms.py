@@ -122,6 +122,7 @@ def cloud_event(
     }
 
 
+REFUSED = N_("The step was refused.")
 _LEADS = {
     400: N_("The form could not be read."),
     404: N_("The record this form acts on was not found."),
@@ -142,16 +143,18 @@ def refusal_of(result: Result, action: Action) -> Refusal | None:
 
 def refusal_from(problem: Problem, action: Action) -> Refusal:
     """A problem from the ingest path as the page shows it, each reason next to its input."""
+    from services.web.plain import plain  # it marks its messages with this module's N_
+
     names = {f.name for f in action.fields}
     fields: dict[str, str] = {}
     loose: list[str] = []
     for error in problem.errors:
         where = str(error.get("field", "")).removeprefix("data.").split(".")[0]
-        reason = str(error.get("reason", ""))
+        reason = plain(str(error.get("reason", "")))
         if where in names:
             fields[where] = reason
         else:
             loose.append(reason)
-    lead = _(_LEADS.get(problem.status, N_("The step was refused.")))
-    detail = "; ".join(loose) if loose else ("" if fields else problem.detail)
+    lead = _(_LEADS.get(problem.status, REFUSED))
+    detail = "; ".join(loose) if loose else ("" if fields else plain(problem.detail))
     return Refusal(problem.status, lead, detail, fields)
