@@ -135,7 +135,7 @@ ACTIONS: dict[str, Action] = {
                 Field("item_id", N_("Item"), "select"),
                 Field("household", N_("Household key"), "household"),
                 Field("person_times", N_("Person-times"), "int"),
-                Field("cost_yuan", N_("Cost (yuan)"), "yuan", required=False),
+                Field("cost_yuan", N_("Cost (yuan)"), "yuan"),
                 NOTE,
             ),
             "contract",

@@ -3,7 +3,7 @@ the matching policy with its versions and the form to adopt a new one."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import orjson
@@ -48,6 +48,15 @@ def referral_page(referral_id: UUID, request: Request, container: ContainerDep) 
     )
 
 
+def publishable(settings: dict[str, Any]) -> dict[str, Any]:
+    """Stored settings as a department would publish them: an exclusion's empty `target` is
+    stored as "" but published by leaving it out (the schema wants an id when it is there)."""
+    exclusions = [
+        {k: v for k, v in e.items() if v not in ("", None)} for e in settings.get("exclusions", [])
+    ]
+    return {**settings, "exclusions": exclusions} if exclusions else dict(settings)
+
+
 @router.get("/ui/matching-policy")
 def policy_page(
     request: Request,
@@ -58,7 +67,7 @@ def policy_page(
     """Every version of the alliance's matching policy; the form starts from the one in force."""
     alliance = alliance_of_page(request, container, county)
     versions = policy_versions(container.store, alliance)
-    current = versions[0]["settings"] if versions else {}
+    current = publishable(versions[0]["settings"]) if versions else {}
     shown = orjson.dumps(current, option=orjson.OPT_INDENT_2).decode()
     return render(
         request,
