@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.web.forms import N_, Action, Field
+from services.web.forms import Action, Field
+from services.web.render import N_
+from services.web.render import gettext as _
 
 REASON = Field("reason", N_("Reason"), "textarea")
 NOTE = Field("note", N_("Note"), "textarea", required=False)
@@ -219,3 +221,9 @@ ACTIONS: dict[str, Action] = {
         ),
     )
 }
+
+
+def done_message(name: str | None) -> str:
+    """What a page says after one of its forms was recorded (`?done=<action>`)."""
+    action = ACTIONS.get(name or "")
+    return _(action.done) if action else ""

@@ -16,15 +16,12 @@ import orjson
 from services.auth.principal import Principal
 from services.errors import Problem
 from services.ingest.service import Result
+from services.web.plain import plain
+from services.web.render import N_
 from services.web.render import gettext as _
 
 SOURCE_PREFIX = "/zhulian/pages"
 PREFIX = "cn.zhulian."
-
-
-def N_(message: str) -> str:  # noqa: N802 - the name Babel's extractor looks for
-    """Mark a message for the catalogue; it is translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -143,8 +140,6 @@ def refusal_of(result: Result, action: Action) -> Refusal | None:
 
 def refusal_from(problem: Problem, action: Action) -> Refusal:
     """A problem from the ingest path as the page shows it, each reason next to its input."""
-    from services.web.plain import plain  # it marks its messages with this module's N_
-
     names = {f.name for f in action.fields}
     fields: dict[str, str] = {}
     loose: list[str] = []

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from services.web.forms import N_
+from services.web.render import N_, label_of
 from services.web.render import gettext as _
-from services.web.render import label_of
 
 # Field reasons the domain gives (English msgids), translated through the catalogue.
 KNOWN_REASONS = (

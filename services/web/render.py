@@ -28,6 +28,11 @@ def gettext(message: str, **variables: Any) -> str:
     return text % variables if variables else text
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     """Singular or plural message in the current page's language."""
     text = i18n.translations(_locale.get()).ngettext(singular, plural, n)
@@ -103,15 +108,11 @@ def csrf_input() -> Markup:
 _env.globals["csrf_input"] = csrf_input
 
 
-def done_message(name: str | None) -> str:
-    """What a page says after one of its forms was recorded (`?done=<action>`)."""
-    from services.web.actions import ACTIONS  # the actions' labels use this module's gettext
-
-    action = ACTIONS.get(name or "")
-    return gettext(action.done) if action else ""
+def add_global(name: str, value: Any) -> None:
+    """Offer a function to every template (modules that build on this one register theirs)."""
+    _env.globals[name] = value
 
 
-_env.globals["done_message"] = done_message
 _env.filters.update(
     yuan=yuan,
     local=local_time,

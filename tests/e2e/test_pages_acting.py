@@ -185,8 +185,11 @@ def test_a_delivery_recorded_from_its_form_counts_on_the_contract(demo_client):
         f"/ui/act/record-delivery?contract_id={contract['contract_id']}", headers=CHINESE
     )
     assert form.status_code == 200
-    item = re.search(r'name="item_id"[^>]*>\s*<option value="">[^<]*</option>\s*'
-                     r'<option value="([^"]+)"', form.text)
+    item = re.search(
+        r'name="item_id"[^>]*>\s*<option value="">[^<]*</option>\s*'
+        r'<option value="([^"]+)"',
+        form.text,
+    )
     assert item, form.text
     household = demo_client.get("/v1/households", params={"limit": 1}).json()["items"][0]
     response = send(

@@ -205,8 +205,7 @@ def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, 
     assert "done=record-delivery" in page.url, page.locator("main").inner_text()
     until(
         page,
-        lambda p: p.locator("#contracts ~ div td[data-label='人次']").first.inner_text()
-        != before,
+        lambda p: p.locator("#contracts ~ div td[data-label='人次']").first.inner_text() != before,
     )
     acting.principal = coordinator()
     page.goto(base + "/ui/matching-policy")
@@ -218,9 +217,7 @@ def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, 
     until(page, lambda p: p.locator("section.alert-card").count() == versions + 1)
 
 
-def test_every_new_page_in_both_languages_has_no_serious_accessibility_violation(
-    server, browser
-):
+def test_every_new_page_in_both_languages_has_no_serious_accessibility_violation(server, browser):
     base, acting = server
     acting.principal = coordinator()
     page = open_page(browser, base + "/ui/referrals")

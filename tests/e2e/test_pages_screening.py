@@ -93,8 +93,11 @@ def test_the_standing_checks_adopted_on_the_rules_page_raise_alerts_and_count_pe
     assert sum(int(h) for h, _p in totals) >= households  # a household may hit several checks
     assert "整改措施" in checks and "西湖区" in checks
     home = demo_client.get("/", headers=CHINESE).text
-    card = re.search(r'<a href="(/ui/alerts\?status=open)"><span class="figure">(\d+)</span>'
-                     r"未办结的筛查预警", home)
+    card = re.search(
+        r'<a href="(/ui/alerts\?status=open)"><span class="figure">(\d+)</span>'
+        r"未办结的筛查预警",
+        home,
+    )
     assert card and int(card[2]) == alerts["total"]
 
 
@@ -165,18 +168,28 @@ def test_a_rule_changed_and_retired_from_the_page_keeps_every_version(client):
     expected = sum(h.example_hit for h in households)
     eventually(lambda: open_alerts(client), lambda page: page["total"] == expected)
     stricter = EXAMPLE_RULE + " && people >= 3"
-    assert send(
-        client,
-        "adopt-rule",
-        region_code="330106",
-        rule_id="risk-disabled-no-dibao",
-        name="风险未消除、有残疾成员、未纳入低保（三人以上）",
-        expression=stricter,
-        reason="先查大家庭",
-    ).status_code == 303
-    assert send(
-        client, "retire-rule", region_code="330106", rule_id="risk-disabled-no-dibao", reason="改用六查"
-    ).status_code == 303
+    assert (
+        send(
+            client,
+            "adopt-rule",
+            region_code="330106",
+            rule_id="risk-disabled-no-dibao",
+            name="风险未消除、有残疾成员、未纳入低保（三人以上）",
+            expression=stricter,
+            reason="先查大家庭",
+        ).status_code
+        == 303
+    )
+    assert (
+        send(
+            client,
+            "retire-rule",
+            region_code="330106",
+            rule_id="risk-disabled-no-dibao",
+            reason="改用六查",
+        ).status_code
+        == 303
+    )
     page = eventually(
         lambda: client.get("/ui/screening/rules", headers=CHINESE).text,
         lambda text: "已停用" in text,
@@ -189,15 +202,18 @@ def test_the_what_if_page_counts_a_stricter_draft_without_leaving_a_trace(client
     act_as(client, coordinator())
     households = generate(80, seed=7)
     assert post_batch(client, discovery_events(households)).json()["rejected"] == 0
-    assert send(
-        client,
-        "adopt-rule",
-        region_code="330106",
-        rule_id="risk-disabled-no-dibao",
-        name="风险未消除、有残疾成员、未纳入低保",
-        expression=EXAMPLE_RULE,
-        reason="商定",
-    ).status_code == 303
+    assert (
+        send(
+            client,
+            "adopt-rule",
+            region_code="330106",
+            rule_id="risk-disabled-no-dibao",
+            name="风险未消除、有残疾成员、未纳入低保",
+            expression=EXAMPLE_RULE,
+            reason="商定",
+        ).status_code
+        == 303
+    )
     assert monitoring_list(client, households, "2026-10", "l1").status_code == 201
     expected = sum(h.example_hit for h in households)
     eventually(lambda: open_alerts(client), lambda page: page["total"] == expected)

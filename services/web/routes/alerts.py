@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-
-import orjson
 
 from projections.alerts.queries import alert_rules, list_alerts
 from projections.runtime.query import Page
 from services.web.actions import ACTIONS
-from services.web.forms import N_
 from services.web.records import open_need_choices
+from services.web.render import N_, label_of, local_time, region_name
 from services.web.render import gettext as _
-from services.web.render import label_of, local_time, region_name
 from services.web.routes.common import (
     ContainerDep,
     Region,
