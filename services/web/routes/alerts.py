@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from projections.alerts.queries import alert_rules, list_alerts
 from projections.runtime.query import Page
+from services.auth.principal import principal_of
 from services.web.actions import ACTIONS
 from services.web.records import open_need_choices
 from services.web.render import N_, label_of, local_time, region_name
@@ -86,8 +87,12 @@ def alerts_page(
     status: Status = None,
     rule_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """Open alerts by default, oldest first, with totals in households and people."""
+    """Open alerts of the caller's jurisdiction by default, oldest first, with totals in
+    households and people."""
     prefix = region_filter(region)
+    principal = principal_of(request)
+    if principal is not None and principal.region and not principal.covers(prefix):
+        prefix = principal.region  # a coordinator's queue is their own region's
     now = container.clock()
     chosen = None if status == "all" else (status or "open")
     totals: dict[str, int] = {}
