@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import psycopg
@@ -12,6 +13,14 @@ from harness.postgres import fresh_schema
 from harness.servers import unique_topic
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Headers every benchmark's HTTP request carries (the one place to add a credential).
+REQUEST_HEADERS: dict[str, str] = {}
+
+
+def request_headers(own: dict[str, str] | None = None) -> dict[str, str]:
+    """The shared request headers, with this request's own added."""
+    return {**REQUEST_HEADERS, **(own or {})}
 
 
 def kafka_store_env(bootstrap: str, database_url: str, **extra: str) -> dict[str, str]:
@@ -56,3 +65,9 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmHWM for {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a live process has used so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from bench.common import peak_rss_mb
+from bench.common import peak_rss_mb, request_headers
 from bench.processes import start_api
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring
@@ -108,7 +108,7 @@ def run(profile: str, total: int, sample: int) -> None:
             with httpx.Client(base_url=api.url, timeout=600) as client:
                 started = time.perf_counter()
                 for body in requests:
-                    answer = client.post("/v1/events", json=body, headers=BATCH)
+                    answer = client.post("/v1/events", json=body, headers=request_headers(BATCH))
                     answer.raise_for_status()
                     stored += answer.json()["stored"]
                 seconds = time.perf_counter() - started

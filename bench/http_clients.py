@@ -4,7 +4,8 @@
 embedded profile and, in the same run, the floor (`bench.floor`, same uvicorn). Each of the
 clients posts single CloudEvents (a household discovered, each a new one) back to back for the
 given time; one more client reads the needs list meanwhile. Reports events/s, latency p50/p99,
-reads p99, and the ratio to the floor.
+reads p99, the server process's CPU time per write (steadier than rates on a shared machine),
+and the ratios to the floor.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 
 import orjson
 
-from bench.common import percentile
+from bench.common import cpu_seconds, peak_rss_mb, percentile
 from bench.loadgen import Connection
-from bench.processes import start_api, start_floor
+from bench.processes import Server, start_api, start_floor
 
 CLOUDEVENT = "application/cloudevents+json"
 _ids = count(1)
@@ -44,6 +45,15 @@ def event(tag: str) -> dict[str, Any]:
             "members": [{"relation": "head", "birth_year": 1940 + n % 60}],
         },
     }
+
+
+def measure(server: Server, clients: int, seconds: float, tag: str) -> dict[str, float]:
+    """Drive the server and add the CPU time its process spent per write (stable under load)."""
+    before = cpu_seconds(server.process.pid)
+    result = asyncio.run(drive(server.url, clients, seconds, tag))
+    spent = cpu_seconds(server.process.pid) - before
+    rss = peak_rss_mb(server.process.pid)
+    return {**result, "cpu_ms": spent * 1000 / max(result["writes"], 1), "rss_mb": rss}
 
 
 async def drive(url: str, clients: int, seconds: float, tag: str) -> dict[str, float]:
@@ -78,6 +88,7 @@ async def drive(url: str, clients: int, seconds: float, tag: str) -> dict[str, f
     elapsed = time.perf_counter() - started
     return {
         "rate": len(writes) / elapsed,
+        "writes": len(writes),
         "p50": percentile(writes, 50) * 1000,
         "p99": percentile(writes, 99) * 1000,
         "reads_p99": percentile(reads, 99) * 1000 if reads else 0.0,
@@ -89,13 +100,13 @@ def run(clients: int, seconds: float) -> None:
     """Measure the floor, then the API, one after the other (same machine, same run)."""
     floor = start_floor()
     try:
-        bare = asyncio.run(drive(floor.url, clients, seconds, "floor"))
+        bare = measure(floor, clients, seconds, "floor")
     finally:
         floor.stop()
     with tempfile.TemporaryDirectory() as data:
         api = start_api({"ZHULIAN_DATA_DIR": data, "ZHULIAN_DEMO": "false"})
         try:
-            ours = asyncio.run(drive(api.url, clients, seconds, "api"))
+            ours = measure(api, clients, seconds, "api")
         finally:
             api.stop()
     print(f"{clients} clients, {seconds:g}s each, single CloudEvents over HTTP")
@@ -103,8 +114,13 @@ def run(clients: int, seconds: float) -> None:
         print(
             f"  {name:22} {r['rate']:8,.0f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms"
             f"  reads p99 {r['reads_p99']:6.1f} ms  non-201 {r['errors']:.0f}"
+            f"  server CPU {r['cpu_ms']:.2f} ms per write, peak RSS {r['rss_mb']:.0f} MB"
         )
-    print(f"  ratio to the floor: {ours['rate'] / bare['rate']:.1%}")
+    print(
+        f"  ratio to the floor: {ours['rate'] / bare['rate']:.1%} of its rate; CPU per write"
+        f" {ours['cpu_ms'] / bare['cpu_ms']:.1f}x the floor's; load average"
+        f" {os.getloadavg()[0]:.1f}"
+    )
 
 
 def main() -> None:

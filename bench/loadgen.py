@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlsplit
 
+from bench.common import request_headers
+
 
 class Connection:
     """One keep-alive connection to the server under test."""
@@ -28,6 +30,7 @@ class Connection:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers().items())
         if body or method == "POST":
             head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
         self._writer.write(head.encode() + b"\r\n" + body)

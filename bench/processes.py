@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.common import request_headers
 from harness.ports import free_port
 
 
@@ -53,7 +54,8 @@ def start(args: list[str], env: dict[str, str], timeout: float = 60.0) -> Server
         if process.poll() is not None:
             break
         try:
-            if httpx.get(server.url + "/v1/health", timeout=2).status_code == 200:
+            answer = httpx.get(server.url + "/v1/health", headers=request_headers(), timeout=2)
+            if answer.status_code == 200:
                 return server
         except httpx.HTTPError:
             pass

@@ -20,9 +20,11 @@ def _serve(args: argparse.Namespace) -> None:
 
     from services.api.app import create_app
     from services.container import Container
+    from services.gc_tuning import tune_after_start_up
 
     # Built before the server starts, so a bad setting or an unreachable part is one clear line.
     container = Container(Settings())
+    tune_after_start_up()
     uvicorn.run(create_app(container=container), host=args.host, port=args.port, log_config=None)
 
 

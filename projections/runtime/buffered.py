@@ -84,8 +84,8 @@ class BufferedTx(SqlTx):
         self._put(table, self._key(t, key), None)
 
     def find(self, table: str, **where: Any) -> list[Row]:
-        """Rows matching the values; the batch's changes are written first so they are seen."""
-        self.flush()
+        """Rows matching the values; the batch's changes to that table are written first."""
+        self._flush_table(table)
         rows = super().find(table, **where)
         t = self._tables[table]
         cache = self._rows.setdefault(table, {})
@@ -95,20 +95,26 @@ class BufferedTx(SqlTx):
 
     def flush(self) -> None:
         """Write every changed row: one bulk upsert and one bulk delete per table."""
-        for table, keys in self._dirty.items():
-            t = self._tables[table]
-            rows = self._rows[table]
-            upserts = [row for k in keys if (row := rows[k]) is not None]
-            deletes = [k for k in keys if rows[k] is None]
-            if upserts:
-                self._bulk_upsert(t, upserts)
-            if deletes:
-                where = " AND ".join(f"{k} = :{k}" for k in t.key)
-                self._cursor.executemany(
-                    self._dialect.render(f"DELETE FROM {t.name} WHERE {where}"),
-                    [self._encode(t, dict(zip(t.key, k, strict=True))) for k in deletes],
-                )
-        self._dirty.clear()
+        for table in list(self._dirty):
+            self._flush_table(table)
+
+    def _flush_table(self, table: str) -> None:
+        """Write one table's changed rows (a query reads one table: only its rows must be in)."""
+        keys = self._dirty.pop(table, None)
+        if not keys:
+            return
+        t = self._tables[table]
+        rows = self._rows[table]
+        upserts = [row for k in keys if (row := rows[k]) is not None]
+        deletes = [k for k in keys if rows[k] is None]
+        if upserts:
+            self._bulk_upsert(t, upserts)
+        if deletes:
+            where = " AND ".join(f"{k} = :{k}" for k in t.key)
+            self._cursor.executemany(
+                self._dialect.render(f"DELETE FROM {t.name} WHERE {where}"),
+                [self._encode(t, dict(zip(t.key, k, strict=True))) for k in deletes],
+            )
 
     def _bulk_upsert(self, table: Table, rows: list[Row]) -> None:
         if table.append_only and self._dialect.name == "postgres" and len(rows) >= COPY_THRESHOLD:

@@ -21,6 +21,7 @@ ALL_IDS = 2**63 - 1
 # (view name, events read in this step, fraction of the log covered so far)
 ProgressCallback = Callable[[str, int, float], None]
 LAG_COUNT_LIMIT = 100_000
+SHARED_BATCHES = 4  # decoded batches kept for the views that follow in one catch-up
 
 
 class ViewStore(Protocol):
@@ -92,8 +93,20 @@ class Runner:
         """The newest position in the log (0 when empty)."""
         return self.recorder.max_notification_id() or 0
 
-    def _fetch(self, stream: Stream) -> Fetch:
+    def _fetch(self, stream: Stream, shared: dict[int, Batch] | None = None) -> Fetch:
+        """Read and decode the batch after a position; views at the same position share it."""
+
         def fetch(position: int) -> Batch:
+            if shared is None:
+                return read(position)
+            batch = shared.get(position)
+            if batch is None:
+                batch = shared[position] = read(position)
+                while len(shared) > SHARED_BATCHES:
+                    del shared[next(iter(shared))]  # the oldest read
+            return batch
+
+        def read(position: int) -> Batch:
             notifications = self.recorder.select_notifications(
                 start=max(position, stream.low - 1),
                 limit=self.batch_size,
@@ -116,16 +129,46 @@ class Runner:
             return Undecodable(notification, error)
 
     def catch_up(self, progress: ProgressCallback | None = None) -> int:
-        """Apply everything recorded so far to every view; returns events applied."""
+        """Apply everything recorded so far to every view; returns events applied.
+
+        The views take one batch each in turn, so a batch is read and decoded once for all the
+        views that stand at the same position (usually all of them), not once per view.
+        """
         total = 0
         streams = self.streams()
-        for view in self.views:
-            for index, stream in enumerate(streams):
-                try:
-                    total += self._catch_up(view, stream, progress, (index, len(streams)))
-                except PoisonEvent as poison:
-                    log.error("%s", poison)  # persisted: health, metrics and the CLI show it
+        for index, stream in enumerate(streams):
+            shared: dict[int, Batch] = {}
+            active = list(self.views)
+            while active:
+                for view in list(active):
+                    try:
+                        step = self._step(view, stream, shared, progress, (index, len(streams)))
+                    except PoisonEvent as poison:
+                        log.error("%s", poison)  # persisted: health, metrics and the CLI show it
+                        step = None
+                    if step is None:
+                        active.remove(view)
+                    else:
+                        total += step
         return total
+
+    def _step(
+        self,
+        view: View,
+        stream: Stream,
+        shared: dict[int, Batch] | None,
+        progress: ProgressCallback | None,
+        place: tuple[int, int],
+    ) -> int | None:
+        """One batch of a stream into a view: events applied, or None when it has caught up."""
+        step = self.store.step(view, stream.id, self._fetch(stream, shared))
+        if step is None or step.fetched == 0:
+            return None
+        if progress is not None:
+            span = max(stream.head - stream.low + 1, 1)
+            done = (self.store.positions(view).get(stream.id, 0) - stream.low + 1) / span
+            progress(view.name, step.fetched, (place[0] + min(max(done, 0.0), 1.0)) / place[1])
+        return step.applied
 
     def _catch_up(
         self,
@@ -135,16 +178,9 @@ class Runner:
         place: tuple[int, int] = (0, 1),
     ) -> int:
         applied = 0
-        fetch = self._fetch(stream)
-        span = max(stream.head - stream.low + 1, 1)
-        while True:
-            step = self.store.step(view, stream.id, fetch)
-            if step is None or step.fetched == 0:
-                return applied
-            applied += step.applied
-            if progress is not None:
-                done = (self.store.positions(view).get(stream.id, 0) - stream.low + 1) / span
-                progress(view.name, step.fetched, (place[0] + min(max(done, 0.0), 1.0)) / place[1])
+        while (step := self._step(view, stream, None, progress, place)) is not None:
+            applied += step
+        return applied
 
     def rebuild(self, view: View, progress: ProgressCallback | None = None) -> int:
         """Replay one view from the start of the log, in place."""

@@ -19,8 +19,8 @@ MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000_000  # far beyond any list; keeps the number inside every store's range
 
 
-def get_container(request: Request) -> Container:
-    """The container built at start-up."""
+async def get_container(request: Request) -> Container:
+    """The container built at start-up (async: no worker-thread hop for a dict look-up)."""
     container: Container = request.app.state.container
     return container
 
@@ -39,7 +39,7 @@ def _declared(route: APIRoute) -> set[str]:
     return _query_names(route.dependant)
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """A query parameter the endpoint does not know is a 422 naming it, never ignored."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
@@ -63,7 +63,7 @@ class Paging:
     offset: int
 
 
-def paging(
+async def paging(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most items on one page")] = 50,
     offset: Annotated[
         int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (at most 1,000,000,000)")

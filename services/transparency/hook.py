@@ -11,6 +11,8 @@ step holds it, it does nothing and `TransparencyLog.advance` takes those rows in
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -30,6 +32,20 @@ class IndexTreeHook:
         self._between = sql.SQL(
             "SELECT 1 FROM {} WHERE notification_id > %s AND notification_id < %s LIMIT 1"
         ).format(events_table)
+        self._ready = threading.local()
+
+    def prepare(self, events: Sequence[Any]) -> None:
+        """Hash a writer's own events while the broker acknowledges them (IndexWriter.prepare).
+
+        Kept for this thread only, until its next prepare; a row is taken from here only when
+        its topic and stored bytes are the very ones hashed, else it is hashed again.
+        """
+        ready = {}
+        for e in events:
+            text = str(e.originator_id)
+            h = event_leaf_hash(text, e.originator_version, e.topic, e.state)
+            ready[(e.originator_id, e.originator_version)] = (e.topic, e.state, text, h)
+        self._ready.events = ready
 
     def __call__(self, conn: psycopg.Connection, partition: int, rows: list[Any]) -> None:
         if not rows:
@@ -45,8 +61,13 @@ class IndexTreeHook:
         first = rows[0][4]
         if position >= first or conn.execute(self._between, (position, first)).fetchone():
             return  # the tree is not right before these rows: the follower catches up
+        ready = getattr(self._ready, "events", None) or {}
         leaves = []
         for oid, version, topic, state, nid in rows:
+            made = ready.get((oid, version))
+            if made is not None and made[0] == topic and made[1] == state:
+                leaves.append((nid, made[2], version, made[3]))
+                continue
             text = str(oid)
             leaves.append((nid, text, version, event_leaf_hash(text, version, topic, state)))
         tree = store.TreeState(partition, position, Frontier.decode(size, bytes(blob)))

@@ -176,18 +176,23 @@ def leaves_between(tx: Tx, log: int, start: int, end: int) -> list[LeafRow]:
     return found
 
 
-def iter_leaves(
+def iter_tiles(
     db: Db, log: int, size: int, tiles_per_read: int = 64
-) -> Iterator[tuple[int, str, int, bytes]]:
-    """(notification id, aggregate, version, hash) of positions [0, size), in order."""
+) -> Iterator[tuple[bytes, list[list[Any]]]]:
+    """Positions [0, size) a tile at a time: its hashes (32 bytes each, concatenated) and its
+    [notification id, aggregate, version] triples, as stored (nothing built per leaf)."""
     left = size
     for first in range(0, (size + TILE - 1) // TILE, tiles_per_read):
         with db.tx() as tx:
-            tiles = _tile_rows(tx, log, first, first + tiles_per_read)
-        for tile in tiles:
-            events = tile.events[:left]
-            left -= len(events)
-            yield from events
+            rows = tx.rows(
+                "SELECT hashes, events FROM {t}tiles WHERE log = %s AND tile_index >= %s "
+                "AND tile_index < %s ORDER BY tile_index",
+                (log, first, first + tiles_per_read),
+            )
+        for hashes, events in rows:
+            ids = orjson.loads(bytes(events))[:left]
+            left -= len(ids)
+            yield bytes(hashes)[: 32 * len(ids)], ids
 
 
 def find_leaf(tx: Tx, log: int, notification_id: int) -> LeafRow | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from hashlib import sha256
+from itertools import islice
 from typing import Any
 
 from services.transparency import store
@@ -74,47 +75,72 @@ def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source:
     report.head_size = signed[-1].tree_size if signed else None
     roots = {h.tree_size: h.root_hash for h in signed}
     report.findings, report.events, report.heads_checked = _compare(
-        store.iter_leaves(tlog.db, log, size), events, roots
+        store.iter_tiles(tlog.db, log, size), events, roots
     )
     return report
 
 
 def _compare(
-    stored: Iterator[tuple[int, str, int, bytes]],
+    tiles: Iterator[tuple[bytes, list[list[Any]]]],
     events: Iterable[Event],
     roots: dict[int, bytes],
 ) -> tuple[list[Finding], int, int]:
-    """Position by position: (findings, events read, heads checked).
+    """Tile by tile: (findings, events read, heads checked).
 
-    The hot loop of verification: leaf hashing and the frontier are inlined (same bytes as
-    leaves.event_leaf_hash and merkle.Frontier.append, which the tests compare it with).
+    A tile's events are hashed together and compared with the tile's stored hashes and
+    notification ids in two comparisons; only a tile that differs, or one holding a signed
+    head's size, is walked position by position to name the first bad record and check the
+    root. The frontier is inlined (same bytes as merkle.Frontier.append, which the tests
+    compare it with).
     """
     stack: list[bytes] = []
-    checked, position = 0, -1
-    for position, (nid, oid, version, topic, state) in enumerate(events):
-        leaf = next(stored, None)
-        if leaf is None:
-            return _unsigned_tail(position, roots), position + 1, checked
-        h = event_leaf_hash(oid, version, topic, state)
-        if leaf[3] != h or leaf[0] != nid:  # equal hashes: same aggregate, version, bytes
-            if leaf[0] != nid or leaf[2] != version or leaf[1] != str(oid):
-                return [_moved(position, leaf, nid, oid, version)], position + 1, checked
-            problem = "modified: the record's bytes differ from those the tree took"
-            return [Finding(position, problem, nid, leaf[1], version)], position + 1, checked
-        bits = position
-        while bits & 1:
-            h = sha256(b"\x01" + stack.pop() + h).digest()
-            bits >>= 1
-        stack.append(h)
-        if position + 1 in roots:
-            checked += 1
-            if Frontier(position + 1, list(stack)).root() != roots[position + 1]:
-                return [_tree_altered(position + 1, leaf)], position + 1, checked
-    leaf = next(stored, None)
-    if leaf is not None:
-        problem = f"missing: the log ends at {position + 1} records; the tree holds more"
-        return [Finding(position + 1, problem, leaf[0], leaf[1], leaf[2])], position + 1, checked
-    return _unsigned_tail(position + 1, roots), position + 1, checked
+    checked = position = 0
+    source = iter(events)
+    for hashes, ids in tiles:
+        chunk = list(islice(source, len(ids)))
+        end = position + len(chunk)
+        if len(chunk) == len(ids) and not any(position < size <= end for size in roots):
+            computed = _leaf_hashes(chunk)
+            if b"".join(computed) == hashes and [e[0] for e in chunk] == [i[0] for i in ids]:
+                for h in computed:
+                    bits = position
+                    while bits & 1:
+                        h = sha256(b"\x01" + stack.pop() + h).digest()
+                        bits >>= 1
+                    stack.append(h)
+                    position += 1
+                continue
+        leaves = [
+            (nid, oid, v, hashes[32 * i : 32 * i + 32]) for i, (nid, oid, v) in enumerate(ids)
+        ]
+        for leaf, (nid, oid, version, topic, state) in zip(leaves, chunk, strict=False):
+            h = event_leaf_hash(oid, version, topic, state)
+            if leaf[3] != h or leaf[0] != nid:  # equal hashes: same aggregate, version, bytes
+                if leaf[0] != nid or leaf[2] != version or leaf[1] != str(oid):
+                    return [_moved(position, leaf, nid, oid, version)], position + 1, checked
+                problem = "modified: the record's bytes differ from those the tree took"
+                return [Finding(position, problem, nid, leaf[1], version)], position + 1, checked
+            bits = position
+            while bits & 1:
+                h = sha256(b"\x01" + stack.pop() + h).digest()
+                bits >>= 1
+            stack.append(h)
+            position += 1
+            if position in roots:
+                checked += 1
+                if Frontier(position, list(stack)).root() != roots[position]:
+                    return [_tree_altered(position, leaf)], position, checked
+        if len(chunk) < len(ids):
+            leaf = leaves[len(chunk)]
+            problem = f"missing: the log ends at {position} records; the tree holds more"
+            return [Finding(position, problem, leaf[0], leaf[1], leaf[2])], position, checked
+    if next(source, None) is not None:
+        return _unsigned_tail(position, roots), position + 1, checked
+    return _unsigned_tail(position, roots), position, checked
+
+
+def _leaf_hashes(chunk: list[Event]) -> list[bytes]:
+    return [event_leaf_hash(oid, version, topic, state) for _, oid, version, topic, state in chunk]
 
 
 def _unsigned_tail(size: int, roots: dict[int, bytes]) -> list[Finding]:

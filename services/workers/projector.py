@@ -17,6 +17,7 @@ from types import FrameType
 
 from services import exits
 from services.container import Container
+from services.gc_tuning import tune_after_start_up
 from services.observability import logs
 from services.observability.server import serve_health
 from services.secret_files import load_secret_files
@@ -38,6 +39,7 @@ def _run() -> None:
     os.environ.setdefault("KAFKA_RUN_INDEXER", "no")
     settings = Settings()
     container = Container(settings)
+    tune_after_start_up()
     health = serve_health(
         container.readiness, container, worker.health_host, worker.health_port, "projector"
     )

@@ -49,6 +49,15 @@ class IndexWriter:
         # with the valid rows it wrote; the one-statement path leaves its rows to followers.
         self.observers: list[Callable[[psycopg.Connection, int, list[Any]], None]] = []
 
+    def prepare(self, events: Sequence[Any]) -> None:
+        """Let observers work on a writer's own events before they are indexed (while the
+        broker acknowledges them): an observer with a `prepare` method gets them, in this
+        thread, and may use what it made when the same rows reach it."""
+        for observe in self.observers:
+            prepare = getattr(observe, "prepare", None)
+            if prepare is not None:
+                prepare(events)
+
     def apply(
         self, partition: int, records: Sequence[LogRecord], *, only_from_next: bool = False
     ) -> Applied:
