@@ -114,3 +114,13 @@ def feed_report(store: ReadStore, *, now: datetime, alliance: str | None = None)
         {"alliance": a, "department": d, "list_name": n, **feed_status(editions, now)}
         for (a, d, n), editions in sorted(grouped.items())
     ]
+
+
+def alert_rules(store: ReadStore, *, region: str | None = None) -> list[Row]:
+    """The rules that raised alerts in a jurisdiction (for a filter), by id."""
+    where = Where(store.dialect).prefix("region_code", region)
+    return store.fetch(
+        f"SELECT DISTINCT rule_id, rule_name FROM screening_alerts{where.sql()} ORDER BY rule_id",
+        where.params,
+        "screening_alerts",
+    )

@@ -8,15 +8,21 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from services.web import i18n
-from services.web.render import use_locale
+from services.web.actions import done_message
+from services.web.render import add_global, use_locale
 from services.web.routes import (
+    act,
+    alerts,
+    checks,
     home,
     households,
     matching,
     money,
     needs,
     referrals,
+    screening,
     statistics,
+    steps,
     supply,
 )
 
@@ -31,5 +37,7 @@ async def page_locale(request: Request) -> None:
 def install(app: FastAPI) -> None:
     """Serve the pages and their static files."""
     app.mount("/static/web", StaticFiles(directory=_STATIC), name="web-static")
-    for module in (home, needs, referrals, households, supply, money, matching, statistics):
+    add_global("done_message", done_message)
+    pages = (home, needs, referrals, households, supply, money, matching, statistics)
+    for module in (*pages, alerts, screening, checks, steps, act):
         app.include_router(module.router, dependencies=[Depends(page_locale)])

@@ -28,6 +28,11 @@ def gettext(message: str, **variables: Any) -> str:
     return text % variables if variables else text
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     """Singular or plural message in the current page's language."""
     text = i18n.translations(_locale.get()).ngettext(singular, plural, n)
@@ -108,6 +113,13 @@ _env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True
 _env.globals["csrf_token"] = csrf_token
 _env.globals["csrf_input"] = csrf_input
 _env.globals["label_options"] = lambda kind: labels.options(kind, _locale.get())
+
+
+def add_global(name: str, value: Any) -> None:
+    """Offer a function to every template (modules that build on this one register theirs)."""
+    _env.globals[name] = value
+
+
 _env.filters.update(
     yuan=yuan,
     local=local_time,

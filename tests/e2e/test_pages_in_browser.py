@@ -140,7 +140,7 @@ def test_a_coordinator_finds_the_overdue_referral_from_the_chinese_landing_page(
         == "rgb(164, 22, 26)"
     )
     page.screenshot(path=str(SHOTS / "referral-board-zh.png"), full_page=True)
-    overdue.locator("a").click()
+    overdue.locator("a", has_text="查看档案").click()
     page.wait_for_url("**/ui/households/*")
     assert "受理" in page.locator("table").last.inner_text()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from projections.alerts.queries import list_alerts
 from projections.household_file.queries import list_households
 from projections.match_queue.queries import match_queue
 from projections.needs_list.queries import list_needs
@@ -20,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def landing(request: Request, container: ContainerDep, region: Region = None) -> Response:
-    """Overdue referrals, feedback due today, gaps, needs not yet met, household files."""
+    """Overdue referrals, feedback due today, gaps, open alerts, needs not yet met, files."""
     prefix = region_filter(region)
     store, now = container.store, container.clock()
     suffix = f"&region={region}" if region else ""  # as asked; the scope applies anyway
@@ -42,6 +43,12 @@ def landing(request: Request, container: ContainerDep, region: Region = None) ->
             _("Gaps: needs no service can take"),
             match_queue(store, region=prefix, gaps_only=True, limit=1).total,
             "/ui/match-queue?gaps=1" + suffix,
+        ),
+        (
+            "warn",
+            _("Screening alerts without an outcome"),
+            list_alerts(store, now=now, region=prefix, status="open", limit=1)[0].total,
+            "/ui/alerts?status=open" + suffix,
         ),
         (
             "",

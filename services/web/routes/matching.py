@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from projections.match_queue.queries import candidates, gap_report, match_queue
 from projections.runtime.query import Page
+from services.web.actions import ACTIONS
 from services.web.render import gettext as _
 from services.web.render import label_of, local_time, region_name
 from services.web.routes.common import (
@@ -87,4 +88,5 @@ def match_queue_page(
         judged=judged,
         gap_rows=gap_report(container.store, region=prefix),
         row_class=lambda r: "" if r["has_candidate"] else "gap",
+        actions=ACTIONS,
     )

@@ -56,6 +56,12 @@ COLUMNS = [
     Column("From", coded("department", "from_department")),
     Column("Latest", lambda r: r["last_note"] or "—"),
     Column("Household", lambda r: _("Open file"), link=household_href, raw=raw("household_id")),
+    Column(
+        "Steps",
+        lambda r: _("Act on it"),
+        link=lambda r: f"/ui/referrals/{r['referral_id']}",
+        raw=raw("referral_id"),
+    ),
 ]
 
 Due = Annotated[str | None, Query(pattern="^(overdue|today)?$")]
