@@ -69,7 +69,7 @@ def reads(n: int) -> None:
                 "type": "cn.zhulian.household.discovered.v2",
                 "data": {
                     "household": {"registration_number": "330106198001010011"},
-                    "region_code": "330106001001",
+                    "region_code": "330106002051",
                     "channel": "grid_worker",
                     "actor": "bench",
                 },

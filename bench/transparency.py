@@ -152,7 +152,7 @@ def _discovery(n: int) -> dict[str, object]:
         "type": "cn.zhulian.household.discovered.v1",
         "data": {
             "household": {"registration_number": f"BENCH{n:012d}"},
-            "region_code": "330106001001",
+            "region_code": "330106002051",
             "channel": "grid_worker",
             "reported_by": "grid-worker-wang",
             "members": [{"relation": "head", "birth_year": 1970}],

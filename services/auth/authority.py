@@ -62,13 +62,15 @@ def client_principal(row: dict[str, Any]) -> Principal:
 
 
 def account_principal(row: dict[str, Any]) -> Principal:
-    """The principal a person acts as (a provider's people act as the provider)."""
+    """The principal a person acts as: a provider's people as the provider, a department's
+    people as the department (the log names the department; the access log and the session
+    name the person), anyone else as themselves."""
     role = Role(row["role"])
     return Principal(
         subject=row.get("name") or row["account"],
         kind="account",
         role=role,
-        actor=(row.get("provider") if role is Role.PROVIDER else None)
+        actor=(row.get("provider") if role is Role.PROVIDER else row.get("department"))
         or row.get("name")
         or row["account"],
         region=row.get("region") or "",

@@ -1,9 +1,4 @@
-"""Test-only: who acts on the pages until login exists (the auth branch swaps this for a login).
-
-`act_as(client, principal)` makes every request of a started TestClient carry the principal, by
-an ASGI wrapper around the app's middleware stack; `PrincipalMiddleware` does the same for an
-app served by uvicorn in the browser tests.
-"""
+"""Who acts on the pages in the tests: an account made for the principal, signed in for real."""
 
 from __future__ import annotations
 
@@ -12,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from services.auth.principal import Principal, Role
+from tests.support.signed_in import SignedIn
 
 
 def coordinator(region: str = "330106", actor: str = "civil-affairs") -> Principal:
@@ -26,24 +22,39 @@ def coordinator(region: str = "330106", actor: str = "civil-affairs") -> Princip
     )
 
 
-class PrincipalMiddleware:
-    """Puts one principal on every request's state, as authentication will."""
+PASSWORD = "a-test-password-of-the-suite"
+
+
+class BrowserAccounts:
+    """For an app served by uvicorn in the browser tests: setting `principal` makes an account
+    for it (its role, region and department) that the browser then signs in as, on the real
+    login page (`SIGN_IN` of the browser tests)."""
 
     def __init__(self, app: Any, principal: Principal | None = None) -> None:
         self.app = app
-        self.principal = principal
+        if principal is not None:
+            self.principal = principal
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and self.principal is not None:
-            scope.setdefault("state", {})["principal"] = self.principal
-        await self.app(scope, receive, send)
+    @property
+    def principal(self) -> None:
+        return None
+
+    @principal.setter
+    def principal(self, principal: Principal) -> None:
+        from tests.e2e.test_pages_in_browser import SIGN_IN
+
+        authority = self.app.state.auth
+        name = f"{principal.subject}-{principal.actor}"[:64]
+        if authority.store.account(name) is None:
+            authority.create_account(
+                "test suite", name=name, role=principal.role.value, region=principal.region,
+                department=principal.actor, password=PASSWORD,
+            )  # fmt: skip
+        SIGN_IN.update(name=name, password=PASSWORD)
 
 
 def act_as(client: TestClient, principal: Principal | None) -> None:
-    """Every later request of this client carries the principal (None: nobody signed in)."""
-    app = client.app
-    stack = app.middleware_stack  # type: ignore[attr-defined]
-    if isinstance(stack, PrincipalMiddleware):
-        stack.principal = principal
-    else:
-        app.middleware_stack = PrincipalMiddleware(stack, principal)  # type: ignore[attr-defined]
+    """Every later request of this client signs in as an account made for the principal (its
+    role, region and department), through the real login; None: nobody signed in."""
+    assert isinstance(client, SignedIn), "act_as needs the shared fixtures' signed-in client"
+    client.speak_as(principal)

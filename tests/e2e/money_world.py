@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from tests.builders import cloud_event, household_ref
 from tests.e2e.conftest import eventually, post_event
 
-VILLAGE = "330106002001"
+VILLAGE = "330106004053"
 XINYUAN = "Xinyuan social work"
 
 
@@ -83,7 +83,7 @@ def supply(client: TestClient) -> dict[str, str]:
             "name": "Home nursing",
             "need_type": "care",
             "category": "care",
-            "areas": ["330106002"],
+            "areas": ["330106004"],
             "capacity": 3,
             "eligibility": {"statuses": ["dibao"]},
             "published_by": "civil-affairs",

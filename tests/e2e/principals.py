@@ -1,17 +1,12 @@
-"""Test-only: a caller's principal set on each request, until authentication sets it.
-
-The auth branch's middleware resolves credentials to a `Principal` on `request.state`; these
-tests stand in for it with a tiny ASGI wrapper that sets the principal a request names in the
-`x-test-as` header. It wraps the shared fixtures' client, so nothing else changes.
-"""
+"""The callers of the publishing and access-log tests: each is signed in with a real credential
+made for it (a department's client with its sources and types, or a person's account)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi.testclient import TestClient
 
 from services.auth.principal import Principal, Role
+from tests.support.signed_in import SignedIn
 
 HEADER = b"x-test-as"
 
@@ -55,7 +50,7 @@ STRANGER = Principal(
     sources=("/330106/stranger",),
     event_types=("cn.zhulian.referral.*", "cn.zhulian.fund.*"),
 )
-TOWN = Principal("wang", "account", Role.COORDINATOR, "town-wang", region="330106001")
+TOWN = Principal("wang", "account", Role.COORDINATOR, "town-wang", region="330106002")
 OTHER_TOWN = Principal("li", "account", Role.COORDINATOR, "town-li", region="330106009")
 AUDITOR = Principal("audit-zhou", "account", Role.AUDITOR, "audit-zhou")
 EVERYONE = {
@@ -64,28 +59,14 @@ EVERYONE = {
 }
 
 
-class AsPrincipal:
-    """ASGI wrapper: the request's `x-test-as` header names the principal it carries."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            named = dict(scope["headers"]).get(HEADER)
-            if named is not None:
-                scope.setdefault("state", {})["principal"] = EVERYONE[named.decode()]
-        await self.app(scope, receive, send)
-
-
 def with_principals(client: TestClient) -> TestClient:
-    """The same client; its requests may name a principal with `as_(principal)` headers."""
-    transport: Any = client._transport  # the shared fixtures' client, wrapped in place
-    if not isinstance(transport.app, AsPrincipal):
-        transport.app = AsPrincipal(transport.app)
+    """The same signed-in client; a request naming a principal with `as_(principal)` is signed
+    in with a real credential made for it (a client token, or an account's session)."""
+    assert isinstance(client, SignedIn), "with_principals needs the shared fixtures' client"
+    client.principals.update(EVERYONE)
     return client
 
 
 def as_(principal: Principal) -> dict[str, str]:
-    """Headers that make a request carry this principal."""
+    """Headers that make a request go as this principal (see `with_principals`)."""
     return {HEADER.decode(): principal.subject}

@@ -12,7 +12,7 @@ from services.auth.principal import Role
 from tests.builders import cloud_event, discovered, need_raised
 from tests.e2e.conftest import as_role, eventually, post_event
 
-TOWNS = {"330106001": "330106198001010011", "330106002": "330106198001010022"}
+TOWNS = {"330106002": "330106198001010011", "330106004": "330106198001010022"}
 LISTS = (
     "/v1/needs", "/v1/households", "/v1/referrals?open=false", "/v1/pairings", "/v1/funds",
     "/v1/contracts", "/v1/services", "/v1/resources", "/v1/statistics", "/v1/match-queue",
@@ -65,7 +65,7 @@ def test_a_towns_coordinator_lists_only_its_own_town(
         assert mine.status_code == 200, mine.text
         assert all(code.startswith(town) for code in regions_in(mine.json())), path
     if path in ("/v1/needs", "/v1/households", "/v1/referrals?open=false"):
-        town_one = as_role(client, Role.COORDINATOR, region="330106001").get(path).json()
+        town_one = as_role(client, Role.COORDINATOR, region="330106002").get(path).json()
         assert town_one["total"] == 1 and everything.json()["total"] == 2
 
 
@@ -73,16 +73,16 @@ def test_a_towns_coordinator_lists_only_its_own_town(
 def test_a_towns_coordinator_exports_only_its_own_town(
     client: TestClient, two_towns: dict, path: str
 ) -> None:
-    exported = as_role(client, Role.COORDINATOR, region="330106001").get(path)
+    exported = as_role(client, Role.COORDINATOR, region="330106002").get(path)
     assert exported.status_code == 200
-    assert "330106001" in exported.text and "330106002" not in exported.text
+    assert "330106002" in exported.text and "330106004" not in exported.text
 
 
 def test_a_record_of_the_other_town_answers_404_as_a_missing_one(
     client: TestClient, two_towns: dict
 ) -> None:
-    coordinator = as_role(client, Role.COORDINATOR, region="330106001")
-    theirs, mine = two_towns["330106002"], two_towns["330106001"]
+    coordinator = as_role(client, Role.COORDINATOR, region="330106002")
+    theirs, mine = two_towns["330106004"], two_towns["330106002"]
     missing = "00000000-0000-4000-8000-000000000000"
     for template in (
         "/v1/households/{household}", "/v1/households/{household}/timeline",
@@ -101,16 +101,16 @@ def test_a_record_of_the_other_town_answers_404_as_a_missing_one(
 def test_a_region_filter_outside_the_jurisdiction_is_refused_and_a_wider_one_narrowed(
     client: TestClient, two_towns: dict
 ) -> None:
-    coordinator = as_role(client, Role.COORDINATOR, region="330106001")
-    outside = coordinator.get("/v1/needs", params={"region": "330106002"})
+    coordinator = as_role(client, Role.COORDINATOR, region="330106002")
+    outside = coordinator.get("/v1/needs", params={"region": "330106004"})
     assert outside.status_code == 403 and "jurisdiction" in outside.json()["title"]
     wider = coordinator.get("/v1/needs", params={"region": "330106"}).json()
-    assert wider["total"] == 1 and wider["items"][0]["region_code"].startswith("330106001")
-    assert coordinator.get("/ui/needs", params={"region": "330106002"}).status_code == 403
+    assert wider["total"] == 1 and wider["items"][0]["region_code"].startswith("330106002")
+    assert coordinator.get("/ui/needs", params={"region": "330106004"}).status_code == 403
 
 
 def test_audit_replays_are_the_auditors_alone(client: TestClient, two_towns: dict) -> None:
-    coordinator = as_role(client, Role.COORDINATOR, region="330106001")
+    coordinator = as_role(client, Role.COORDINATOR, region="330106002")
     assert coordinator.get("/v1/audit/views/needs_list").status_code == 403
     assert as_role(client, Role.AUDITOR).get("/v1/audit/views/needs_list").status_code != 403
 
@@ -119,6 +119,6 @@ def test_a_provider_sees_only_the_referrals_it_holds(client: TestClient, two_tow
     provider = as_role(client, Role.PROVIDER)  # of the provider "xinyuan"
     listed = provider.get("/v1/referrals?open=false").json()
     assert listed["total"] == 0  # both are held by hrss
-    held_by_hrss = two_towns["330106001"]["referral"]
+    held_by_hrss = two_towns["330106002"]["referral"]
     assert provider.get(f"/v1/referrals/{held_by_hrss}").status_code == 404
     assert provider.get("/v1/households").status_code == 403

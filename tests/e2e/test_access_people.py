@@ -21,19 +21,19 @@ def an_account(client: TestClient, name: str, role: Role = Role.COORDINATOR, **k
 def test_an_anonymous_browser_is_sent_to_the_login_page_and_back(
     client: TestClient, anonymous: TestClient
 ) -> None:
-    an_account(client, "wang", region="330106001")
-    sent = anonymous.get("/ui/needs?region=330106001", follow_redirects=False)
+    an_account(client, "wang", region="330106002")
+    sent = anonymous.get("/ui/needs?region=330106002", follow_redirects=False)
     assert sent.status_code == 303
-    assert sent.headers["location"] == "/login?next=%2Fui%2Fneeds%3Fregion%3D330106001"
+    assert sent.headers["location"] == "/login?next=%2Fui%2Fneeds%3Fregion%3D330106002"
     page = anonymous.get(sent.headers["location"])
     assert page.status_code == 200 and "登录" in page.text and 'name="password"' in page.text
     back = anonymous.post(
         "/login",
-        data={"name": "wang", "password": TEST_PASSWORD, "next": "/ui/needs?region=330106001"},
+        data={"name": "wang", "password": TEST_PASSWORD, "next": "/ui/needs?region=330106002"},
         follow_redirects=False,
     )
-    assert back.status_code == 303 and back.headers["location"] == "/ui/needs?region=330106001"
-    assert anonymous.get("/ui/needs?region=330106001").status_code == 200
+    assert back.status_code == 303 and back.headers["location"] == "/ui/needs?region=330106002"
+    assert anonymous.get("/ui/needs?region=330106002").status_code == 200
 
 
 def test_the_session_cookie_is_http_only_same_site_strict_and_site_wide(
@@ -132,7 +132,7 @@ def test_logins_are_limited_per_name_with_retry_after(tmp_path) -> None:
 def test_a_revoked_account_loses_its_session_at_once(
     client: TestClient, administrator: SignedIn
 ) -> None:
-    coordinator = as_role(client, Role.COORDINATOR, region="330106002")
+    coordinator = as_role(client, Role.COORDINATOR, region="330106004")
     assert coordinator.get("/v1/needs").status_code == 200
     name = coordinator.get("/v1/me").json()["subject"]
     assert administrator.post(f"/v1/admin/accounts/{name}/revoke").status_code == 200

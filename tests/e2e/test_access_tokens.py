@@ -167,9 +167,9 @@ def test_tokens_of_a_configured_oidc_issuer_map_to_a_principal(tmp_path) -> None
         tmp_path, "k=" + new_secret(), oidc_issuer=issuer, oidc_jwks=str(jwks_file),
         oidc_audience="zhulian", oidc_role_claim="roles", oidc_region_claim="region",
     ) as client:  # fmt: skip
-        token = id_token(roles="coordinator", region="330106001")
+        token = id_token(roles="coordinator", region="330106002")
         principal = me(client, token).json()
-        assert principal["role"] == "coordinator" and principal["region"] == "330106001"
+        assert principal["role"] == "coordinator" and principal["region"] == "330106002"
         assert principal["subject"] == f"{issuer}#u-42"
         assert me(client, id_token(aud="someone-else", roles="auditor")).status_code == 401
         assert me(client, id_token(roles="root")).status_code == 401

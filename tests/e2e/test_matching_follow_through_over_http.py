@@ -47,7 +47,7 @@ def circle_of(client: TestClient, need_id: str, candidate_id: str) -> str:
 def test_a_located_household_is_judged_by_travel_distance_to_a_service_point(client) -> None:
     station = {
         "name": "Day centre",
-        "region_code": "330106001",
+        "region_code": "330106002",
         "latitude": 30.3,
         "longitude": 120.1,
     }

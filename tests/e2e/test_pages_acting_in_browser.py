@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from services.api.app import create_app
 from services.settings import Settings
-from tests.e2e.acting import PrincipalMiddleware, coordinator
+from tests.e2e.acting import BrowserAccounts, coordinator
 from tests.e2e.test_pages_in_browser import (
     AXE,
     CHROMIUM,
@@ -29,12 +29,19 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[tuple[str, PrincipalMiddleware]]:
-    """The demo district served by uvicorn; the test sets who acts (until login exists)."""
+def server(tmp_path_factory) -> Iterator[tuple[str, BrowserAccounts]]:
+    """The demo district served by uvicorn; the test sets who acts (an account it signs in as)."""
     port = free_port()
-    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("acting-demo"), demo=True))
-    acting = PrincipalMiddleware(app, coordinator())
-    config = uvicorn.Config(acting, host="127.0.0.1", port=port, log_level="warning")
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("acting-demo"),
+        demo=True,
+        argon2_time_cost=1,
+        argon2_memory_kib=32,
+        login_burst=10_000,
+    )  # every test's browser signs in afresh
+    app = create_app(settings)
+    acting = BrowserAccounts(app)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     served = uvicorn.Server(config)
     thread = threading.Thread(target=served.run, daemon=True)
     thread.start()

@@ -168,7 +168,7 @@ def test_the_role_decision_reads_the_households_region_and_referral_holders_from
     eventually(lambda: timeline(client, ids["household"]), lambda t: FEEDBACK in t)
     revealer = client.app.state.container.revealer  # type: ignore[attr-defined]
     scope = revealer.scope_of(UUID(ids["household"]))
-    assert (scope.region_code, scope.holders) == ("330106001001", frozenset({"health"}))
+    assert (scope.region_code, scope.holders) == ("330106002051", frozenset({"health"}))
 
     token = client.app.state.container.store.scalar(  # type: ignore[attr-defined]
         "SELECT description FROM needs_list WHERE need_id = :n", {"n": ids["need"]}
@@ -179,7 +179,7 @@ def test_the_role_decision_reads_the_households_region_and_referral_holders_from
         return Principal(subject="s", kind="account", role=role, actor=actor, region=region)
 
     seen = {
-        "town coordinator": caller(Role.COORDINATOR, "330106001"),
+        "town coordinator": caller(Role.COORDINATOR, "330106002"),
         "other county's coordinator": caller(Role.COORDINATOR, "330107"),
         "addressed department": caller(Role.PROVIDER, actor="health"),
         "another provider": caller(Role.PROVIDER, actor="education"),

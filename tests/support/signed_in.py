@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from services.auth.authority import Authority
-from services.auth.principal import Role
+from services.auth.principal import Principal, Role
 from services.ingest.catalogue import CATALOGUE
 
 TEST_PASSWORD = "a-test-password-of-the-suite"
@@ -38,9 +38,16 @@ class Credentials:
         authority: Authority = self._http.app.state.auth  # type: ignore[attr-defined]
         return authority
 
-    def client_token(self, role: Role, *, sources: tuple[str, ...] = (), **fields: Any) -> str:
+    def client_token(
+        self,
+        role: Role,
+        *,
+        sources: tuple[str, ...] = (),
+        types: tuple[str, ...] = ("cn.zhulian.*",),
+        **fields: Any,
+    ) -> str:
         """A bearer token of a client with this role (registered on first use)."""
-        key = (role, sources, tuple(sorted(fields.items())))
+        key = (role, sources, types, tuple(sorted(fields.items())))
         if key not in self._tokens:
             client_id = f"test-{role.value}-{len(self._tokens)}"
             secret = self.authority.create_client(
@@ -48,7 +55,7 @@ class Credentials:
                 client_id=client_id,
                 role=role.value,
                 sources=list(sources),
-                event_types=["cn.zhulian.*"],
+                event_types=list(types),
                 **fields,
             )
             self._tokens[key] = self.token(client_id, secret)
@@ -67,7 +74,8 @@ class Credentials:
 
     def session(self, role: Role, region: str = "", **fields: Any) -> str:
         """The session cookie of an account with this role, signed in on the login page."""
-        name = f"test-{role.value}-{region or 'all'}"
+        suffix = "".join(f"-{v}" for _, v in sorted(fields.items()) if v)
+        name = f"test-{role.value}-{region or 'all'}{suffix}"[:64]
         if role is Role.PROVIDER:
             fields.setdefault("provider", "xinyuan")
         if name not in self._sessions:
@@ -143,6 +151,31 @@ class SignedIn(TestClient):
         self.as_role = as_role
         self.region = region
         self.credentials = Credentials(self)
+        self.speaking_as: Principal | None = None  # `speak_as`: every request as this caller
+        self.nobody = False  # `speak_as(None)`: requests carry no credential at all
+        self.principals: dict[str, Principal] = {}  # named by an `x-test-as` header
+
+    def speak_as(self, principal: Principal | None) -> None:
+        """From now on, sign every request in as a credential made for this principal (its
+        role, region, department or provider, sources and types), or as nobody."""
+        self.speaking_as, self.nobody = principal, principal is None
+
+    def _as_principal(self, p: Principal) -> dict[str, str]:
+        """Credentials of the real kind for a principal: a client token, or a session."""
+        creds = self.credentials
+        if p.kind == "client":
+            fields = {"department": p.department or p.actor, "provider": p.provider}
+            token = creds.client_token(
+                p.role, sources=p.sources, region=p.region,
+                types=p.event_types or ("cn.zhulian.*",),
+                **{k: v for k, v in fields.items() if v},
+            )  # fmt: skip
+            return {"authorization": "Bearer " + token}
+        fields = {"department": p.department or p.actor} if p.role is not Role.PROVIDER else {}
+        if p.provider:
+            fields["provider"] = p.provider
+        cookie = creds.session(p.role, p.region, **fields)
+        return {"cookie": f"zhulian_session={cookie}", "x-csrf-token": self._csrf(cookie)}
 
     def _authorization(self, method: str, path: str, kwargs: dict[str, Any]) -> dict[str, str]:
         creds = self.credentials
@@ -175,6 +208,16 @@ class SignedIn(TestClient):
     def request(self, method: str, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """Send with credentials unless the caller gave an authorization header itself."""
         headers = dict(kwargs.get("headers") or {})
+        named = headers.pop("x-test-as", None)
+        if named is not None or self.speaking_as is not None:
+            principal = self.principals[named] if named is not None else self.speaking_as
+            assert principal is not None
+            self.cookies.clear()
+            headers = {**self._as_principal(principal), **headers}
+        elif self.nobody:
+            self.cookies.clear()
+            kwargs["headers"] = headers
+            return super().request(method, url, **kwargs)
         if not any(k.lower() in ("authorization", "cookie") for k in headers):
             path = str(url).split("?", 1)[0]
             if "://" in path:
