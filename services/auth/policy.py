@@ -34,9 +34,11 @@ _CASEWORK_GETS = (
     "/v1/screening/facts", "/v1/screening/rules/{region_code}", "/v1/screening/alerts",
     "/v1/screening/alerts/{alert_id}", "/v1/screening/checks/{region_code}",
     "/v1/screening/households/{household_key}/facts", "/v1/screening/lists",
-    "/v1/screening/feeds",
+    "/v1/screening/feeds", "/v1/reservations", "/v1/statistics/outcomes",
     "/", "/ui/needs", "/ui/referrals", "/ui/households", "/ui/households/{household_id}",
     "/ui/services", "/ui/resources", "/ui/funds/{fund_id}", "/ui/match-queue", "/ui/statistics",
+    "/ui/alerts", "/ui/referrals/{referral_id}", "/ui/matching-policy", "/ui/screening/rules",
+    "/ui/screening/what-if", "/ui/screening/checks", "/ui/screening/feeds",
 )  # fmt: skip
 _DIRECTORY_GETS = (
     "/v1/services", "/v1/services/{offering_id}", "/v1/providers", "/v1/providers/{provider_id}",
@@ -45,11 +47,6 @@ _DIRECTORY_GETS = (
     "/v1/hsds/locations/{location_id}", "/v1/hsds/taxonomies",
     # providers get only the referrals they hold (services/auth/jurisdiction.py)
     "/v1/referrals", "/v1/referrals/{referral_id}",
-)  # fmt: skip
-_LOG_GETS = (
-    "/v1/transparency/key", "/v1/transparency/heads", "/v1/transparency/logs/{log}/heads",
-    "/v1/transparency/proofs/inclusion", "/v1/transparency/logs/{log}/proofs/consistency",
-    "/v1/transparency/verify",
 )  # fmt: skip
 _LOG_GETS = (
     "/v1/transparency/key", "/v1/transparency/heads", "/v1/transparency/logs/{log}/heads",
@@ -74,12 +71,16 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     **{("GET", path): DIRECTORY_READ for path in _DIRECTORY_GETS},
     ("GET", "/v1/audit/views/{view_name}"): frozenset({AUDITOR}),
     ("GET", "/v1/audit/views/{view_name}/compare"): frozenset({AUDITOR}),
+    ("GET", "/v1/audit/access-log"): frozenset({AUDITOR}),
     **{("GET", path): LOG_READ for path in _LOG_GETS},
     # writes: who may publish which type under which source is publishing.py's decision
     ("POST", "/v1/events"): frozenset({PUBLISHER, COORDINATOR, PROVIDER}),
     ("POST", "/v1/hsds/import"): frozenset({PUBLISHER}),
     ("POST", "/v1/transparency/heads"): frozenset({PUBLISHER, COORDINATOR}),
     ("POST", "/v1/screening/alerts/{alert_id}/outcome"): frozenset({COORDINATOR}),
+    # the pages' forms: the same publishing rules as POST /v1/events decide what each may send
+    ("GET", "/ui/act/{name}"): frozenset({COORDINATOR, PROVIDER}),
+    ("POST", "/ui/act/{name}"): frozenset({COORDINATOR, PROVIDER}),
     # side-effect free evaluations: those who read the files may run them
     ("POST", "/v1/screening/rules/check"): CASEWORK_READ,
     ("POST", "/v1/screening/what-if"): CASEWORK_READ,

@@ -106,8 +106,12 @@ def sign_in(http: TestClient, name: str, password: str) -> str:
 def _events(kwargs: dict[str, Any], headers: Any) -> list[Any]:
     """The CloudEvents of a request: its body (structured, batch), or binary mode's headers."""
     if headers and headers.get("ce-source"):
-        body = kwargs.get("json")
-        return [{"source": headers["ce-source"], "type": headers.get("ce-type"), "data": body}]
+        raw = kwargs.get("content") or kwargs.get("data")
+        try:
+            data = kwargs.get("json") or (json.loads(raw) if isinstance(raw, str | bytes) else None)
+        except (ValueError, RecursionError):
+            data = None
+        return [{"source": headers["ce-source"], "type": headers.get("ce-type"), "data": data}]
     body = kwargs.get("json")
     if body is None:
         raw = kwargs.get("content") or kwargs.get("data")
@@ -209,12 +213,13 @@ class SignedIn(TestClient):
         """Send with credentials unless the caller gave an authorization header itself."""
         headers = dict(kwargs.get("headers") or {})
         named = headers.pop("x-test-as", None)
-        if named is not None or self.speaking_as is not None:
+        explicit = any(k.lower() in ("authorization", "cookie") for k in headers)
+        if not explicit and (named is not None or self.speaking_as is not None):
             principal = self.principals[named] if named is not None else self.speaking_as
             assert principal is not None
             self.cookies.clear()
             headers = {**self._as_principal(principal), **headers}
-        elif self.nobody:
+        elif self.nobody and not explicit:
             self.cookies.clear()
             kwargs["headers"] = headers
             return super().request(method, url, **kwargs)
