@@ -10,8 +10,10 @@ from services.auth.principal import Role
 
 DISTRICT = "330106"
 ACCOUNTS: tuple[tuple[str, Role, str, dict[str, str]], ...] = (
-    ("coordinator", Role.COORDINATOR, DISTRICT, {}),  # the whole demo district
-    ("coordinator-town", Role.COORDINATOR, DISTRICT + "001", {}),  # one town of it
+    # the whole demo district, acting for the district's civil-affairs bureau
+    ("coordinator", Role.COORDINATOR, DISTRICT, {"department": "civil-affairs"}),
+    # one town of it (北山街道), acting for the town's civil-affairs office
+    ("coordinator-town", Role.COORDINATOR, DISTRICT + "002", {"department": "civil-affairs-town"}),
     ("provider", Role.PROVIDER, DISTRICT, {"provider": "xinyuan"}),
     ("auditor", Role.AUDITOR, "", {}),
     ("admin", Role.ADMINISTRATOR, "", {}),
