@@ -140,7 +140,7 @@ class MatchingCommands(StandardsCommands, ReservationKeeper):
         facts = need_facts(need, self._load(Household, need.household_id))
         policy = self.matching_policy(need.region_code)
         if isinstance(candidate, Offering):
-            return as_decided(facts, offering_facts(candidate, f"{at:%Y-%m}"), policy)
+            return as_decided(facts, offering_facts(candidate, month_of(at)), policy)
         if isinstance(candidate, PolicyEntry):
             return as_decided(facts, policy_facts(candidate), policy)
         return as_decided(facts, fund_facts(candidate), policy)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.matching.record import reproduce
+from domain.shared.months import month_of
 from projections.match_queue.judging import judge, need_facts
 from projections.match_queue.queries import candidate_facts, decision_json, need_row, policy_at
 from projections.runtime.query import ReadStore
@@ -55,7 +56,7 @@ def side_by_side(store: ReadStore, need_id: str, at: datetime) -> list[dict[str,
         for tried in [kind] if kind else ["offering", "fund", "policy"]:
             found = candidate_facts(store, tried, row["candidate_id"])
             if found is not None:
-                now = judge(facts, tried, found, today_policy, f"{at:%Y-%m}")
+                now = judge(facts, tried, found, today_policy, month_of(at))
                 entry["today"] = decision_json(now, today_policy)
                 break
         out.append(entry)

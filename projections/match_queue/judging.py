@@ -20,6 +20,7 @@ from domain.matching.ladder import ladder
 from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.policy_rules import judge_policy
 from domain.matching.rules import Decision, judge_fund, judge_offering, priority
+from domain.shared.months import month_of
 from projections.match_queue.summary import SUMMARY_KEYS as SUMMARY_KEYS
 from projections.match_queue.summary import Summary as Summary
 from projections.match_queue.summary import adjusted as adjusted
@@ -217,7 +218,7 @@ def judge_need(tx: Tx, need: Row, at: datetime, policy: Policy | None = None) ->
         candidates += [(kind, r) for r in tx.find(table, **{column: ids})]
     old = {r["candidate_id"]: r for r in tx.find("match_candidates", need_id=need["need_id"])}
     rows: list[Row] = []
-    period = f"{at:%Y-%m}"
+    period = month_of(at)
     for kind, row in candidates:
         if not covers(need, kind, row, policy):
             continue
@@ -261,7 +262,7 @@ def rejudge_candidate(
     candidates are read only when this one was its best and got worse.
     """
     candidate_id = row[CANDIDATE_TABLES[kind][1]]
-    period = f"{at:%Y-%m}"
+    period = month_of(at)
     missing = sorted(k for k, v in need_rows.items() if v is None)
     found = {
         n["need_id"]: n for part in chunks(missing) for n in tx.find("match_needs", need_id=part)

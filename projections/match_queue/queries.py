@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.matching.policy import DEFAULT_POLICY, Policy
 from domain.matching.rules import Decision, priority_parts
+from domain.shared.months import month_of
 from projections.match_queue.judging import judge, need_facts, when
 from projections.match_queue.tables import CANDIDATE_TABLES
 from projections.runtime.query import Page, ReadStore, Where
@@ -187,7 +188,7 @@ def reexplain(
     for row in candidates(store, need_id):
         found: Row | None = candidate_facts(store, row["kind"], row["candidate_id"])
         if found is not None:
-            decisions.append(judge(facts, row["kind"], found, policy, f"{at:%Y-%m}"))
+            decisions.append(judge(facts, row["kind"], found, policy, month_of(at)))
     decisions.sort(key=lambda d: (not d.eligible, -d.score, d.candidate_id))
     return {
         "need_id": need_id,

@@ -9,6 +9,7 @@ from domain.funds.earmark import Earmark, key_of
 from domain.funds.model import Fund
 from domain.matching.ladder import ladder
 from domain.matching.rules import load_part
+from domain.shared.months import month_of
 from domain.supply.model import Offering
 from projections.match_queue import judging as j
 from projections.runtime.view import Row, Tx
@@ -52,7 +53,7 @@ def offering(e: Any, tx: Tx, _: int) -> None:
         usage[e.period] = usage.get(e.period, 0) + sign * e.units
         row["usage"] = usage
     tx.upsert("match_offerings", row)
-    period = f"{e.timestamp:%Y-%m}"
+    period = month_of(e.timestamp)
     if old is not None and _signature(old, period) == _signature(row, period):
         return  # a use that leaves the verdicts and the load tenth as they were
     reindex(tx, "offering", offering_id, old, row)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from domain.shared.months import month_of
 from projections.runtime.query import Page
 from projections.services_list.queries import ServiceFilter, list_offerings
 from services.web.render import gettext as _
@@ -52,7 +53,7 @@ def services_page(
 ) -> Response:
     """Offerings that cover a region, by type and category, with this month's capacity."""
     prefix = region_filter(region)
-    period = f"{container.clock():%Y-%m}"
+    period = month_of(container.clock())
     wanted = ServiceFilter(
         need_type=need_type or None,
         category=category or None,
