@@ -129,7 +129,9 @@ def problem_for(error: BaseException) -> Problem:
     if isinstance(error, DomainError):
         return Problem(409, "Refused", str(error))
     if isinstance(error, INPUT_FAILURES):
-        log.warning("a request failed on its input: %r", error)
+        # The edge let a value through that a command could not take: refused as the event's
+        # fault, but logged with its traceback, since an edge gap or a bug may hide behind it.
+        log.error("a request failed inside a command on its input: %r", error, exc_info=error)
         reason = f"cannot be processed: {type(error).__name__}: {str(error)[:200]}"
         return Problem(
             422, "Invalid value", f"request: {reason}", [{"field": "request", "reason": reason}]
