@@ -35,6 +35,7 @@ from bench.stack_processes import Stack, production_stack
 CE = "application/cloudevents+json"
 STEPS = ("need.raised", "referral.requested", "accepted", "routed", "feedback_given", "completed")
 HOUSEHOLDS = 300
+KEEP_ALIVE_S = 3.0  # reuse a connection only this long after its last answer
 _ids = count(1)
 
 
@@ -103,7 +104,8 @@ class Case:
 async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> dict[str, float]:
     """Send steps open-loop at `rate` for `seconds`; latency from each step's due time."""
     ready: deque[Case] = deque()
-    idle: dict[str, list[Connection]] = {url: [] for url in urls}
+    # Connections idle longer than uvicorn's keep-alive (5 s) are closed by the server.
+    idle: dict[str, list[tuple[float, Connection]]] = {url: [] for url in urls}
     latencies: list[float] = []
     failed = 0
     cases = count()
@@ -112,15 +114,22 @@ async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> 
     async def step(due: float, url: str) -> None:
         nonlocal failed
         case = ready.popleft() if ready else Case(next(cases))
-        connection = idle[url].pop() if idle[url] else Connection(url)
+        connection = None
+        while idle[url] and connection is None:
+            since, reused = idle[url].pop()
+            if time.perf_counter() - since < KEEP_ALIVE_S:
+                connection = reused
+            else:
+                reused.close()
+        connection = connection or Connection(url)
         try:
             status, answer = await connection.request("POST", "/v1/events", case.body(), CE)
-        except (OSError, asyncio.IncompleteReadError, ValueError):
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             failed += 1
             connection.close()
             return
         latencies.append(time.perf_counter() - due)
-        idle[url].append(connection)
+        idle[url].append((time.perf_counter(), connection))
         if status != 201:
             failed += 1
         elif chained and case.answered(answer):
@@ -140,7 +149,7 @@ async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> 
     if tasks:
         await asyncio.wait(tasks, timeout=120)
     for connections in idle.values():
-        for connection in connections:
+        for _, connection in connections:
             connection.close()
     answered = len(latencies)
     return {
@@ -220,6 +229,7 @@ def run(rates: list[float], seconds: float) -> None:
     best = 0.0
     with production_stack() as stack:
         asyncio.run(register_households(stack.api_urls))
+        asyncio.run(drive(stack.api_urls, rates[0], 5, chained=True))  # warm-up, not counted
         print("production stack (2 API, indexer, 2 projectors, tansu, PostgreSQL):")
         for rate in rates:
             result, cpu = measure(stack, rate, seconds)
