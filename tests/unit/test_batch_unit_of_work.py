@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -94,3 +95,41 @@ def test_a_re_sent_batch_answers_every_item_as_a_duplicate_of_its_first_answer()
         first[i].outcome.version  # type: ignore[union-attr]
         for i in stored
     ]
+
+
+def test_a_record_another_writer_changes_after_a_unit_read_it_is_not_overwritten_by_the_unit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = Alliance()
+    number = "330106198001010011"
+    ingestor = Ingestor(app, SECRET)
+    household = ingestor.submit(cloud_event("household.discovered", discovered(number)))
+    other = cloud_event("household.discovered", discovered(number, reported_by="grid-worker-zhang"))
+    submit = ingestor.submit
+    others: list[Any] = []
+
+    def another_writer_after_the_first_item(raw: Any) -> Any:
+        answer = submit(raw)
+        if not others:  # the unit has read the household; another thread now changes it
+            writer = threading.Thread(
+                target=lambda: others.append(Ingestor(app, SECRET).submit(other))
+            )
+            writer.start()
+            writer.join()
+        return answer
+
+    monkeypatch.setattr(ingestor, "submit", another_writer_after_the_first_item)
+    save_unit = app.save_unit
+    failed: list[set[str]] = []
+    monkeypatch.setattr(app, "save_unit", lambda unit: failed.append(save_unit(unit)) or failed[-1])
+    results = ingestor.submit_batch(
+        [
+            cloud_event("need.raised", need_raised(number)),  # reads the household
+            cloud_event("household.discovered", discovered(number, reported_by="grid-worker-li")),
+        ]
+    )
+    assert [r.status for r in results] == [201, 201]
+    assert failed[0]  # the unit read the household before the change: its commit conflicted
+    assert others[0].outcome.version == 2
+    assert results[1].outcome.version == 3  # after the other writer's change, not in its place
+    assert app.repository.get(household.outcome.aggregate_id).version == 3  # type: ignore[union-attr]
