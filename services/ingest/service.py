@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import OperationalError
@@ -15,9 +16,11 @@ from eventsourcing.persistence import OperationalError
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring, HouseholdKeys, household_id
 from domain.ingest.model import DIGEST_V2, EventKey, Outcome
+from domain.shared.unit_of_work import UnitOfWork
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
+from services.store.lookahead import recorded_among
 
 Clock = Callable[[], datetime]
 UNIT_ITEMS = 500  # items whose changes share a commit, at most
@@ -66,6 +69,7 @@ class Ingestor:
 
     def __init__(self, app: Alliance, keyring: HouseholdKeyring, clock: Clock = utc_now) -> None:
         self.app = app
+        self._keyring = keyring
         self._keys = HouseholdKeys(keyring, self._household_exists)
         self._secret = keyring.digest_secret()
         self.clock = clock
@@ -138,10 +142,30 @@ class Ingestor:
                     results.append(Result(ident, source, problem=unavailable))
         return results
 
+    def _look_ahead(self, unit: UnitOfWork, raws: list[Any]) -> None:
+        """Ask the store once which households the unit's items name it holds; the rest are
+        absent for the whole unit (one query per unit instead of one per item). A household
+        another writer creates meanwhile makes the unit's commit conflict on its version 1, and
+        the unit's items run again one by one."""
+        ids: set[UUID] = set()
+        for raw in raws:
+            named = raw.get("data") if isinstance(raw, dict) else None
+            named = named.get("household") if isinstance(named, dict) else None
+            if isinstance(named, dict):
+                named = named.get("registration_number")
+            if not isinstance(named, str) or not named:
+                continue
+            for kid in self._keyring.secrets:
+                ids.add(household_id(self._keyring.issue(named, kid)))
+        present = recorded_among(self.app.recorder, sorted(ids)) if ids else None
+        if present is not None:
+            unit.absent.update(ids - present)
+
     def _submit_unit(self, raws: list[Any]) -> list[Result]:
         """Run items from the front of `raws` in one unit until it is full; save it."""
         part: list[Result] = []
         with self.app.unit_of_work() as unit:
+            self._look_ahead(unit, raws[:UNIT_ITEMS])
             for raw in raws[:UNIT_ITEMS]:
                 unit.item = len(part)
                 part.append(self.submit(raw))
