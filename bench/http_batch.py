@@ -76,6 +76,7 @@ def profile_env(profile: str) -> Iterator[tuple[dict[str, str], dict[str, str]]]
             "ZHULIAN_PROFILE": "production",
             "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
             "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
+            "ZHULIAN_MASTER_KEY": new_secret(),
             "ZHULIAN_RUN_PROJECTIONS": "false",
         }
         yield api, kafka_store_env(broker.bootstrap_servers, database.url)
@@ -99,7 +100,12 @@ def run(profile: str, total: int, sample: int) -> None:
     """Print the batch rate over HTTP beside the one-by-one baseline."""
     with profile_env(profile) as (api_env, store_env):
         api = start_api(
-            {**api_env, "ZHULIAN_HOUSEHOLD_SECRET": SECRET, "ZHULIAN_LOG_SIGNING_KEY": new_secret()}
+            {
+                **api_env,
+                "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
+                "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
+                "ZHULIAN_MASTER_KEY": new_secret(),
+            }
         )
         try:
             items = events(total, "hh")

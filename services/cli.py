@@ -102,7 +102,10 @@ def _as_of(args: argparse.Namespace) -> None:
         if len(built) == 2:
             for view in views:
                 diff = compare(built[0], built[1], view)
-                body = {t: vars(d) for t, d in diff.items()}
+                # The operator holds the master key: personal fields shown in clear (or erased).
+                body = container.revealer.for_caller(None).value(
+                    {t: vars(d) for t, d in diff.items()}
+                )
                 print(orjson.dumps({view.name: body}, option=orjson.OPT_INDENT_2).decode())
     finally:
         for scratch in built:
@@ -173,6 +176,16 @@ def _verify(args: argparse.Namespace) -> None:
     print(f"verified: {sum(r.events for r in reports)} records in {len(reports)} log(s)")
 
 
+def _rewrap_keys(_: argparse.Namespace) -> None:
+    from services.privacy.setup import open_key_store
+
+    keys = open_key_store(Settings(demo=False))
+    try:
+        print(f"rewrapped {keys.rewrap()} data key(s) under master key {keys.wrapper.current_id}")
+    finally:
+        keys.close()
+
+
 def _new_secret(_: argparse.Namespace) -> None:
     from services.secrets import new_secret
 
@@ -220,6 +233,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     verify.add_argument("--sign", action="store_true", help="sign fresh heads first")
     verify.set_defaults(run=_verify)
+    rewrap = commands.add_parser(
+        "rewrap-keys", help="rewrap every household data key under the current master key"
+    )
+    rewrap.set_defaults(run=_rewrap_keys)
     secret = commands.add_parser("new-secret", help="print 32 random bytes for a secret")
     secret.set_defaults(run=_new_secret)
     args = parser.parse_args(argv)

@@ -31,6 +31,9 @@ from services.observability.ingest import ObservedIngestor
 from services.observability.metrics import time_produce
 from services.observability.readiness import Readiness
 from services.observability.settings import OperationsSettings
+from services.privacy.reveal import Revealer
+from services.privacy.scope import view_scope
+from services.privacy.setup import open_key_store
 from services.settings import Settings
 from services.transparency.setup import open_transparency
 
@@ -70,7 +73,13 @@ class Container:
         self.runner = Runner(self.app.recorder, self.app.mapper, self.store, self.views)
         self.keyring = HouseholdKeyring(settings.household_secrets(), settings.household_secret_id)
         # Counted and refusals logged; the same interface as the Ingestor it wraps.
-        self.ingestor = cast(Ingestor, ObservedIngestor(Ingestor(self.app, self.keyring, clock)))
+        # Households' data keys, outside the log: personal fields sealed at ingest, read back
+        # (or masked) on the way out of every response.
+        self.keys = open_key_store(settings)
+        self.revealer = Revealer(self.keys, view_scope(self.store))
+        self.ingestor = cast(
+            Ingestor, ObservedIngestor(Ingestor(self.app, self.keyring, clock, keys=self.keys))
+        )
         self.transparency = open_transparency(settings, self.app.recorder)
         self.writes = WriteGate(settings.write_workers, settings.write_queue)
         self.deadline_clock = DeadlineClock(self.app, self.store, clock)
@@ -136,4 +145,5 @@ class Container:
         self.transparency.db.close()
         self.writes.close()
         self.store.close()
+        self.keys.close()
         self.app.close()

@@ -42,7 +42,7 @@ def load_demo(container: Container, directory: Path = DEMO_DIR) -> int:
     recorded time see the stories' ages); a refused event is a broken demo, said loudly."""
     now = container.clock()
     arrived = [now]
-    ingestor = Ingestor(container.app, container.keyring, lambda: arrived[0])
+    ingestor = Ingestor(container.app, container.keyring, lambda: arrived[0], keys=container.keys)
     count = 0
     for batch in demo_events(now, directory):
         for event in batch:

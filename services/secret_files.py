@@ -10,7 +10,12 @@ import os
 from collections.abc import MutableMapping
 from pathlib import Path
 
-SECRET_NAMES = ("ZHULIAN_HOUSEHOLD_SECRET", "DATABASE_URL", "ZHULIAN_DATABASE_URL")
+SECRET_NAMES = (
+    "ZHULIAN_HOUSEHOLD_SECRET",
+    "ZHULIAN_MASTER_KEY",
+    "DATABASE_URL",
+    "ZHULIAN_DATABASE_URL",
+)
 
 
 class SecretFileError(RuntimeError):

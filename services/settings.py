@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     household_secret_id: int = Field(default=1, ge=1, le=999)  # the id new keys carry
     # Secrets of earlier ids, still checking the keys they issued: "1=<secret>,2=<secret>"
     household_secrets_retired: str = ""
+    # Wraps the households' data keys (personal data); embedded: generated in var/.
+    master_key: str = ""  # production: >= 32 random bytes as hex or base64
+    master_key_id: str = Field(default="1", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    master_keys_retired: str = ""  # earlier master keys, still unwrapping: "1=<key>,…"
     log_signing_key: str = ""  # Ed25519 seed (hex/base64) or PEM; embedded: generated in var/
     tree_head_interval: float = 60.0  # seconds between signed tree heads (0: only on demand)
     demo: bool | None = None  # default: on for embedded, off for production
@@ -55,6 +59,7 @@ class Settings(BaseSettings):
             self.log_signing_key = self.log_signing_key or installation_secret(
                 self.data_dir / "log-signing.key"
             )
+            self.master_key = self.master_key or installation_secret(self.data_dir / "master.key")
             if self.demo is None:
                 self.demo = True
         else:
@@ -66,6 +71,12 @@ class Settings(BaseSettings):
             check_strong_secret(self.household_secret, "ZHULIAN_HOUSEHOLD_SECRET")
             for _, retired in self.retired_secrets().items():
                 check_strong_secret(retired, "ZHULIAN_HOUSEHOLD_SECRETS_RETIRED")
+            if not self.master_key:
+                raise ValueError(
+                    "ZHULIAN_MASTER_KEY must be set in production: it wraps the households'"
+                    " data keys (`zhulian new-secret` prints a fresh one)"
+                )
+            check_strong_secret(self.master_key, "ZHULIAN_MASTER_KEY")
             if not self.log_signing_key:
                 raise ValueError(
                     "ZHULIAN_LOG_SIGNING_KEY must be set in production: it signs the tree heads"
@@ -87,6 +98,19 @@ class Settings(BaseSettings):
                     " than the current ZHULIAN_HOUSEHOLD_SECRET_ID"
                 )
             retired[int(key_id)] = secret
+        return retired
+
+    def retired_master_keys(self) -> dict[str, str]:
+        """Master keys of earlier ids, by id (they unwrap until `zhulian rewrap-keys`)."""
+        retired: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in self.master_keys_retired.split(","))):
+            key_id, sep, key = part.partition("=")
+            if not sep or not key_id or key_id == self.master_key_id:
+                raise ValueError(
+                    "ZHULIAN_MASTER_KEYS_RETIRED must be 'id=key,…' with ids other than the"
+                    " current ZHULIAN_MASTER_KEY_ID"
+                )
+            retired[key_id] = key
         return retired
 
     def household_secrets(self) -> dict[int, str]:

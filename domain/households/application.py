@@ -201,3 +201,25 @@ class HouseholdCommands(VocabularyCommands, StandardsCommands):
             key=key,
             expected_version=expected_version,
         )
+
+    def erase_household(
+        self,
+        *,
+        household_key: str,
+        reason: str,
+        reference: str = "",
+        by: str,
+        at: datetime,
+        expected_version: int | None = None,
+        key: EventKey | None = None,
+    ) -> Outcome:
+        """Record the erasure of a household's personal data, with its legal reason."""
+        return self._change(
+            Household,
+            household_id(household_key),
+            lambda household: household.erase(
+                by=_required_name(by, "actor"), reason=reason, reference=reference, at=at
+            ),
+            key=key,
+            expected_version=expected_version,
+        )

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.households.erasure import check_erasure
 from domain.households.identity import household_id
 from domain.households.vocabulary import Assistance
 from domain.shared.errors import InvalidValue, RuleViolation
@@ -76,6 +77,14 @@ class Household(Aggregate):
         plan: str
         by: str
         assessed_at: datetime
+
+    class Erased(Aggregate.Event):
+        by: str
+        reason: str  # the legal reason: kept readable, so it must name no person
+        reference: str
+        erased_at: datetime
+
+    erased_at: datetime | None = None  # files (and snapshots) from before erasure existed
 
     @staticmethod
     def create_id(household_key: str, **_: Any) -> UUID:
@@ -248,3 +257,12 @@ class Household(Aggregate):
     @event(Escalated)
     def _escalate(self, from_region: str, to_region: str, recorded_at: datetime) -> None:
         self.escalated_to = to_region
+
+    def erase(self, *, by: str, reason: str, reference: str, at: datetime) -> None:
+        """Record that the household's personal data was erased (its key is destroyed)."""
+        check_erasure(reason=reason, erased_at=self.erased_at)
+        self._erase(by=by, reason=reason.strip(), reference=reference, erased_at=at)
+
+    @event(Erased)
+    def _erase(self, by: str, reason: str, reference: str, erased_at: datetime) -> None:
+        self.erased_at = erased_at

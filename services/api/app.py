@@ -36,6 +36,7 @@ from services.api.routers import (
 from services.container import Container
 from services.ingest.service import Clock, utc_now
 from services.observability.middleware import RequestContext
+from services.privacy.middleware import RevealMiddleware
 from services.seed import load_first_start
 from services.settings import Settings
 
@@ -83,6 +84,7 @@ def create_app(
         ),
     )
     app.add_middleware(RequestContext)
+    app.add_middleware(RevealMiddleware)  # personal fields: clear or masked, by the caller's role
     if settings.cors_origins:  # closed by default: no cross-site browser calls at all
         app.add_middleware(
             CORSMiddleware,

@@ -20,6 +20,9 @@ from domain.shared.unit_of_work import UnitOfWork
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import Context
 from services.ingest.envelope import Envelope, parse
+from services.privacy.keystore import KeyStore
+from services.privacy.sealing import Sealing
+from services.privacy.session import KeyRace, KeySession
 from services.store.lookahead import recorded_among
 
 Clock = Callable[[], datetime]
@@ -67,8 +70,15 @@ class Result:
 class Ingestor:
     """Turns department events into commands on the alliance application."""
 
-    def __init__(self, app: Alliance, keyring: HouseholdKeyring, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        app: Alliance,
+        keyring: HouseholdKeyring,
+        clock: Clock = utc_now,
+        keys: KeyStore | None = None,
+    ) -> None:
         self.app = app
+        self.keys = keys  # households' data keys: personal fields are sealed with them
         self._keyring = keyring
         self._keys = HouseholdKeys(keyring, self._household_exists)
         self._secret = keyring.digest_secret()
@@ -92,8 +102,10 @@ class Ingestor:
         body = orjson.dumps([envelope.type.short_name, envelope.data], option=orjson.OPT_SORT_KEYS)
         return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
 
-    def submit(self, raw: Any) -> Result:
+    def submit(self, raw: Any, keys: KeySession | None = None) -> Result:
         """Check and apply one event; domain refusals become a problem, nothing is stored."""
+        if keys is None and self.keys is not None:
+            keys = self.keys.session()
         ident = raw.get("id") if isinstance(raw, dict) else None
         source = raw.get("source") if isinstance(raw, dict) else None
         now = self.clock()
@@ -112,6 +124,7 @@ class Ingestor:
                 self._keys,
                 envelope.expected_version,
                 recorded_at=now,
+                privacy=None if keys is None else Sealing(keys),
             )
             outcome = envelope.type.dispatch(self.app, envelope.payload, context)
         except Exception as error:
@@ -164,13 +177,20 @@ class Ingestor:
     def _submit_unit(self, raws: list[Any]) -> list[Result]:
         """Run items from the front of `raws` in one unit until it is full; save it."""
         part: list[Result] = []
+        # New households' keys are made for the unit and stored in one go before its events.
+        keys = None if self.keys is None else self.keys.session(deferred=True)
         with self.app.unit_of_work() as unit:
             self._look_ahead(unit, raws[:UNIT_ITEMS])
             for raw in raws[:UNIT_ITEMS]:
                 unit.item = len(part)
-                part.append(self.submit(raw))
+                part.append(self.submit(raw, keys))
                 if unit.events >= UNIT_EVENTS:
                     break
+        if keys is not None:
+            try:
+                keys.flush()
+            except KeyRace:  # another writer keyed a household first: run the items alone
+                return [self.submit(raw) for raw in raws[: len(part)]]
         failed = self.app.save_unit(unit)
         for index in sorted({i for key in failed for i in unit.items.get(key, set())}):
             part[index] = self.submit(raws[index])

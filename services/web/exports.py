@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from services.auth.principal import principal_of
 from services.web.render import LOCAL
 from services.web.table import Column
 
@@ -29,6 +30,12 @@ def record_export(request: Request, what: str, rows: int) -> None:
     """
 
 
+def _revealed(request: Request, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Personal fields in clear for a role that needs them, masked otherwise (services.privacy)."""
+    revealer = getattr(getattr(request.app.state, "container", None), "revealer", None)
+    return rows if revealer is None else revealer.for_caller(principal_of(request)).rows(rows)
+
+
 def _cells(columns: Sequence[Column], row: dict[str, Any]) -> list[Any]:
     return [(column.raw or column.value)(row) for column in columns]
 
@@ -39,6 +46,7 @@ def export(
     """The rows as CSV (UTF-8 with BOM, so Excel reads Chinese) or as an .xlsx workbook."""
     fmt = request.query_params.get("format")
     record_export(request, what, len(rows))
+    rows = _revealed(request, rows)
     stamp = datetime.now(LOCAL).strftime("%Y%m%d-%H%M")
     headings = [c.heading() for c in columns]
     if fmt == "xlsx":

@@ -21,6 +21,7 @@ def production(**overrides: str) -> Settings:
         "database_url": "postgresql://db/zhulian",
         "household_secret": STRONG,
         "log_signing_key": new_secret(),
+        "master_key": new_secret(),
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
@@ -53,6 +54,23 @@ def test_production_refuses_a_weak_or_placeholder_household_secret(weak: str) ->
 def test_production_refuses_to_start_without_a_log_signing_key() -> None:
     with pytest.raises(ValidationError, match="ZHULIAN_LOG_SIGNING_KEY"):
         production(log_signing_key="")
+
+
+def test_production_refuses_to_start_without_a_strong_master_key() -> None:
+    with pytest.raises(ValidationError, match="ZHULIAN_MASTER_KEY"):
+        production(master_key="")
+    with pytest.raises(ValidationError, match="ZHULIAN_MASTER_KEY"):
+        production(master_key="REPLACE-ME")
+    with pytest.raises(ValidationError, match="ZHULIAN_MASTER_KEY"):
+        production(master_key=base64.b64encode(os.urandom(16)).decode())
+
+
+def test_the_embedded_profile_generates_a_master_key_per_installation(tmp_path: Path) -> None:
+    first = Settings(data_dir=tmp_path)
+    again = Settings(data_dir=tmp_path)
+    elsewhere = Settings(data_dir=tmp_path / "other")
+    assert first.master_key == again.master_key != elsewhere.master_key
+    assert (tmp_path / "master.key").stat().st_mode & 0o077 == 0
 
 
 def test_a_weak_retired_secret_is_refused_too() -> None:

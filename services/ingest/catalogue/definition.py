@@ -43,6 +43,7 @@ class Context:
     secret: HouseholdKeys  # issues keys from registration numbers, checks given keys
     expected_version: int | None
     recorded_at: datetime | None = None  # when zhulian took it: deadlines are judged on this
+    privacy: Any = None  # seals personal fields before the command (services.privacy.sealing)
 
 
 class Effect(StrEnum):
@@ -128,6 +129,15 @@ class Definition:
     actor_argument: str = "by"  # the command's parameter for the acting organisation
     example: dict[str, Any] = field(default_factory=dict)
     legacy: tuple[Legacy, ...] = ()
+
+    @property
+    def personal(self) -> dict[str, str]:
+        """Personal fields (marked in the data model) → the command arguments they become."""
+        return {
+            name: self.data.renamed.get(name, name)
+            for name, info in self.data.model_fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("personal")
+        }
 
     def types(self) -> Iterator[EventType]:
         """The current version and every older one still accepted."""
@@ -275,6 +285,8 @@ class EventType:
         self.check_expected_version(context.expected_version)
         command: Command = getattr(app, d.command)
         arguments = data.arguments(context)
+        if context.privacy is not None:
+            arguments = context.privacy.protect(d, app, arguments, context.expected_version)
         arguments[d.actor_argument] = data.actor
         if d.effect is Effect.CHANGES:
             arguments["expected_version"] = context.expected_version

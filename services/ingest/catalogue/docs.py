@@ -19,14 +19,18 @@ END = "<!-- event-catalogue:end -->"
 def _fields(name: str) -> str:
     schema = CATALOGUE[name].schema
     required = set(schema.get("required", []))
-    shown = [f"`{f}`" if f in required else f"`{f}`?" for f in schema["properties"]]
+    shown = [
+        f"`{f}`" + ("" if f in required else "?") + ("🔒" if p.get("personal") else "")
+        for f, p in schema["properties"].items()
+    ]
     return ", ".join(shown)
 
 
 def catalogue_table() -> str:
     """One row per current type: what it means, the record it targets, its data fields."""
     rows = [
-        "| type | meaning | record | `expectedversion` | data (`?` optional) | older versions |",
+        "| type | meaning | record | `expectedversion` | data (`?` optional, 🔒 personal) "
+        "| older versions |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for d in DEFINITIONS:

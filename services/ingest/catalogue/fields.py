@@ -32,6 +32,9 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_L
 Word = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=_LINE)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=_TEXT)]
 Note = Annotated[str, StringConstraints(max_length=2000, pattern=_TEXT)]
+Personal = Field(json_schema_extra={"personal": True})
+"""Marks personal data: sealed with its household's key at ingest, erasable (README
+"Personal data")."""
 RecordId = Annotated[UUID, Strict(False), Field(description="A record id zhulian returned")]
 RegionCode = Annotated[
     str,

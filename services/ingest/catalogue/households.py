@@ -16,6 +16,7 @@ from services.ingest.catalogue.fields import (
     Lax,
     Note,
     Part,
+    Personal,
     RecordId,
     RegionCode,
     Text,
@@ -66,7 +67,7 @@ class Discovered(Household):
     region_code: RegionCode
     channel: Lax[Channel]
     members: Annotated[list[MemberData], Field(max_length=30)] = []
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
 
 
 @declare(
@@ -98,7 +99,7 @@ class TemporaryAidGranted(Household, Amount):
     """A department paid one-off temporary assistance (临时救助) with its amount; any number of
     grants over time (an `assistance_granted` of status `temporary` is one without an amount)"""
 
-    reason: Note = ""
+    reason: Annotated[Note, Personal] = ""
 
 
 @declare(
@@ -116,7 +117,7 @@ class ApplicationAnswered(Household):
     """A resident's self-application got its first answer (feedback owed within the alliance's
     hours of the application being recorded; late when recorded after)"""
 
-    answer: Text
+    answer: Annotated[Text, Personal]
 
 
 @declare(
@@ -135,7 +136,7 @@ class AssistanceEnded(Household):
     """An assistance status ended, with the reason"""
 
     status: Lax[Assistance]
-    reason: Text
+    reason: Annotated[Text, Personal]
 
 
 @declare(
@@ -156,7 +157,28 @@ class Assessed(Household):
 
     difficulty_circle: Literal[1, 2, 3]
     group: Word
-    plan: Note = ""
+    plan: Annotated[Note, Personal] = ""
+
+
+@declare(
+    "household.erased",
+    changes="household",
+    command="erase_household",
+    version=1,
+    example={
+        "household": _HH,
+        "actor": "civil-affairs",
+        "reason": "PIPL art. 47: the person withdrew consent and asked for deletion",
+        "reference": "erasure request 2026-0113",
+    },
+)
+class Erased(Household):
+    """A household's personal data was erased (crypto-shredding): its data key is destroyed,
+    so every personal field it ever had is unreadable everywhere; counts and money stay. The
+    reason and reference stay readable: they must name no person"""
+
+    reason: Text = Field(description="The legal reason (law and article, the request)")
+    reference: Note = Field("", description="A reference: the request or decision's number")
 
 
 @declare(
@@ -180,7 +202,7 @@ class NeedRaised(Household):
     need_type: Lax[NeedType]
     category: Lax[Category]
     urgency: Lax[Urgency]
-    description: Text
+    description: Annotated[Text, Personal]
     region_code: RegionCode | None = Field(
         None, description="Where the need is, when not the household's own village"
     )
@@ -197,4 +219,4 @@ class NeedClosed(Data):
     """An open need is closed without being met"""
 
     need_id: RecordId
-    reason: Text
+    reason: Annotated[Text, Personal]

@@ -18,6 +18,7 @@ from services.ingest.catalogue.fields import (
     Lax,
     Note,
     Part,
+    Personal,
     RecordId,
     RegionCode,
     Text,
@@ -115,7 +116,7 @@ class CandidateAccepted(Data):
     candidate_id: RecordId
     units: Annotated[int, Field(ge=1, le=1000)] = 1
     to_department: Department | None = None
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
     amount_fen: Fen | None = None
     amount_yuan: Yuan | None = None
 
@@ -144,7 +145,7 @@ class CandidateRejected(Data):
 
     need_id: RecordId
     candidate_id: RecordId
-    reason: Text
+    reason: Annotated[Text, Personal]
 
 
 @on_need("need_escalated", "escalate_need", reason="no service in the village")
@@ -152,5 +153,5 @@ class NeedEscalated(Data):
     """A need moved to the next level's queue (village → town → county)"""
 
     need_id: RecordId
-    reason: Text
+    reason: Annotated[Text, Personal]
     to_department: Department | None = None

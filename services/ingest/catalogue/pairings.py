@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 from domain.pairings.model import MAX_DAYS, Contact, PairingKind
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.definition import declare
-from services.ingest.catalogue.fields import Household, Lax, Note, Part, RecordId, Text
+from services.ingest.catalogue.fields import Household, Lax, Note, Part, Personal, RecordId, Text
 
 _PAIRING = "4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a"
 Days = Annotated[int, Field(ge=1, le=MAX_DAYS)]
@@ -66,7 +66,7 @@ class ContactRecorded(Data):
 
     pairing_id: RecordId
     contact: Lax[Contact]
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
 
 
 @declare(
@@ -80,4 +80,4 @@ class PairingEnded(Data):
     """A pairing ended, with the reason"""
 
     pairing_id: RecordId
-    reason: Text
+    reason: Annotated[Text, Personal]

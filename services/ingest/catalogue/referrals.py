@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from services.ingest.catalogue.definition import EventData as Data
 from services.ingest.catalogue.definition import declare
-from services.ingest.catalogue.fields import Department, Note, RecordId, Text
+from services.ingest.catalogue.fields import Department, Note, Personal, RecordId, Text
 
 _REFERRAL = "5b1c0a52-61a9-4c1e-9f7e-0d3e8c2a9b41"
 
@@ -39,7 +39,7 @@ class Requested(Data):
 
     need_id: RecordId
     to_department: Department
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
 
 
 class Step(Data):
@@ -58,21 +58,21 @@ class Routed(Step):
     """The holder passed it to a handling unit (流转)"""
 
     to_unit: Text
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
 
 
 @step("feedback_given", "give_feedback", content="assessed at home; medical aid applied for")
 class FeedbackGiven(Step):
     """The holder reported back (反馈)"""
 
-    content: Text
+    content: Annotated[Text, Personal]
 
 
 @step("completed", "complete_referral", outcome="medical assistance granted")
 class Completed(Step):
     """The holder closed the case (办结); the need is met"""
 
-    outcome: Text
+    outcome: Annotated[Text, Personal]
 
 
 @step("followed_up", "follow_up_referral", satisfied=True)
@@ -80,14 +80,14 @@ class FollowedUp(Step):
     """Follow-up visit after completion (回访)"""
 
     satisfied: bool
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
 
 
 @step("refused", "refuse_referral", reason="outside our remit")
 class Refused(Step):
     """The addressed department declined, with a reason; the need returns to the queue"""
 
-    reason: Text
+    reason: Annotated[Text, Personal]
 
 
 @step("reassigned", "reassign_referral", to_department="education", reason="tuition")
@@ -95,4 +95,4 @@ class Reassigned(Step):
     """A coordinator moved the referral to another department"""
 
     to_department: Department
-    reason: Text
+    reason: Annotated[Text, Personal]

@@ -15,6 +15,7 @@ from services.ingest.catalogue.fields import (
     Name,
     Note,
     Part,
+    Personal,
     RecordId,
     RegionCode,
     Text,
@@ -165,5 +166,5 @@ class AlertOutcomeRecorded(Data):
     household: HouseholdRef
     rule_id: Slug
     outcome: Lax[Outcome]
-    reason: Note = ""
+    reason: Annotated[Note, Personal] = ""
     need_id: RecordId | None = None

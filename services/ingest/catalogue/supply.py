@@ -19,6 +19,7 @@ from services.ingest.catalogue.fields import (
     Name,
     Note,
     Part,
+    Personal,
     RecordId,
     RegionCode,
     RegionPrefix,
@@ -252,7 +253,7 @@ class DeliveryRecorded(Household):
     contract_id: RecordId
     item_id: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     person_times: Annotated[int, Field(ge=1, le=100_000)]
-    note: Note = ""
+    note: Annotated[Note, Personal] = ""
     cost_fen: Annotated[int, Field(ge=0, le=10**15)] | None = None
     cost_yuan: Yuan | None = None
 

@@ -22,6 +22,7 @@ def production_env(broker: Broker, postgres: Database) -> Iterator[dict[str, str
         ZHULIAN_PROFILE="production",
         ZHULIAN_HOUSEHOLD_SECRET=new_secret(),
         ZHULIAN_LOG_SIGNING_KEY=new_secret(),
+        ZHULIAN_MASTER_KEY=new_secret(),
         ZHULIAN_RUNNER_INTERVAL="0.05",
     )
     yield env

@@ -58,6 +58,7 @@ def test_a_broker_restarted_empty_stops_writes_until_an_operator_accepts_the_res
         ZHULIAN_PROFILE="production",
         ZHULIAN_HOUSEHOLD_SECRET=new_secret(),
         ZHULIAN_LOG_SIGNING_KEY=new_secret(),
+        ZHULIAN_MASTER_KEY=new_secret(),
         ZHULIAN_RUNNER_INTERVAL="0.05",
         KAFKA_PRODUCE_TIMEOUT_S="5",
         KAFKA_LINEAGE_CHECK_S="1",

@@ -50,6 +50,7 @@ def test_while_postgres_is_down_writes_reads_and_health_are_503_then_recover(
         ZHULIAN_PROFILE="production",
         ZHULIAN_HOUSEHOLD_SECRET=new_secret(),
         ZHULIAN_LOG_SIGNING_KEY=new_secret(),
+        ZHULIAN_MASTER_KEY=new_secret(),
         ZHULIAN_RUNNER_INTERVAL="0.05",
         KAFKA_INDEX_WAIT_TIMEOUT_S="3",
         KAFKA_PRODUCE_TIMEOUT_S="3",
