@@ -26,6 +26,12 @@ class UnitOfWork:
     item: int = 0  # the caller's number for the command running now
     items: dict[str, set[int]] = field(default_factory=dict)  # partition key → commands
     events: int = 0  # how many events wait to be saved
+    # Records read from the store during the unit, and ids found absent: each is looked up
+    # once per unit. A unit's reads are taken as of its first look-up; a record another writer
+    # changes meanwhile makes the unit's commit conflict if the unit changed it too (its items
+    # then run again one by one), else the unit orders before that writer.
+    seen: dict[UUID, Aggregate] = field(default_factory=dict)
+    absent: set[UUID] = field(default_factory=set)
 
     def hold(self, records: list[Aggregate], partition_key: str) -> None:
         """Take a command's changed records (their pending events saved later, together)."""
@@ -81,9 +87,22 @@ class OverlayRepository(Repository[UUID]):
     def get(self, aggregate_id: UUID, version: int | None = None, **kwargs: Any) -> Any:
         """The unit's copy of a record it changed, else the stored record."""
         unit = self.unit
-        if unit is not None and version is None and aggregate_id in unit.records:
-            return deepcopy(unit.records[aggregate_id])
-        return super().get(aggregate_id, version=version, **kwargs)
+        if unit is None or version is not None:
+            return super().get(aggregate_id, version=version, **kwargs)
+        known = unit.records.get(aggregate_id)
+        if known is None:
+            known = unit.seen.get(aggregate_id)
+        if known is not None:
+            return deepcopy(known)
+        if aggregate_id in unit.absent:
+            raise AggregateNotFoundError(aggregate_id)
+        try:
+            found = super().get(aggregate_id, **kwargs)
+        except AggregateNotFoundError:
+            unit.absent.add(aggregate_id)
+            raise
+        unit.seen[aggregate_id] = deepcopy(found)
+        return found
 
     def get_receipt(self, aggregate_id: UUID) -> Any:
         """A receipt (a record of one event), replayed without snapshot or cache.

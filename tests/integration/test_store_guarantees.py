@@ -74,6 +74,17 @@ def test_creating_an_aggregate_that_exists_is_a_conflict_and_changes_nothing(
     assert [e.state for e in recorder.select_events(receipt)] == [b'{"n":1}']
 
 
+def test_one_query_tells_which_of_many_records_the_index_holds(
+    recorder: KafkaApplicationRecorder,
+) -> None:
+    held, other, absent = uuid4(), uuid4(), uuid4()
+    recorder.insert_events([StoredEvent(held, 1, "Opened", b"{}")])
+    recorder.insert_events([StoredEvent(other, 1, "Opened", b"{}")])
+    recorder.insert_events([StoredEvent(other, 2, "Noted", b"{}")])
+    assert recorder.originators_among([held, other, absent]) == {held, other}
+    assert recorder.originators_among([]) == set()
+
+
 def test_every_acknowledged_commit_survives_a_writer_killed_mid_burst(
     store_env: dict[str, str], recorder: KafkaApplicationRecorder
 ) -> None:

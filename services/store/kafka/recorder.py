@@ -89,6 +89,18 @@ class KafkaAggregateRecorder(AggregateRecorder):
             StoredEvent(oid, version, topic, bytes(state)) for oid, version, topic, state in rows
         ]
 
+    def originators_among(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these records have events in the index: one query for all of them."""
+        if not originator_ids:
+            return set()
+        query = sql.SQL("SELECT DISTINCT originator_id FROM {} WHERE originator_id = ANY(%s)")
+        ids: list[Any] = list(originator_ids)
+        if self.store.settings.originator_id_type == "text":
+            ids = [str(i) for i in ids]
+        with self.store.pool.connection() as conn:
+            rows = conn.execute(query.format(self.sql.events), [ids]).fetchall()
+        return {row[0] if isinstance(row[0], UUID) else UUID(str(row[0])) for row in rows}
+
 
 class KafkaApplicationRecorder(KafkaAggregateRecorder, ApplicationRecorder):
     """Adds the notification sequence (notification id = partition|offset|index, see commits)."""
