@@ -16,9 +16,9 @@ from eventsourcing.persistence import OperationalError
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring, HouseholdKeys, household_id
 from domain.ingest.model import DIGEST_V2, EventKey, Outcome
+from domain.shared.unit_of_work import UnitOfWork
 from services.auth.principal import Principal
 from services.auth.publishing import Kind, acting_of, authorize
-from domain.shared.unit_of_work import UnitOfWork
 from services.errors import PartUnavailable, Problem, is_part_failure, problem_for
 from services.ingest.catalogue import CATALOGUE, Context
 from services.ingest.envelope import Envelope, parse

@@ -109,8 +109,8 @@ def test_a_record_another_writer_changes_after_a_unit_read_it_is_not_overwritten
     submit = ingestor.submit
     others: list[Any] = []
 
-    def another_writer_after_the_first_item(raw: Any, *rest: Any) -> Any:
-        answer = submit(raw, *rest)
+    def another_writer_after_the_first_item(raw: Any, *rest: Any, **named: Any) -> Any:
+        answer = submit(raw, *rest, **named)
         if not others:  # the unit has read the household; another thread now changes it
             writer = threading.Thread(
                 target=lambda: others.append(Ingestor(app, SECRET).submit(other))
