@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from bench.common import village as real_village
 from domain.households.identity import pseudonymise
 from domain.households.model import Household
 from domain.households.vocabulary import Assistance, Channel
@@ -28,7 +29,7 @@ def _id(rng: random.Random) -> UUID:
 def household_events(n: int, rng: random.Random) -> list[Any]:
     """One household's story: file, status, two needs, one referral through its loop."""
     at = START + timedelta(minutes=n)
-    village = f"330106{rng.randrange(1, 30):03d}{rng.randrange(1, 20):03d}"
+    village = real_village(rng.randrange(10_000))
     house = Household(
         household_key=pseudonymise(f"BENCH{n:012d}", "bench"),
         region_code=village,

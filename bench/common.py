@@ -71,3 +71,19 @@ def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) a live process has used so far, in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def villages(county: str = "330106") -> list[str]:
+    """The real village codes of a county (the edge refuses codes the division list lacks)."""
+    from services import divisions
+
+    return [c for c in divisions._sorted_villages(county[:2]) if c.startswith(county)]
+
+
+def village(n: int, county: str = "330106") -> str:
+    """The n-th real village of the county, cycling."""
+    found = _VILLAGES.setdefault(county, villages(county))
+    return found[n % len(found)]
+
+
+_VILLAGES: dict[str, list[str]] = {}

@@ -23,8 +23,8 @@ from typing import Any
 
 import httpx
 
-from bench.common import peak_rss_mb, request_headers
-from bench.processes import start_api
+from bench.common import peak_rss_mb, request_headers, village
+from bench.processes import sign_in_as, start_api
 from domain.alliance import Alliance
 from domain.households.identity import HouseholdKeyring
 from services.ingest.service import Ingestor
@@ -46,7 +46,7 @@ def events(n: int, tag: str) -> list[dict[str, Any]]:
             "time": "2026-11-20T09:30:00+08:00",
             "data": {
                 "household": {"registration_number": f"{tag}{i:09d}"},
-                "region_code": f"330106{1 + i % 20:03d}{1 + i % 30:03d}",
+                "region_code": village(i),
                 "channel": "data_comparison",
                 "reported_by": "civil-affairs",
                 "members": [{"relation": "head", "birth_year": 1940 + i % 60}],
@@ -99,14 +99,15 @@ def baseline(store_env: dict[str, str], sample: int) -> float:
 def run(profile: str, total: int, sample: int) -> None:
     """Print the batch rate over HTTP beside the one-by-one baseline."""
     with profile_env(profile) as (api_env, store_env):
-        api = start_api(
-            {
-                **api_env,
-                "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
-                "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
-                "ZHULIAN_MASTER_KEY": new_secret(),
-            }
-        )
+        env = {
+            **api_env,
+            "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
+            "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
+            "ZHULIAN_MASTER_KEY": new_secret(),
+            "ZHULIAN_TOKEN_SIGNING_KEYS": "bench=" + new_secret(),
+        }
+        api = start_api(env)
+        sign_in_as(api, env, "civil-affairs")  # the events' actor (data.reported_by)
         try:
             items = events(total, "hh")
             requests = [items[i : i + PER_REQUEST] for i in range(0, total, PER_REQUEST)]

@@ -21,9 +21,9 @@ from typing import Any
 
 import orjson
 
-from bench.common import cpu_seconds, peak_rss_mb, percentile
+from bench.common import cpu_seconds, peak_rss_mb, percentile, village
 from bench.loadgen import Connection
-from bench.processes import Server, start_api, start_floor
+from bench.processes import Server, sign_in_as, start_api, start_floor
 
 CLOUDEVENT = "application/cloudevents+json"
 _ids = count(1)
@@ -39,7 +39,7 @@ def event(tag: str) -> dict[str, Any]:
         "type": "cn.zhulian.household.discovered.v1",
         "data": {
             "household": {"registration_number": f"{tag}{n:09d}"},
-            "region_code": f"330106{1 + n % 20:03d}{1 + n % 30:03d}",
+            "region_code": village(n),
             "channel": "grid_worker",
             "reported_by": "grid-worker-wang",
             "members": [{"relation": "head", "birth_year": 1940 + n % 60}],
@@ -104,7 +104,9 @@ def run(clients: int, seconds: float) -> None:
     finally:
         floor.stop()
     with tempfile.TemporaryDirectory() as data:
-        api = start_api({"ZHULIAN_DATA_DIR": data, "ZHULIAN_DEMO": "false"})
+        env = {"ZHULIAN_DATA_DIR": data, "ZHULIAN_DEMO": "false"}
+        api = start_api(env)
+        sign_in_as(api, env, "grid-worker-wang")  # the events' actor (data.reported_by)
         try:
             ours = measure(api, clients, seconds, "api")
         finally:

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.common import village
 from services.container import Container
 from services.ingest.service import Ingestor
 from services.privacy.keystore import KeySession
@@ -53,7 +54,7 @@ def batch(households: int, tag: str, personal: bool) -> list[dict[str, Any]]:
                 "type": "cn.zhulian.household.discovered.v2",
                 "data": {
                     "household": household,
-                    "region_code": f"330106{1 + i % 20:03d}{1 + i % 30:03d}",
+                    "region_code": village(i),
                     "channel": "grid_worker",
                     "actor": "grid-worker-wang",
                     "members": [{"relation": "head", "birth_year": 1940 + i % 60}],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import request_headers
+from bench.common import REQUEST_HEADERS, request_headers
 from harness.ports import free_port
 
 
@@ -67,6 +68,26 @@ def start(args: list[str], env: dict[str, str], timeout: float = 60.0) -> Server
 def start_api(env: dict[str, str]) -> Server:
     """`zhulian serve` with the given environment."""
     return start(["-m", "services.cli", "serve"], env)
+
+
+def sign_in_as(server: Server, env: dict[str, str], department: str) -> None:
+    """Register a publisher client acting as `department` in the server's credential store
+    (`zhulian admin`, the same environment) and send every later request with its token."""
+    client_id = f"bench-{department}"
+    made = subprocess.run(
+        [sys.executable, "-m", "services.cli", "admin", "create-client", "--client-id", client_id,
+         "--department", department, "--source", "/", "--event-type", "*"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    secret = json.loads(made.stdout.strip().splitlines()[-1])["client_secret"]
+    answer = httpx.post(
+        server.url + "/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+        timeout=10,
+    )
+    answer.raise_for_status()
+    REQUEST_HEADERS["authorization"] = "Bearer " + answer.json()["access_token"]
 
 
 def start_floor() -> Server:

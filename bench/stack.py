@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from bench.common import cpu_seconds, percentile
+from bench.common import cpu_seconds, percentile, village
 from bench.loadgen import Connection
 from bench.processes import start_floor
 from bench.stack_processes import Stack, production_stack
@@ -178,7 +178,7 @@ async def register_households(urls: list[str]) -> None:
             "type": "cn.zhulian.household.discovered.v1",
             "data": {
                 "household": {"registration_number": household(n)},
-                "region_code": f"330106{1 + n % 20:03d}{1 + n % 30:03d}",
+                "region_code": village(n),
                 "channel": "grid_worker",
                 "reported_by": "grid-worker-wang",
                 "members": [{"relation": "head", "birth_year": 1940 + n % 60}],
