@@ -26,7 +26,7 @@ def test_a_donors_money_is_followed_to_the_household_and_what_became_of_it(clien
     send(
         client,
         "fund.disbursed",
-        {"fund_id": s["fund"], "allocation_id": referral, "reference": "bank transfer", "by": "cf"},
+        {"fund_id": s["fund"], "allocation_id": referral, "reference": "bank transfer", "by": "charity-federation"},
     )
     holder = "Community fund"
     for kind, data in (
