@@ -26,7 +26,12 @@ def test_a_donors_money_is_followed_to_the_household_and_what_became_of_it(clien
     send(
         client,
         "fund.disbursed",
-        {"fund_id": s["fund"], "allocation_id": referral, "reference": "bank transfer", "by": "charity-federation"},
+        {
+            "fund_id": s["fund"],
+            "allocation_id": referral,
+            "reference": "bank transfer",
+            "by": "charity-federation",
+        },
     )
     holder, requester = "Community fund", "town"  # the follow-up visit is the requester's
     for kind, by, data in (

@@ -81,7 +81,13 @@ def test_a_donation_followed_to_a_household_and_back_reconciles_to_the_fen(
     stored(
         client,
         "fund.disbursed",
-        {"fund_id": fund, "need_id": need, "amount_yuan": "1500.01", "by": "charity-federation", "reference": "t"},
+        {
+            "fund_id": fund,
+            "need_id": need,
+            "amount_yuan": "1500.01",
+            "by": "charity-federation",
+            "reference": "t",
+        },
     )
     trace = eventually(
         lambda: client.get(f"/v1/funds/{fund}/trace").json(), lambda t: len(t["paths"]) == 2
@@ -115,7 +121,12 @@ def test_overspending_a_fund_is_refused_with_the_balance_and_nothing_is_stored(
         client,
         cloud_event(
             "fund.disbursed",
-            {"fund_id": fund, "need_id": need, "amount_yuan": "1734.57", "by": "charity-federation"},
+            {
+                "fund_id": fund,
+                "need_id": need,
+                "amount_yuan": "1734.57",
+                "by": "charity-federation",
+            },
         ),
     )
     assert response.status_code == 409

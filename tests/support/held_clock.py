@@ -74,12 +74,16 @@ class _SignedIn(httpx.Auth):
             fields: dict[str, Any] = {"department": department} if department else {}
             if role == "publisher":
                 fields.update(sources=["/"], event_types=["cn.zhulian.*"])
-            secret = self.authority.create_client("test suite", client_id=client_id, role=role, **fields)
+            secret = self.authority.create_client(
+                "test suite", client_id=client_id, role=role, **fields
+            )
             answer = yield httpx.Request(
                 "POST",
                 request.url.copy_with(path="/v1/oauth/token", query=None),
                 data={"grant_type": "client_credentials"},
-                headers={"authorization": "Basic " + b64encode(f"{client_id}:{secret}".encode()).decode()},
+                headers={
+                    "authorization": "Basic " + b64encode(f"{client_id}:{secret}".encode()).decode()
+                },
             )
             self.tokens[key] = answer.json()["access_token"]
         request.headers["authorization"] = "Bearer " + self.tokens[key]
