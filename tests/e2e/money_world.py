@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.builders import cloud_event, household_ref
+from tests.builders import cloud_event, consented, household_ref
 from tests.e2e.conftest import eventually, post_event
 
 VILLAGE = "330106004053"
@@ -35,6 +35,8 @@ def household(client: TestClient, number: str, *, dibao: bool = True) -> str:
             "members": [{"relation": "head", "birth_year": 1950, "circumstances": []}],
         },
     )
+    # the household lets the alliance share its file: referring or matching it needs that
+    send(client, "household.consent.given", consented(number))
     if dibao:
         send(
             client,
@@ -122,7 +124,7 @@ def supply(client: TestClient) -> dict[str, str]:
             "donor": "Lvyuan Co.",
             "donor_kind": "company",
             "amount_yuan": "10000.00",
-            "recorded_by": "cf",
+            "recorded_by": "charity-federation",
         },
     )
     return {

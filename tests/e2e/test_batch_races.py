@@ -21,7 +21,8 @@ def test_a_batch_that_loses_a_race_to_a_single_event_still_stores_every_item(tmp
 
     async def body(client: httpx.AsyncClient) -> None:
         batch = [
-            cloud_event("household.discovered", discovered(NUMBER)),
+            # one department's batch: a caller acts only as itself
+            cloud_event("household.discovered", discovered(NUMBER, reported_by="civil-affairs")),
             cloud_event("need.raised", need_raised(NUMBER)),
         ]
         held = asyncio.create_task(client.post("/v1/events", json=batch, headers=BATCH))

@@ -156,7 +156,8 @@ def test_an_event_id_reused_for_other_content_is_a_409(client) -> None:
 
 
 def test_each_batch_item_gets_its_own_result(client) -> None:
-    household = cloud_event("household.discovered", discovered())
+    # one department's batch: a caller acts only as itself
+    household = cloud_event("household.discovered", discovered(reported_by="civil-affairs"))
     response = post_batch(
         client,
         [

@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from services.api.app import create_app
+from services.auth.principal import Role
 from services.settings import Settings
 from tests.builders import cloud_event, discovered
 from tests.e2e.conftest import post_event
@@ -79,6 +80,11 @@ def test_binary_mode_takes_attributes_from_ce_headers_and_data_from_the_body(cli
 
 def test_binary_mode_percent_decodes_header_values(client) -> None:
     headers = {**BINARY_HEADERS, "ce-source": "/330106/%E6%B0%91%E6%94%BF", "ce-id": "b-%20two"}
+    # the publisher's registered source is the decoded one: the rules see the decoded value
+    token = client.credentials.client_token(
+        Role.PUBLISHER, sources=("/330106/民政",), department=discovered()["reported_by"]
+    )
+    headers["authorization"] = f"Bearer {token}"
     answer = client.post("/v1/events", content=orjson.dumps(discovered()), headers=headers)
     assert answer.status_code == 201
     assert (answer.json()["source"], answer.json()["id"]) == ("/330106/民政", "b- two")

@@ -26,16 +26,21 @@ def test_a_donors_money_is_followed_to_the_household_and_what_became_of_it(clien
     send(
         client,
         "fund.disbursed",
-        {"fund_id": s["fund"], "allocation_id": referral, "reference": "bank transfer", "by": "cf"},
+        {
+            "fund_id": s["fund"],
+            "allocation_id": referral,
+            "reference": "bank transfer",
+            "by": "charity-federation",
+        },
     )
-    holder = "Community fund"
-    for kind, data in (
-        ("accepted", {}),
-        ("feedback_given", {"content": "paid"}),
-        ("completed", {"outcome": "bill covered"}),
-        ("followed_up", {"satisfied": True, "note": "doing well"}),
+    holder, requester = "Community fund", "town"  # the follow-up visit is the requester's
+    for kind, by, data in (
+        ("accepted", holder, {}),
+        ("feedback_given", holder, {"content": "paid"}),
+        ("completed", holder, {"outcome": "bill covered"}),
+        ("followed_up", requester, {"satisfied": True, "note": "doing well"}),
     ):
-        send(client, f"referral.{kind}", {"referral_id": referral, "department": holder, **data})
+        send(client, f"referral.{kind}", {"referral_id": referral, "department": by, **data})
     trace = eventually(
         lambda: client.get(f"/v1/funds/{s['fund']}/trace").json()["paths"],
         lambda p: p and p[0]["outcome"] and p[0]["outcome"]["satisfied"] is True,

@@ -9,6 +9,7 @@ import pytest
 from tests.builders import cloud_event
 from tests.e2e.conftest import eventually, post_event
 from tests.e2e.money_world import (
+    XINYUAN,
     accept,
     deliver,
     household,
@@ -53,7 +54,7 @@ def test_a_reassigned_referral_and_a_coordinators_release_end_reservations(clien
         "referral.reassigned",
         {
             "referral_id": moved,
-            "department": "town",
+            "department": XINYUAN,  # the holder moves it on (or a coordinator of the region)
             "to_department": "health",
             "reason": "needs a nurse",
         },

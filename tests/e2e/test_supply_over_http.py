@@ -66,7 +66,7 @@ def fund_with_donations(client: TestClient) -> str:
                 "fund_id": fund,
                 "donor": donor,
                 "donor_kind": "company",
-                "recorded_by": "cf",
+                "recorded_by": "charity-federation",
                 **amount,
             },
         )
@@ -81,7 +81,13 @@ def test_a_donation_followed_to_a_household_and_back_reconciles_to_the_fen(
     stored(
         client,
         "fund.disbursed",
-        {"fund_id": fund, "need_id": need, "amount_yuan": "1500.01", "by": "cf", "reference": "t"},
+        {
+            "fund_id": fund,
+            "need_id": need,
+            "amount_yuan": "1500.01",
+            "by": "charity-federation",
+            "reference": "t",
+        },
     )
     trace = eventually(
         lambda: client.get(f"/v1/funds/{fund}/trace").json(), lambda t: len(t["paths"]) == 2
@@ -115,7 +121,12 @@ def test_overspending_a_fund_is_refused_with_the_balance_and_nothing_is_stored(
         client,
         cloud_event(
             "fund.disbursed",
-            {"fund_id": fund, "need_id": need, "amount_yuan": "1734.57", "by": "cf"},
+            {
+                "fund_id": fund,
+                "need_id": need,
+                "amount_yuan": "1734.57",
+                "by": "charity-federation",
+            },
         ),
     )
     assert response.status_code == 409
@@ -136,7 +147,7 @@ def test_earmarked_money_refuses_a_household_outside_the_earmark(client: TestCli
             "fund_id": fund,
             "earmark": {"group": "sanitation_workers"},
             "amount_fen": 1000,
-            "by": "b",
+            "by": "charity-federation",
         },
     )
     response = post_event(
@@ -148,7 +159,7 @@ def test_earmarked_money_refuses_a_household_outside_the_earmark(client: TestCli
                 "need_id": need,
                 "amount_fen": 500,
                 "earmark": {"group": "sanitation_workers"},
-                "by": "cf",
+                "by": "charity-federation",
             },
         ),
     )
@@ -261,7 +272,7 @@ def test_yuan_with_more_than_two_decimals_is_refused_by_the_schema(client: TestC
                 "donor": "x",
                 "donor_kind": "individual",
                 "amount_yuan": "1.005",
-                "recorded_by": "cf",
+                "recorded_by": "charity-federation",
             },
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from base64 import b64encode
 from collections.abc import Awaitable, Callable, Generator
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ import httpx
 from services.api.app import create_app
 from services.ingest.service import utc_now
 from services.settings import Settings
+from tests.support.signed_in import _actor, _events
 
 
 class HeldClock:
@@ -46,31 +48,43 @@ async def with_app(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            client.auth = await _signed_in(app, client)
+            client.auth = _SignedIn(app.state.auth)
             await body(client)
 
 
-class _ByMethod(httpx.Auth):
-    """Reads as an auditor's client, writes as a publisher's (every source)."""
+class _SignedIn(httpx.Auth):
+    """Reads as an auditor's client; events as a publisher client made for the department the
+    events name as their actor (a caller acts only as itself), every source, every zhulian
+    type. Each client is registered on first use and its token taken from the real endpoint."""
 
-    def __init__(self, tokens: dict[str, str]) -> None:
-        self.tokens = tokens
+    requires_response_body = True
+
+    def __init__(self, authority: Any) -> None:
+        self.authority = authority
+        self.tokens: dict[tuple[str, str | None], str] = {}
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        role = "auditor" if request.method in ("GET", "HEAD") else "publisher"
-        request.headers["authorization"] = "Bearer " + self.tokens[role]
+        if request.method in ("GET", "HEAD"):
+            key: tuple[str, str | None] = ("auditor", None)
+        else:
+            key = ("publisher", _actor(_events({"content": request.content}, request.headers)))
+        if key not in self.tokens:
+            role, department = key
+            client_id = f"held-{role}-{len(self.tokens)}"
+            fields: dict[str, Any] = {"department": department} if department else {}
+            if role == "publisher":
+                fields.update(sources=["/"], event_types=["cn.zhulian.*"])
+            secret = self.authority.create_client(
+                "test suite", client_id=client_id, role=role, **fields
+            )
+            answer = yield httpx.Request(
+                "POST",
+                request.url.copy_with(path="/v1/oauth/token", query=None),
+                data={"grant_type": "client_credentials"},
+                headers={
+                    "authorization": "Basic " + b64encode(f"{client_id}:{secret}".encode()).decode()
+                },
+            )
+            self.tokens[key] = answer.json()["access_token"]
+        request.headers["authorization"] = "Bearer " + self.tokens[key]
         yield request
-
-
-async def _signed_in(app: Any, client: httpx.AsyncClient) -> httpx.Auth:
-    tokens = {}
-    for role, sources in (("publisher", ["/"]), ("auditor", [])):
-        client_id = f"held-{role}"
-        secret = app.state.auth.create_client(
-            "test suite", client_id=client_id, role=role, sources=sources
-        )
-        answer = await client.post(
-            "/v1/oauth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret)
-        )
-        tokens[role] = answer.json()["access_token"]
-    return _ByMethod(tokens)
