@@ -117,17 +117,24 @@ class FundCommands(ReservationKeeper):
         at: datetime,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Set free money aside for a group, category or region."""
-        return self._change(
-            Fund,
-            fund_id,
-            lambda fund: fund.set_aside(
+        """Set free money aside for a group, category or region (the fund's owner or a
+        coordinator of its region)."""
+
+        def set_aside(fund: Fund) -> None:
+            require_keeper(acting, fund, "earmark money of")
+            fund.set_aside(
                 earmark=earmark,
                 amount_fen=check_fen(amount_fen, "amount"),
                 by=_required_name(by, "by"),
                 at=at,
-            ),
+            )
+
+        return self._change(
+            Fund,
+            fund_id,
+            set_aside,
             key=key,
             expected_version=expected_version,
         )
@@ -297,18 +304,24 @@ class FundCommands(ReservationKeeper):
         at: datetime,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """Return unspent money of a donation to its donor."""
-        return self._change(
-            Fund,
-            fund_id,
-            lambda fund: fund.refund(
+        """Return unspent money of a donation to its donor (the fund's owner or a coordinator)."""
+
+        def refund(fund: Fund) -> None:
+            require_keeper(acting, fund, "refund money of")
+            fund.refund(
                 donation_id=donation_id,
                 amount_fen=check_fen(amount_fen, "amount"),
                 reason=_required_name(reason, "reason"),
                 by=_required_name(by, "by"),
                 at=at,
-            ),
+            )
+
+        return self._change(
+            Fund,
+            fund_id,
+            refund,
             key=key,
             expected_version=expected_version,
         )

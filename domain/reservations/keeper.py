@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.ingest.model import EventKey, Outcome
 from domain.reservations.model import Cause, Hold, Kind, Reservation, reservation_id
+from domain.shared.acting import Acting, require_one_of
 from domain.shared.commands import CommandHandler
 from domain.shared.errors import NotFound, RuleViolation
 from domain.shared.names import required
@@ -109,14 +110,23 @@ class ReservationKeeper(CommandHandler):
         at: datetime,
         expected_version: int | None = None,
         key: EventKey | None = None,
+        acting: Acting | None = None,
     ) -> Outcome:
-        """A coordinator ends a referral's reservation unused; it goes back to offering or fund."""
+        """A coordinator of the region (or the referral's holder) ends a referral's reservation
+        unused; it goes back to offering or fund."""
         if done := self._already_done(key):
             return done
         ident = reservation_id(referral_id)
         if not self._exists(ident):
             raise NotFound("reservation", f"of referral {referral_id} (it reserved nothing)")
         reservation = self._load(Reservation, ident, expected_version)
+        require_one_of(
+            acting,
+            action="release the reservation of",
+            record=f"referral {referral_id}",
+            parties=(getattr(reservation, "holder", ""),),  # older snapshots kept none
+            region_code=reservation.region_code,
+        )
         if not reservation.is_open:
             raise RuleViolation(
                 f"the reservation of referral {referral_id} is already {reservation.state.value}"

@@ -130,6 +130,7 @@ class Reservation(Aggregate):
         self.need_id = need_id
         self.household_id = household_id
         self.region_code = region_code
+        self.holder = holder
         self.kind = Kind(kind)
         self.resource_id = resource_id
         self.period = period

@@ -39,6 +39,7 @@ ROLE_TYPES: dict[Role, frozenset[str]] = {
             "match.candidate_accepted",
             "match.candidate_rejected",
             "match.need_escalated",
+            "reservation.released",
             "alert.outcome_recorded",
             "household.consent.given",
             "household.consent.withdrawn",
