@@ -58,6 +58,7 @@ def household_events(n: int, rng: random.Random) -> list[Any]:
             description=f"need {n}/{k}",
             raised_by="civil-affairs",
             raised_at=at,
+            policy="",
         )
         for k in range(2)
     ]

@@ -181,6 +181,7 @@ def generate(needs: int, offerings: int, seed: int = 7) -> Workload:
             description=f"need {i}",
             raised_by=rng.choice(DEPARTMENTS),
             raised_at=NOW - timedelta(hours=rng.randint(1, 24 * 90)),
+            policy="",
         )
         w.add(household, need)
     w.need_count = needs

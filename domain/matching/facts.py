@@ -44,6 +44,7 @@ class NeedFacts:
     circle: int | None = None
     coordinates: tuple[float, float] | None = None  # the household's recorded place, if any
     description: str = ""  # the need in words: a policy may be asked for by name
+    policy: str = ""  # the code of a listed policy the household applies for
 
     @property
     def disabled(self) -> bool:

@@ -37,6 +37,7 @@ def need_facts(need: Need, household: Household) -> NeedFacts:
         circle=household.difficulty_circle,
         coordinates=coordinates_of(getattr(household, "place", None)),
         description=getattr(need, "description", ""),
+        policy=getattr(need, "policy", ""),
     )
 
 

@@ -11,7 +11,10 @@ from domain.shared.regions import Level
 
 
 def asked_for(need: NeedFacts, policy: PolicyFacts) -> str | None:
-    """The keyword by which the need's description asks for the policy, if it does."""
+    """How the need asks for the policy, if it does: by its code (`policy` of need.raised), or
+    by a keyword in the description (only while the description is not sealed)."""
+    if need.policy and need.policy == policy.code:
+        return policy.code
     words = need.description.casefold()
     return next((k for k in policy.keywords if k.casefold() in words), None)
 

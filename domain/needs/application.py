@@ -30,6 +30,7 @@ class NeedCommands(VocabularyCommands):
         raised_by: str,
         at: datetime,
         region_code: str | None = None,
+        policy: str | None = None,
         key: EventKey | None = None,
         acting: Acting | None = None,
     ) -> Outcome:
@@ -64,6 +65,7 @@ class NeedCommands(VocabularyCommands):
             description=description.strip(),
             raised_by=raised_by.strip(),
             raised_at=at,
+            policy=(policy or "").strip(),
         )
         return self._commit("need", need, key=key)
 

@@ -32,6 +32,7 @@ class Need(Aggregate):
         description: str
         raised_by: str
         raised_at: datetime
+        policy: str = ""  # the code of a listed policy the household applies for
 
     class Referred(Aggregate.Event):
         referral_id: UUID
@@ -64,13 +65,15 @@ class Need(Aggregate):
         description: str,
         raised_by: str,
         raised_at: datetime,
+        policy: str = "",
     ) -> None:
         self.household_id = household_id
         self.region_code = region_code
         self.need_type = need_type
         self.category = category
         self.urgency = urgency
-        self.description = description  # a policy of the list may be asked for by name
+        self.description = description  # sealed when personal data is encrypted
+        self.policy = policy  # a policy of the list the household applies for, by its code
         self.status = NeedStatus.OPEN
         self.referral_id: UUID | None = None
         self.raised_at = raised_at

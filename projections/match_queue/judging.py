@@ -81,6 +81,7 @@ def need_facts(need: Row) -> NeedFacts:
         circle=need["circle"],
         coordinates=coordinates_of(need.get("place")),
         description=need.get("description") or "",
+        policy=need.get("policy") or "",
     )
 
 

@@ -9,7 +9,7 @@ NEEDS = Table(
     "match_needs",
     cols(
         "need_id household_id region_code county town village need_type category urgency"
-        " description raised_at:ts status owner_code department rejected:json"
+        " description policy raised_at:ts status owner_code department rejected:json"
         " statuses:json labels:json birth_years:json circle:int place:json"
     ),
     key=("need_id",),

@@ -21,7 +21,8 @@ class MatchQueue(View):
 
     name = "match_queue"
     tables = ALL
-    schema_version = 2  # 2: households' places, decisions as made, the policy list
+    # 2: households' places, decisions as made, the policy list; 3: the policy a need asks for
+    schema_version = 3
 
     def handlers(self) -> dict[type, Handler]:
         """Households, needs, supply, money, policy and the coordinators' triage."""
@@ -115,6 +116,7 @@ class MatchQueue(View):
             "category": e.category,
             "urgency": e.urgency,
             "description": e.description,
+            "policy": getattr(e, "policy", ""),
             "raised_at": e.raised_at,
             "status": NeedStatus.OPEN.value,
             "owner_code": e.region_code,

@@ -59,6 +59,7 @@ def test_a_need_cannot_be_closed_or_referred_before_it_was_raised() -> None:
         description="d",
         raised_by="ca",
         raised_at=NOW,
+        policy="",
     )
     with pytest.raises(InvalidValue):
         need.close(by="ca", reason="moved", at=EARLIER)

@@ -240,6 +240,11 @@ class NeedRaised(Household):
     region_code: RegionCode | None = Field(
         None, description="Where the need is, when not the household's own village"
     )
+    policy: Word | None = Field(
+        None,
+        description="The code of a listed policy (政策清单) the household applies for, e.g. dibao:"
+        " it ranks that policy first (the description is sealed, so it cannot say it)",
+    )
 
 
 @declare(
