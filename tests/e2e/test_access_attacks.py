@@ -1,23 +1,17 @@
 """The seven things a stranger did on the first version (issue 12), each refused with the right
-status. Those decided per event type and source wait for services/auth/publishing.py (the
-consent helper's module): they are marked xfail(strict) and turn red the day it lands, so the
-mark is removed then."""
+status: by authentication (401), by the route policy and the publishing rules of
+services/auth/publishing.py (403), or by jurisdiction (404)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from services.auth.principal import Role
-from tests.builders import cloud_event, discovered, need_raised
+from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.e2e.conftest import as_role, eventually, post_event
 from tests.support.signed_in import SignedIn
-
-NEEDS_PUBLISHING = pytest.mark.xfail(
-    strict=True, reason="publishing rules: services/auth/publishing.py (consent helper)"
-)
 
 
 def as_department(client: SignedIn, department: str) -> dict[str, str]:
@@ -30,6 +24,7 @@ def as_department(client: SignedIn, department: str) -> dict[str, str]:
 
 def a_referral_held_by(client: TestClient, department: str) -> str:
     post_event(client, cloud_event("household.discovered", discovered()))
+    post_event(client, cloud_event("household.consent.given", consented()))
     need = post_event(client, cloud_event("need.raised", need_raised())).json()["record_id"]
     data = {"need_id": need, "from_department": "civil-affairs", "to_department": department}
     referral = post_event(client, cloud_event("referral.requested", data)).json()["record_id"]
@@ -54,7 +49,6 @@ def test_2_a_stranger_cannot_accept_a_referral_held_by_health(
     assert post_event(anonymous, event).status_code == 401
 
 
-@NEEDS_PUBLISHING
 def test_2_another_department_cannot_accept_health_s_referral_by_naming_it(
     client: SignedIn,
 ) -> None:
@@ -67,12 +61,16 @@ def test_2_another_department_cannot_accept_health_s_referral_by_naming_it(
     assert answer.status_code == 403
 
 
-@NEEDS_PUBLISHING
 def test_3_another_department_cannot_reassign_education_s_referral(client: SignedIn) -> None:
     referral = a_referral_held_by(client, "education")
     event = cloud_event(
         "referral.reassigned",
-        {"referral_id": referral, "from_department": "education", "to_department": "hrss"},
+        {
+            "referral_id": referral,
+            "department": "hrss",
+            "to_department": "hrss",
+            "reason": "we take it",
+        },  # fmt: skip
         source="/330106/hrss",
     )
     answer = client.post("/v1/events", json=event, headers=as_department(client, "hrss"))
@@ -94,7 +92,6 @@ def test_4_a_stranger_cannot_move_the_district_charity_fund(demo_client: SignedI
     assert post_event(anonymous, _disbursement("/330106/charity-federation")).status_code == 401
 
 
-@NEEDS_PUBLISHING
 def test_4_another_department_cannot_disburse_the_charity_federation_s_fund(
     demo_client: SignedIn,
 ) -> None:
@@ -103,7 +100,6 @@ def test_4_another_department_cannot_disburse_the_charity_federation_s_fund(
     assert demo_client.post("/v1/events", json=event, headers=headers).status_code == 403
 
 
-@NEEDS_PUBLISHING
 def test_5_a_department_cannot_publish_under_another_s_source(client: SignedIn) -> None:
     event = cloud_event("household.discovered", discovered(), source="/330106/hrss")
     headers = as_department(client, "civil-affairs")

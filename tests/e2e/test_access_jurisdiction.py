@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.auth.principal import Role
-from tests.builders import cloud_event, discovered, need_raised
+from tests.builders import cloud_event, consented, discovered, need_raised
 from tests.e2e.conftest import as_role, eventually, post_event
 
 TOWNS = {"330106002": "330106198001010011", "330106004": "330106198001010022"}
+VILLAGES = {"330106002": "330106002051", "330106004": "330106004053"}  # one real village each
 LISTS = (
     "/v1/needs", "/v1/households", "/v1/referrals?open=false", "/v1/pairings", "/v1/funds",
     "/v1/contracts", "/v1/services", "/v1/resources", "/v1/statistics", "/v1/match-queue",
@@ -36,7 +37,8 @@ def two_towns(client: TestClient) -> dict[str, dict[str, str]]:
     """A household with a need and a referral in each town."""
     made = {}
     for town, number in TOWNS.items():
-        post_event(client, cloud_event("household.discovered", discovered(number, town + "001")))
+        post_event(client, cloud_event("household.discovered", discovered(number, VILLAGES[town])))
+        post_event(client, cloud_event("household.consent.given", consented(number)))
         need = post_event(client, cloud_event("need.raised", need_raised(number))).json()
         referral = post_event(
             client,
@@ -75,7 +77,8 @@ def test_a_towns_coordinator_exports_only_its_own_town(
 ) -> None:
     exported = as_role(client, Role.COORDINATOR, region="330106002").get(path)
     assert exported.status_code == 200
-    assert "330106002" in exported.text and "330106004" not in exported.text
+    # exports name regions by the division list: 北山街道 is 330106002, 西溪街道 330106004
+    assert "北山街道" in exported.text and "西溪街道" not in exported.text
 
 
 def test_a_record_of_the_other_town_answers_404_as_a_missing_one(
