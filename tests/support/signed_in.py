@@ -44,12 +44,13 @@ class Credentials:
         *,
         sources: tuple[str, ...] = (),
         types: tuple[str, ...] = ("cn.zhulian.*",),
+        client_id: str | None = None,
         **fields: Any,
     ) -> str:
         """A bearer token of a client with this role (registered on first use)."""
-        key = (role, sources, types, tuple(sorted(fields.items())))
+        key = (role, sources, types, client_id, tuple(sorted(fields.items())))
         if key not in self._tokens:
-            client_id = f"test-{role.value}-{len(self._tokens)}"
+            client_id = client_id or f"test-{role.value}-{len(self._tokens)}"
             secret = self.authority.create_client(
                 "test suite",
                 client_id=client_id,
@@ -72,10 +73,10 @@ class Credentials:
         assert response.status_code == 200, response.text
         return str(response.json()["access_token"])
 
-    def session(self, role: Role, region: str = "", **fields: Any) -> str:
+    def session(self, role: Role, region: str = "", name: str | None = None, **fields: Any) -> str:
         """The session cookie of an account with this role, signed in on the login page."""
         suffix = "".join(f"-{v}" for _, v in sorted(fields.items()) if v)
-        name = f"test-{role.value}-{region or 'all'}{suffix}"[:64]
+        name = name or f"test-{role.value}-{region or 'all'}{suffix}"[:64]
         if role is Role.PROVIDER:
             fields.setdefault("provider", "xinyuan")
         if name not in self._sessions:
@@ -170,7 +171,7 @@ class SignedIn(TestClient):
         if p.kind == "client":
             fields = {"department": p.department or p.actor, "provider": p.provider}
             token = creds.client_token(
-                p.role, sources=p.sources, region=p.region,
+                p.role, sources=p.sources, region=p.region, client_id=p.subject,
                 types=p.event_types or ("cn.zhulian.*",),
                 **{k: v for k, v in fields.items() if v},
             )  # fmt: skip
@@ -178,7 +179,7 @@ class SignedIn(TestClient):
         fields = {"department": p.department or p.actor} if p.role is not Role.PROVIDER else {}
         if p.provider:
             fields["provider"] = p.provider
-        cookie = creds.session(p.role, p.region, **fields)
+        cookie = creds.session(p.role, p.region, name=p.subject, **fields)
         return {"cookie": f"zhulian_session={cookie}", "x-csrf-token": self._csrf(cookie)}
 
     def _authorization(self, method: str, path: str, kwargs: dict[str, Any]) -> dict[str, str]:
