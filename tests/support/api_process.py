@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ class ApiProcess:
 _SIGNING_KEYS: dict[str, str] = {}  # database -> the token keys all its API processes share
 _ENVS: dict[str, dict[str, str]] = {}  # API url -> its environment (on the production profile)
 _TOKENS: dict[tuple[Any, ...], str] = {}  # (database, client's fields) -> a bearer token
+_MAKING = threading.Lock()  # tests post from several threads: each client is made once
 
 
 def _authority(env: dict[str, str]) -> Any:
@@ -71,22 +73,30 @@ def _token(base: str, role: str, **fields: Any) -> str:
     (as `zhulian admin create-client` does) on first use, from the API's token endpoint."""
     env = _ENVS[base]
     key = (env["DATABASE_URL"], role, tuple(sorted((k, str(v)) for k, v in fields.items())))
-    if key not in _TOKENS:
-        client_id = f"it-{role}-{len(_TOKENS)}"
-        authority = _authority(env)
-        try:
-            secret = authority.create_client("test suite", client_id=client_id, role=role, **fields)
-        finally:
-            authority.close()
-        answer = httpx.post(
-            base + "/v1/oauth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(client_id, secret),
-            timeout=30,
-        )
-        answer.raise_for_status()
-        _TOKENS[key] = "Bearer " + answer.json()["access_token"]
+    with _MAKING:
+        if key not in _TOKENS:
+            _TOKENS[key] = _new_client_token(base, env, role, len(_TOKENS), fields)
     return _TOKENS[key]
+
+
+def _new_client_token(
+    base: str, env: dict[str, str], role: str, n: int, fields: dict[str, Any]
+) -> str:
+    """Register a client in the credential store and get its token from the API."""
+    client_id = f"it-{role}-{n}"
+    authority = _authority(env)
+    try:
+        secret = authority.create_client("test suite", client_id=client_id, role=role, **fields)
+    finally:
+        authority.close()
+    answer = httpx.post(
+        base + "/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return "Bearer " + str(answer.json()["access_token"])
 
 
 def _authorization(base: str, method: str, path: str, kwargs: dict[str, Any]) -> str:

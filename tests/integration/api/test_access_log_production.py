@@ -3,10 +3,9 @@ log, and every API process writes to and reads the same access log."""
 
 from __future__ import annotations
 
-from tests.support import api_process as api_http
-
 from tests.builders import cloud_event, discovered
 from tests.integration.api.test_guarantees_over_http import eventually, post
+from tests.support import api_process as api_http
 
 
 def test_a_read_on_one_process_is_in_the_access_log_another_process_serves(api_processes):
