@@ -15,7 +15,7 @@ from kafka import KafkaConsumer, TopicPartition
 from psycopg import sql
 
 from services.store.kafka.settings import KafkaStoreSettings
-from tests.builders import cloud_event, discovered, household_ref, need_raised
+from tests.builders import cloud_event, consented, discovered, household_ref, need_raised
 from tests.support import api_process as api_http
 
 NAME, PHONE = "王小明", "13912345678"
@@ -101,6 +101,7 @@ def test_personal_fields_are_sealed_in_kafka_and_postgres_and_erasure_shreds_the
     api, other = api_processes(2)
     stored(api.url, "household.discovered", discovered(note=f"neighbour {NAME}, {PHONE}"))
     need = stored(api.url, "need.raised", need_raised(description=f"call {PHONE} first"))
+    stored(api.url, "household.consent.given", consented())  # sharing needs the household's yes
     referral = stored(
         api.url,
         "referral.requested",
