@@ -42,7 +42,31 @@ def _oauth_error(status: int, error: str, description: str, basic: bool = False)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-@router.post("/v1/oauth/token", summary="An access token for a client (client credentials)")
+_OAUTH_ERROR = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        }
+    }
+}
+_TOKEN_REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Not a client-credentials request (RFC 6749 §5.2)",
+        "content": _OAUTH_ERROR,
+    },
+    401: {"description": "Unknown client or wrong secret (RFC 6749 §5.2)", "content": _OAUTH_ERROR},
+    413: {"description": "The form is too large"},
+    429: {"description": "Too many attempts for this client", "content": _OAUTH_ERROR},
+}
+
+
+@router.post(
+    "/v1/oauth/token",
+    summary="An access token for a client (client credentials)",
+    responses=_TOKEN_REFUSALS,
+)
 async def token(request: Request) -> Response:
     """RFC 6749 §4.4: grant_type=client_credentials; the client by HTTP Basic or form fields."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):

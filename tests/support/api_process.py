@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,63 +45,89 @@ class ApiProcess:
 
 
 _SIGNING_KEYS: dict[str, str] = {}  # database -> the token keys all its API processes share
-_CLIENTS: dict[str, dict[str, tuple[str, str]]] = {}  # database -> role -> (client id, secret)
-_HEADERS: dict[str, dict[str, str]] = {}  # API url -> "publisher"/"reader" -> Authorization
+_ENVS: dict[str, dict[str, str]] = {}  # API url -> its environment (on the production profile)
+_TOKENS: dict[tuple[Any, ...], str] = {}  # (database, client's fields) -> a bearer token
+_MAKING = threading.Lock()  # tests post from several threads: each client is made once
 
 
-def _clients(env: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """A publisher and an auditor client in the production credential store (as `zhulian admin
-    create-client` makes them), once per database."""
-    database = env["DATABASE_URL"]
-    if database not in _CLIENTS:
-        from services.auth.authority import Authority
-        from services.settings import Settings
+def _authority(env: dict[str, str]) -> Any:
+    """The production credential store of the env's database (as `zhulian admin` opens it)."""
+    from services.auth.authority import Authority
+    from services.settings import Settings
 
-        settings = Settings(
-            profile="production",
-            database_url=database,
-            household_secret=env["ZHULIAN_HOUSEHOLD_SECRET"],
-            log_signing_key=env["ZHULIAN_LOG_SIGNING_KEY"],
-            token_signing_keys=env["ZHULIAN_TOKEN_SIGNING_KEYS"],
-            argon2_time_cost=1,
-            argon2_memory_kib=32,
-        )
-        authority = Authority(settings)
-        try:
-            made = {}
-            for role, sources in (("publisher", ["/"]), ("auditor", [])):
-                client_id = f"it-{role}"
-                if authority.store.client(client_id) is None:
-                    secret = authority.create_client(
-                        "test suite", client_id=client_id, role=role, sources=sources
-                    )
-                    made[role] = (client_id, secret)
-            _CLIENTS[database] = made
-        finally:
-            authority.close()
-    return _CLIENTS[database]
+    settings = Settings(
+        profile="production",
+        database_url=env["DATABASE_URL"],
+        household_secret=env["ZHULIAN_HOUSEHOLD_SECRET"],
+        log_signing_key=env["ZHULIAN_LOG_SIGNING_KEY"],
+        master_key=env["ZHULIAN_MASTER_KEY"],
+        token_signing_keys=env["ZHULIAN_TOKEN_SIGNING_KEYS"],
+        argon2_time_cost=1,
+        argon2_memory_kib=32,
+    )
+    return Authority(settings)
 
 
-def _sign_in(api: ApiProcess, env: dict[str, str]) -> None:
-    headers = {}
-    for role, (client_id, secret) in _clients(env).items():
-        answer = httpx.post(
-            api.url + "/v1/oauth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(client_id, secret),
-            timeout=30,
-        )
-        answer.raise_for_status()
-        name = "publisher" if role == "publisher" else "reader"
-        headers[name] = "Bearer " + answer.json()["access_token"]
-    _HEADERS[api.url] = headers
+def _token(base: str, role: str, **fields: Any) -> str:
+    """A token of a client with this role and these fields, registered in the credential store
+    (as `zhulian admin create-client` does) on first use, from the API's token endpoint."""
+    env = _ENVS[base]
+    key = (env["DATABASE_URL"], role, tuple(sorted((k, str(v)) for k, v in fields.items())))
+    with _MAKING:
+        if key not in _TOKENS:
+            _TOKENS[key] = _new_client_token(base, env, role, len(_TOKENS), fields)
+    return _TOKENS[key]
+
+
+def _new_client_token(
+    base: str, env: dict[str, str], role: str, n: int, fields: dict[str, Any]
+) -> str:
+    """Register a client in the credential store and get its token from the API."""
+    client_id = f"it-{role}-{n}"
+    authority = _authority(env)
+    try:
+        secret = authority.create_client("test suite", client_id=client_id, role=role, **fields)
+    finally:
+        authority.close()
+    answer = httpx.post(
+        base + "/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client_id, secret),
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return "Bearer " + str(answer.json()["access_token"])
+
+
+def _authorization(base: str, method: str, path: str, kwargs: dict[str, Any]) -> str:
+    """Who signs a request in: reads an auditor; events a publisher client for the events'
+    sources whose department is the events' actor; the rest a coordinator or administrator."""
+    from tests.support.signed_in import _actor, _events, _sources
+
+    types = ["cn.zhulian.*"]
+    if method in ("GET", "HEAD"):
+        return _token(base, "auditor")
+    if path == "/v1/events":
+        events = _events(kwargs, kwargs.get("headers"))
+        actor = _actor(events)
+        extra = {"department": actor} if actor else {}
+        return _token(base, "publisher", sources=list(_sources(events)), event_types=types, **extra)
+    if path == "/v1/hsds/import":
+        return _token(base, "publisher", sources=["/"], event_types=types)
+    if path.startswith("/v1/admin/"):
+        return _token(base, "administrator")
+    return _token(base, "coordinator")
 
 
 def _signed(method: str, url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    for base, headers in _HEADERS.items():
+    headers = kwargs.get("headers") or {}
+    if any(k.lower() == "authorization" for k in headers):
+        return kwargs
+    for base in _ENVS:
         if url.startswith(base + "/"):
-            which = "reader" if method == "GET" else "publisher"
-            kwargs["headers"] = {"authorization": headers[which], **(kwargs.get("headers") or {})}
+            path = "/" + url[len(base) + 1 :].split("?", 1)[0]
+            who = _authorization(base, method, path, kwargs)
+            kwargs["headers"] = {"authorization": who, **headers}
     return kwargs
 
 
@@ -110,7 +137,8 @@ def get(url: str, **kwargs: Any) -> httpx.Response:
 
 
 def post(url: str, **kwargs: Any) -> httpx.Response:
-    """httpx.post, signed in as a publisher (every source) when the URL is a started API's."""
+    """httpx.post, signed in as the request needs (see `_authorization`) when the URL is a
+    started production API's."""
     return httpx.post(url, **_signed("POST", url, kwargs))
 
 
@@ -142,7 +170,7 @@ def start_api(env: dict[str, str]) -> ApiProcess:
         try:
             if httpx.get(api.url + "/v1/health", timeout=2).status_code == 200:
                 if production:
-                    _sign_in(api, env)
+                    _ENVS[api.url] = env
                 return api
         except httpx.HTTPError:
             pass

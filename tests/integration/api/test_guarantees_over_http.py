@@ -74,9 +74,11 @@ def test_two_api_processes_racing_on_one_referral_let_exactly_one_win(api_proces
 
 def test_a_resent_batch_stores_nothing_twice_even_through_another_process(api_processes):
     a, b = api_processes(2)
-    batch = [
-        cloud_event("household.discovered", discovered(f"33010619800101{n:04d}")) for n in range(40)
+    # one department system's batch: a credential acts as one actor (civil affairs finds and asks)
+    found = [
+        {**discovered(f"33010619800101{n:04d}"), "reported_by": "civil-affairs"} for n in range(40)
     ]
+    batch = [cloud_event("household.discovered", data) for data in found]
     batch += [cloud_event("need.raised", need_raised(f"33010619800101{n:04d}")) for n in range(40)]
     first = api_http.post(a.url + "/v1/events", json=batch, headers=BATCH, timeout=60).json()
     again = api_http.post(b.url + "/v1/events", json=batch, headers=BATCH, timeout=60).json()

@@ -16,6 +16,7 @@ from tests.support import api_process as api_http
 
 BATCH = {"content-type": "application/cloudevents-batch+json"}
 CE = {"content-type": "application/cloudevents+json"}
+CIVIL = {"reported_by": "civil-affairs"}  # one batch, one department system: one actor
 
 
 def cli(env: dict[str, str], *args: str) -> list[str]:
@@ -38,7 +39,8 @@ def view_checksums(lines: list[str]) -> dict[str, str]:
 def test_the_index_and_every_view_come_back_identical_from_the_log(api_processes, production_env):
     (api,) = api_processes(1)
     events = [
-        cloud_event("household.discovered", discovered(f"33010619800101{n:04d}")) for n in range(30)
+        cloud_event("household.discovered", discovered(f"33010619800101{n:04d}", **CIVIL))
+        for n in range(30)
     ]
     events += [cloud_event("need.raised", need_raised(f"33010619800101{n:04d}")) for n in range(30)]
     events += [cloud_event("household.consent.given", consented("330106198001010000"))]

@@ -15,14 +15,15 @@ from kafka import KafkaConsumer, TopicPartition
 from psycopg import sql
 
 from services.store.kafka.settings import KafkaStoreSettings
-from tests.builders import cloud_event, discovered, household_ref, need_raised
+from tests.builders import cloud_event, consented, discovered, household_ref, need_raised
+from tests.support import api_process as api_http
 
 NAME, PHONE = "王小明", "13912345678"
 REASON = "PIPL art. 47: the person withdrew consent and asked for deletion"
 
 
 def post(api_url: str, kind: str, data: dict[str, Any]) -> httpx.Response:
-    return httpx.post(
+    return api_http.post(
         api_url + "/v1/events",
         json=cloud_event(kind, data),
         headers={"content-type": "application/cloudevents+json"},
@@ -39,7 +40,7 @@ def stored(api_url: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:
 def need_row(api_url: str, need_id: str, until: str) -> dict[str, Any]:
     deadline = time.monotonic() + 30
     while True:
-        answer = httpx.get(f"{api_url}/v1/needs/{need_id}", timeout=30)
+        answer = api_http.get(f"{api_url}/v1/needs/{need_id}", timeout=30)
         if answer.status_code == 200 and answer.json()["description"] == until:
             return dict(answer.json())
         assert time.monotonic() < deadline, answer.text
@@ -100,6 +101,7 @@ def test_personal_fields_are_sealed_in_kafka_and_postgres_and_erasure_shreds_the
     api, other = api_processes(2)
     stored(api.url, "household.discovered", discovered(note=f"neighbour {NAME}, {PHONE}"))
     need = stored(api.url, "need.raised", need_raised(description=f"call {PHONE} first"))
+    stored(api.url, "household.consent.given", consented())  # sharing needs the household's yes
     referral = stored(
         api.url,
         "referral.requested",

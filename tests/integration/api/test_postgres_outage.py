@@ -59,6 +59,8 @@ def test_while_postgres_is_down_writes_reads_and_health_are_503_then_recover(
     api = start_api(env)
     try:
         assert _post(api.url, cloud_event("household.discovered", discovered())).status_code == 201
+        # sign the reader in while the credential store is up (a token outlives the outage)
+        assert api_http.get(api.url + "/v1/needs", timeout=60).status_code == 200
         stop_in_place(own_postgres)
 
         second = cloud_event("household.discovered", discovered("330106198001010022"))

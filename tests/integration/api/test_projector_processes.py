@@ -20,7 +20,12 @@ def district(first: int, count: int) -> list[dict]:
     for n in range(first, first + count):
         number = f"33010619800101{n:04d}"
         region = "330106002051" if n % 2 else "330105001051"  # two alliances, two partitions
-        events.append(cloud_event("household.discovered", discovered(number, region=region)))
+        events.append(
+            cloud_event(
+                "household.discovered",
+                discovered(number, region=region, reported_by="civil-affairs"),
+            )
+        )
         events.append(cloud_event("need.raised", need_raised(number)))
     return events
 

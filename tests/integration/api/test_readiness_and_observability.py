@@ -80,6 +80,7 @@ def test_an_unreachable_database_makes_the_api_unready_until_it_is_back(
     api_processes, production_env, postgres: Database
 ) -> None:
     (api,) = api_processes(1)
+    assert ready(api.url).status_code == 200  # signed in while the credential store is reachable
     name = conninfo_to_dict(production_env["DATABASE_URL"])["dbname"]
     with psycopg.connect(postgres.url, autocommit=True) as admin:
         admin.execute(
