@@ -40,6 +40,20 @@ ROLE_TYPES: dict[Role, frozenset[str]] = {
             "match.candidate_rejected",
             "match.need_escalated",
             "reservation.released",
+            # A department's people sign in as coordinators acting for their department: they
+            # take the steps of the referrals their department holds (the domain refuses anyone
+            # but the holder), record the deliveries of the contracts it purchased, and adopt
+            # their alliance's matching policy and screening rules from the pages (issue 18).
+            "referral.accepted",
+            "referral.routed",
+            "referral.feedback_given",
+            "referral.completed",
+            "referral.refused",
+            "contract.delivery_recorded",
+            "match.policy_adopted",
+            "screening.rule_adopted",
+            "screening.pack_adopted",
+            "screening.rule_retired",
             "alert.outcome_recorded",
             "household.consent.given",
             "household.consent.withdrawn",

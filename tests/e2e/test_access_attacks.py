@@ -70,7 +70,7 @@ def test_3_another_department_cannot_reassign_education_s_referral(client: Signe
             "department": "hrss",
             "to_department": "hrss",
             "reason": "we take it",
-        },  # fmt: skip
+        },
         source="/330106/hrss",
     )
     answer = client.post("/v1/events", json=event, headers=as_department(client, "hrss"))

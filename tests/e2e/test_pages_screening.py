@@ -150,9 +150,9 @@ def test_a_misspelt_field_in_a_rule_is_refused_on_the_rules_page_naming_it(demo_
 
 
 def test_a_rule_changed_and_retired_from_the_page_keeps_every_version(client):
-    act_as(client, coordinator())
     households = generate(60, seed=5)
     assert post_batch(client, discovery_events(households)).json()["rejected"] == 0
+    act_as(client, coordinator())
     first = send(
         client,
         "adopt-rule",
@@ -200,15 +200,14 @@ def test_a_rule_changed_and_retired_from_the_page_keeps_every_version(client):
     town = [h for h in households if h.example_hit and h.region.startswith("330106004")]
     queue = client.get("/ui/alerts", headers=CHINESE).text
     assert queue.count('class="alert-card"') == len(town) > 0
-    assert client.get("/ui/alerts?region=330106002", headers=CHINESE).text.count(
-        'class="alert-card"'
-    ) == len(town)  # another town's queue is not theirs to see
+    # another town's queue is not theirs to see: asking for it is refused
+    assert client.get("/ui/alerts?region=330106002", headers=CHINESE).status_code == 403
 
 
 def test_the_what_if_page_counts_a_stricter_draft_without_leaving_a_trace(client):
-    act_as(client, coordinator())
     households = generate(80, seed=7)
     assert post_batch(client, discovery_events(households)).json()["rejected"] == 0
+    act_as(client, coordinator())
     assert (
         send(
             client,
