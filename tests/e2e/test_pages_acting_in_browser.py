@@ -155,12 +155,14 @@ def test_ruling_out_a_candidate_and_escalating_a_need_from_the_match_queue(serve
 
 def test_a_referral_is_accepted_and_answered_on_a_360_pixel_phone(server, browser):
     base, acting = server
+    acting.principal = coordinator()
     page = open_page(browser, base + "/ui/referrals?status=requested", viewport=PHONE)
     page.locator("td[data-label='办理'] a").first.click()
     page.wait_for_url("**/ui/referrals/*")
     holder = page.locator("dl.facts dd").nth(1).inner_text()
     assert holder == "村慈善工作站"
     acting.principal = coordinator(actor="village-charity")
+    page = open_page(browser, page.url, viewport=PHONE)  # signed in as the holder's person
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     submit(page.locator("form[action='/ui/act/accept-referral']"))
     page.wait_for_url("**done=accept-referral")
