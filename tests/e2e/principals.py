@@ -10,46 +10,20 @@ from tests.support.signed_in import SignedIn
 
 HEADER = b"x-test-as"
 
-HRSS = Principal(
-    "client-hrss",
-    "client",
-    Role.PUBLISHER,
-    "hrss",
-    sources=("/330106/hrss",),
-    event_types=("cn.zhulian.household.*", "cn.zhulian.need.*", "cn.zhulian.referral.*"),
-)
-CIVIL_AFFAIRS = Principal(
-    "client-civil-affairs",
-    "client",
-    Role.PUBLISHER,
-    "civil-affairs",
-    sources=("/330106/civil-affairs",),
-    event_types=("cn.zhulian.household.*", "cn.zhulian.need.*", "cn.zhulian.referral.*"),
-)
-HEALTH = Principal(
-    "client-health",
-    "client",
-    Role.PUBLISHER,
-    "health",
-    sources=("/330106/health",),
-    event_types=("cn.zhulian.referral.*",),
-)
-CHARITY = Principal(
-    "client-charity",
-    "client",
-    Role.PUBLISHER,
-    "charity-federation",
-    sources=("/330106/charity-federation",),
-    event_types=("cn.zhulian.fund.*",),
-)
-STRANGER = Principal(
-    "client-stranger",
-    "client",
-    Role.PUBLISHER,
-    "stranger",
-    sources=("/330106/stranger",),
-    event_types=("cn.zhulian.referral.*", "cn.zhulian.fund.*"),
-)
+
+def department(subject: str, actor: str, *types: str) -> Principal:
+    """A department's system: a publisher under its own source, sending the listed types."""
+    return Principal(
+        subject, "client", Role.PUBLISHER, actor, sources=(f"/330106/{actor}",), event_types=types
+    )
+
+
+CASEWORK = ("cn.zhulian.household.*", "cn.zhulian.need.*", "cn.zhulian.referral.*")
+HRSS = department("client-hrss", "hrss", *CASEWORK)
+CIVIL_AFFAIRS = department("client-civil-affairs", "civil-affairs", *CASEWORK)
+HEALTH = department("client-health", "health", "cn.zhulian.referral.*")
+CHARITY = department("client-charity", "charity-federation", "cn.zhulian.fund.*")
+STRANGER = department("client-stranger", "stranger", "cn.zhulian.referral.*", "cn.zhulian.fund.*")
 TOWN = Principal("wang", "account", Role.COORDINATOR, "town-wang", region="330106002")
 OTHER_TOWN = Principal("li", "account", Role.COORDINATOR, "town-li", region="330106009")
 AUDITOR = Principal("audit-zhou", "account", Role.AUDITOR, "audit-zhou")
