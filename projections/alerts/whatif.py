@@ -23,8 +23,15 @@ from domain.screening.rules import Rule
 from domain.screening.whatif import FOLDED, RELEVANT, Named, what_if_named
 
 PAGE = 5000
+
+
+def _hyphenated(h: str) -> str:
+    """str(UUID(h)) for a 32-digit hex string, without building the UUID."""
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}" if len(h) == 32 else str(UUID(h))
+
+
 # The value types eventsourcing's JSONTranscoder writes that the fold's events carry.
-_TYPED = {"datetime_iso": datetime.fromisoformat, "uuid_hex": lambda h: str(UUID(h))}
+_TYPED = {"datetime_iso": datetime.fromisoformat, "uuid_hex": _hyphenated}
 
 
 def _topics() -> dict[str, str]:
