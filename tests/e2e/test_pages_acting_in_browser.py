@@ -89,7 +89,7 @@ def submit(form) -> None:  # type: ignore[no-untyped-def]
 
 def test_adopting_the_standing_checks_and_ending_an_alert_from_the_pages(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/screening/rules")
     form = page.locator("form[action='/ui/act/adopt-pack']")
     form.locator("select[name=pack]").select_option("standing-checks")
@@ -120,7 +120,7 @@ def test_accepting_a_fund_with_an_amount_from_the_match_queue_takes_the_need_off
     server, browser
 ):
     base, acting = server
-    acting.principal = coordinator(actor="civil-affairs-town")
+    acting.sign_in_as(coordinator(actor="civil-affairs-town"))
     page = open_page(browser, base + "/ui/match-queue")
     form = page.locator("form[action='/ui/act/accept-fund']").first
     need_id = form.locator("input[name=need_id]").get_attribute("value")
@@ -136,7 +136,7 @@ def test_accepting_a_fund_with_an_amount_from_the_match_queue_takes_the_need_off
 
 def test_ruling_out_a_candidate_and_escalating_a_need_from_the_match_queue(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/match-queue")
     form = page.locator("form[action='/ui/act/reject-candidate']").first
     reveal(form)
@@ -155,13 +155,13 @@ def test_ruling_out_a_candidate_and_escalating_a_need_from_the_match_queue(serve
 
 def test_a_referral_is_accepted_and_answered_on_a_360_pixel_phone(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/referrals?status=requested", viewport=PHONE)
     page.locator("td[data-label='办理'] a").first.click()
     page.wait_for_url("**/ui/referrals/*")
     holder = page.locator("dl.facts dd").nth(1).inner_text()
     assert holder == "村慈善工作站"
-    acting.principal = coordinator(actor="village-charity")
+    acting.sign_in_as(coordinator(actor="village-charity"))
     page = open_page(browser, page.url, viewport=PHONE)  # signed in as the holder's person
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     submit(page.locator("form[action='/ui/act/accept-referral']"))
@@ -186,7 +186,7 @@ def test_a_step_out_of_order_is_refused_in_plain_words_with_the_values_kept(serv
     page.locator("td[data-label='办理'] a").first.click()
     page.wait_for_url("**/ui/referrals/*")
     referral_id = page.url.rsplit("/", 1)[1]
-    acting.principal = coordinator(actor="health")
+    acting.sign_in_as(coordinator(actor="health"))
     page.goto(f"{base}/ui/act/complete-referral?referral_id={referral_id}")
     page.locator("textarea[name=outcome]").fill("已办结")
     submit(page.locator("form.act"))
@@ -198,7 +198,7 @@ def test_a_step_out_of_order_is_refused_in_plain_words_with_the_values_kept(serv
 
 def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, browser):
     base, acting = server
-    acting.principal = coordinator(actor="xinyuan-social-work")
+    acting.sign_in_as(coordinator(actor="xinyuan-social-work"))
     page = open_page(browser, base + "/ui/households")
     key = page.locator("tbody tr").first.inner_text().split()[0]
     page.goto(base + "/ui/resources")
@@ -216,7 +216,7 @@ def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, 
         page,
         lambda p: p.locator("#contracts ~ div td[data-label='人次']").first.inner_text() != before,
     )
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page.goto(base + "/ui/matching-policy")
     versions = page.locator("section.alert-card").count()
     page.locator("textarea[name=reason]").fill("联席会议：默认权重")
@@ -228,7 +228,7 @@ def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, 
 
 def test_every_new_page_in_both_languages_has_no_serious_accessibility_violation(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/referrals")
     referral = page.locator("td[data-label='办理'] a").first.get_attribute("href")
     page.goto(base + "/ui/resources")
