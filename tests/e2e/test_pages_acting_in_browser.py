@@ -3,27 +3,15 @@ in plain words, the referral steps on a 360 px phone, axe-core on every new page
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from services.api.app import create_app
-from services.settings import Settings
 from tests.e2e.acting import BrowserAccounts, coordinator
-from tests.e2e.test_pages_in_browser import (
-    AXE,
-    CHROMIUM,
-    FLAGS,
-    SHOTS,
-    free_port,
-    open_page,
-    serious_violations,
-)
+from tests.e2e.served import SHOTS, chromium, served_demo
+from tests.e2e.test_pages_in_browser import open_page, serious_violations
 
 PHONE = {"width": 360, "height": 740}
 
@@ -31,40 +19,14 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, BrowserAccounts]]:
     """The demo district served by uvicorn; the test sets who acts (an account it signs in as)."""
-    port = free_port()
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("acting-demo"),
-        demo=True,
-        argon2_time_cost=1,
-        argon2_memory_kib=32,
-        login_burst=10_000,
-    )  # every test's browser signs in afresh
-    app = create_app(settings)
-    acting = BrowserAccounts(app)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    served = uvicorn.Server(config)
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not served.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", acting
-    served.should_exit = True
-    thread.join(timeout=10)
+    with served_demo(tmp_path_factory.mktemp("acting-demo")) as (url, app):
+        yield url, BrowserAccounts(app)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` installs the npm package axe-core")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def until(page: Page, condition: Callable[[Page], bool], timeout: float = 15.0) -> None:
