@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -97,6 +97,11 @@ class PostgresDb:
         self._pool = pool
         self.schema = sql.Identifier(schema).as_string()
         self._prefix = self.schema + ".tlog_"
+        self._on_close: list[Callable[[], None]] = []
+
+    def on_close(self, stop: Callable[[], None]) -> None:
+        """Run `stop` when the tree's db is closed (e.g. the thread following the index)."""
+        self._on_close.append(stop)
 
     @contextmanager
     def tx(self) -> Iterator[PostgresTx]:
@@ -104,7 +109,9 @@ class PostgresDb:
             yield PostgresTx(conn, self._prefix)
 
     def close(self) -> None:
-        """The pool belongs to the event store."""
+        """Stop what follows the index; the pool belongs to the event store."""
+        while self._on_close:
+            self._on_close.pop()()
 
 
 class PostgresTx:

@@ -25,6 +25,21 @@ Event = tuple[int, Any, int, str, bytes]
 _CHUNK = 10_000
 
 
+def leaf_hash_sql(alias: str) -> str:
+    """PostgreSQL's expression for an index row's leaf hash: SHA-256(0x00 || leaf_bytes), the
+    framing of leaves.leaf_bytes written in SQL (`alias` qualifies the columns, e.g. "e.")."""
+    oid = f"convert_to({alias}originator_id::text, 'UTF8')"
+    topic = f"convert_to({alias}topic, 'UTF8')"
+
+    def u16(value: str) -> str:
+        return f"substring(int4send(octet_length({value})) from 3)"
+
+    return (
+        f"sha256('\\x00'::bytea || {u16(oid)} || {oid} || int8send({alias}originator_version)"
+        f" || {u16(topic)} || {topic} || int4send(octet_length({alias}state)) || {alias}state)"
+    )
+
+
 class LeafSource(Protocol):
     """Committed events of a log, as leaves, in notification order."""
 
@@ -141,18 +156,10 @@ class PostgresIndexSource:
 
     def __init__(self, pool: Any, events_table: sql.Composable, id_type: str = "uuid") -> None:
         self.pool = pool
-        u16 = "substring(int4send(octet_length({0})) from 3)"
-        oid = "originator_id::text"
-        frame = (
-            "'\\x00'::bytea || "
-            + u16.format(f"convert_to({oid}, 'UTF8')")
-            + f" || convert_to({oid}, 'UTF8') || int8send(originator_version) || "
-            + u16.format("convert_to(topic, 'UTF8')")
-            + " || convert_to(topic, 'UTF8') || int4send(octet_length(state)) || state"
-        )
         self._select = sql.SQL(
             "SELECT notification_id, originator_id::text, originator_version, "
-            + f"sha256({frame}) FROM {{}} WHERE notification_id > %s AND notification_id <= %s "
+            + leaf_hash_sql("")
+            + " FROM {} WHERE notification_id > %s AND notification_id <= %s "
             + "ORDER BY notification_id LIMIT %s"
         ).format(events_table)
         self._events = sql.SQL(

@@ -99,19 +99,7 @@ def append_leaves(
 ) -> None:
     """Append (notification id, aggregate, version, leaf hash) leaves to the locked tree."""
     first = tree.frontier.size
-    nodes: list[tuple[int, int, int, bytes]] = []
-    stack, size, log = tree.frontier.nodes, first, tree.log
-    for leaf in leaves:  # Frontier.append, inlined: the hot loop of tree maintenance
-        h, bits, level = leaf[3], size, 0
-        while bits & 1:
-            h = sha256(b"\x01" + stack.pop() + h).digest()
-            bits >>= 1
-            level += 1
-            if level % TILE_HEIGHT == 0:
-                nodes.append((log, level, size >> level, h))
-        stack.append(h)
-        size += 1
-    tree.frontier.size = size
+    nodes = extend_frontier(tree.frontier, tree.log, b"".join(leaf[3] for leaf in leaves))
     tiles: list[tuple[int, int, int, bytes, bytes]] = []
     offset = first % TILE
     tile_index = first // TILE
@@ -132,6 +120,27 @@ def append_leaves(
         "UPDATE {t}trees SET size = %s, position = %s, frontier = %s WHERE log = %s",
         (tree.frontier.size, position, tree.frontier.encode(), tree.log),
     )
+
+
+def extend_frontier(
+    frontier: Frontier, log: int, hashes: bytes
+) -> list[tuple[int, int, int, bytes]]:
+    """Append leaf hashes (32 bytes each, concatenated); the (log, level, index, hash) of every
+    completed subtree of height 8, 16 … (Frontier.append, inlined: maintenance's hot loop)."""
+    nodes: list[tuple[int, int, int, bytes]] = []
+    stack, size = frontier.nodes, frontier.size
+    for offset in range(0, len(hashes), 32):
+        h, bits, level = hashes[offset : offset + 32], size, 0
+        while bits & 1:
+            h = sha256(b"\x01" + stack.pop() + h).digest()
+            bits >>= 1
+            level += 1
+            if level % TILE_HEIGHT == 0:
+                nodes.append((log, level, size >> level, h))
+        stack.append(h)
+        size += 1
+    frontier.size = size
+    return nodes
 
 
 @dataclass(slots=True)
