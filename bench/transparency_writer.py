@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
