@@ -44,6 +44,7 @@ class SQLiteDb:
     dialect = "sqlite"
 
     def __init__(self, path: str) -> None:
+        self.path = path
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")

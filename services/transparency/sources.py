@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from eventsourcing.persistence import ApplicationRecorder
 from psycopg import sql
 
-from services.transparency.leaves import event_leaf_hash
+from services.transparency.leaves import event_leaf_hash, uuid_text
 
 # (notification id, originator id as text, version, leaf hash)
 Leaf = tuple[int, str, int, bytes]
@@ -101,17 +101,11 @@ class RecorderSource:
             position = batch[-1].id
 
 
-def _uuid_text(stored: str) -> str:
-    """eventsourcing's SQLite keeps a UUID as 32 hex digits; leaves use its canonical text."""
-    if len(stored) == 32:
-        return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
-    return stored
-
-
 class SQLiteLogSource:
     """The embedded event store's file read directly: its stored bytes, without decoding."""
 
     def __init__(self, path: str, table: str = "stored_events") -> None:
+        self.path, self.table = path, table
         self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._select = (
             f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
@@ -128,7 +122,7 @@ class SQLiteLogSource:
         """Up to `limit` leaves after `position`, up to `stop`."""
         leaves = []
         for nid, stored, version, topic, state in self._rows(position, stop, limit):
-            oid = _uuid_text(stored)
+            oid = uuid_text(stored)
             leaves.append((nid, oid, version, event_leaf_hash(oid, version, topic, state)))
         return leaves
 
@@ -145,7 +139,7 @@ class SQLiteLogSource:
         while True:
             rows = self._rows(position, high, _CHUNK)
             for nid, stored, version, topic, state in rows:
-                yield nid, _uuid_text(stored), version, topic, state
+                yield nid, uuid_text(stored), version, topic, state
             if len(rows) < _CHUNK:
                 return
             position = rows[-1][0]

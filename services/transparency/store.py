@@ -186,12 +186,13 @@ def leaves_between(tx: Tx, log: int, start: int, end: int) -> list[LeafRow]:
 
 
 def iter_tiles(
-    db: Db, log: int, size: int, tiles_per_read: int = 64
+    db: Db, log: int, size: int, tiles_per_read: int = 64, start: int = 0
 ) -> Iterator[tuple[bytes, list[list[Any]]]]:
-    """Positions [0, size) a tile at a time: its hashes (32 bytes each, concatenated) and its
-    [notification id, aggregate, version] triples, as stored (nothing built per leaf)."""
-    left = size
-    for first in range(0, (size + TILE - 1) // TILE, tiles_per_read):
+    """Positions [start, size) a tile at a time (start: a tile's first position): its hashes
+    (32 bytes each, concatenated) and its [notification id, aggregate, version] triples, as
+    stored (nothing built per leaf)."""
+    left = size - start
+    for first in range(start // TILE, (size + TILE - 1) // TILE, tiles_per_read):
         with db.tx() as tx:
             rows = tx.rows(
                 "SELECT hashes, events FROM {t}tiles WHERE log = %s AND tile_index >= %s "

@@ -56,6 +56,19 @@ class LogReport:
 
 def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source: str) -> LogReport:
     """Compare one source's events of a log with its tree and its signed heads."""
+    report, roots, size = start_report(tlog, log, source)
+    if report.findings:
+        return report
+    report.findings, report.events, report.heads_checked = compare(
+        store.iter_tiles(tlog.db, log, size), events, roots
+    )
+    return report
+
+
+def start_report(
+    tlog: TransparencyLog, log: int, source: str
+) -> tuple[LogReport, dict[int, bytes], int]:
+    """The report with the heads' signatures checked, each signed size's root, the tree's size."""
     report = LogReport(log, source)
     with tlog.db.tx() as tx:
         signed = store.heads(tx, log)
@@ -71,19 +84,18 @@ def verify_log(tlog: TransparencyLog, log: int, events: Iterable[Event], source:
             report.findings.append(
                 Finding(head.tree_size, f"the head of {head.tree_size} leaves has {why}")
             )
-            return report
+            return report, {}, size
     report.head_size = signed[-1].tree_size if signed else None
-    roots = {h.tree_size: h.root_hash for h in signed}
-    report.findings, report.events, report.heads_checked = _compare(
-        store.iter_tiles(tlog.db, log, size), events, roots
-    )
-    return report
+    return report, {h.tree_size: h.root_hash for h in signed}, size
 
 
-def _compare(
+def compare(
     tiles: Iterator[tuple[bytes, list[list[Any]]]],
     events: Iterable[Event],
     roots: dict[int, bytes],
+    position: int = 0,
+    stack: list[bytes] | None = None,
+    checked: int = 0,
 ) -> tuple[list[Finding], int, int]:
     """Tile by tile: (findings, events read, heads checked).
 
@@ -91,10 +103,9 @@ def _compare(
     notification ids in two comparisons; only a tile that differs, or one holding a signed
     head's size, is walked position by position to name the first bad record and check the
     root. The frontier is inlined (same bytes as merkle.Frontier.append, which the tests
-    compare it with).
+    compare it with). A check may start at a tile's first position with the frontier there.
     """
-    stack: list[bytes] = []
-    checked = position = 0
+    stack = stack if stack is not None else []
     source = iter(events)
     for hashes, ids in tiles:
         chunk = list(islice(source, len(ids)))
@@ -135,15 +146,15 @@ def _compare(
             problem = f"missing: the log ends at {position} records; the tree holds more"
             return [Finding(position, problem, leaf[0], leaf[1], leaf[2])], position, checked
     if next(source, None) is not None:
-        return _unsigned_tail(position, roots), position + 1, checked
-    return _unsigned_tail(position, roots), position, checked
+        return unsigned_tail(position, roots), position + 1, checked
+    return unsigned_tail(position, roots), position, checked
 
 
 def _leaf_hashes(chunk: list[Event]) -> list[bytes]:
     return [event_leaf_hash(oid, version, topic, state) for _, oid, version, topic, state in chunk]
 
 
-def _unsigned_tail(size: int, roots: dict[int, bytes]) -> list[Finding]:
+def unsigned_tail(size: int, roots: dict[int, bytes]) -> list[Finding]:
     """A signed head larger than what the tree and the log hold is a loss."""
     beyond = [s for s in roots if s > size]
     if beyond:
@@ -153,11 +164,17 @@ def _unsigned_tail(size: int, roots: dict[int, bytes]) -> list[Finding]:
 
 
 def verify_store(tlog: TransparencyLog) -> list[LogReport]:
-    """Every log, from the event store's own records (the index on production)."""
-    return [
-        verify_log(tlog, r.log, tlog.source.events(r.low, r.high), "index")
-        for r in log_ranges(tlog.recorder)
-    ]
+    """Every log, from the event store's own records (the index on production); a large log
+    of the embedded file is checked in pieces by parallel processes (transparency.parallel)."""
+    from services.transparency.parallel import verify_in_pieces
+
+    reports = []
+    for r in log_ranges(tlog.recorder):
+        report = verify_in_pieces(tlog, r)
+        if report is None:
+            report = verify_log(tlog, r.log, tlog.source.events(r.low, r.high), "index")
+        reports.append(report)
+    return reports
 
 
 def _moved(
