@@ -148,6 +148,9 @@ class IndexTreeFollower:
                         self.catch_up()
                         for _ in listener.notifies(timeout=1.0, stop_after=1):
                             pass
+            except psycopg.OperationalError as e:  # PostgreSQL away: heads wait, nothing is lost
+                log.warning("the transparency tree's follower lost PostgreSQL (%s); retrying", e)
+                self._stop.wait(1.0)
             except Exception:
                 log.exception("the transparency tree's follower failed; retrying in a second")
                 self._stop.wait(1.0)
