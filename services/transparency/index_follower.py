@@ -77,7 +77,7 @@ class TreeStep:
             f"UPDATE {prefix}trees SET size = %s, position = %s, frontier = %s WHERE log = %s"
         )
 
-    def __call__(self, conn: psycopg.Connection, log: int, high: int, limit: int) -> int:
+    def __call__(self, conn: psycopg.Connection[Any], log: int, high: int, limit: int) -> int:
         """Append up to `limit` indexed events of the log (ids up to `high`); how many."""
         params = {"log": log, "high": high, "limit": limit}
         found = conn.execute(self._step, params, binary=True).fetchone()
@@ -90,7 +90,7 @@ class TreeStep:
             if nodes:
                 cur.executemany(self._nodes, nodes)
             cur.execute(self._tree, (frontier.size, position, frontier.encode(), log))
-        return frontier.size - size
+        return int(frontier.size - size)
 
 
 class IndexTreeFollower:

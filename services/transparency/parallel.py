@@ -23,12 +23,12 @@ from types import TracebackType
 import orjson
 
 from services.transparency import store
+from services.transparency.checks import LogReport, compare, start_report, unsigned_tail
 from services.transparency.db import SQLiteDb
 from services.transparency.log import LogRange, TransparencyLog
 from services.transparency.merkle import node_hash
 from services.transparency.pieces import Checked, Piece
 from services.transparency.sources import SQLiteLogSource
-from services.transparency.verify import LogReport, compare, start_report, unsigned_tail
 
 PIECE_HEIGHT = 16
 
