@@ -149,6 +149,8 @@ class IndexTreeFollower:
                         for _ in listener.notifies(timeout=1.0, stop_after=1):
                             pass
             except psycopg.OperationalError as e:  # PostgreSQL away: heads wait, nothing is lost
+                if self._pool.closed:
+                    return  # the event store was closed without closing the tree's db
                 log.warning("the transparency tree's follower lost PostgreSQL (%s); retrying", e)
                 self._stop.wait(1.0)
             except Exception:
