@@ -25,6 +25,7 @@ class ViewWorker:
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self.env = {**os.environ, **(env or {})}
+        self.restart_after = RESTART_SECONDS
         self._process: subprocess.Popen[bytes] | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -51,7 +52,7 @@ class ViewWorker:
                 process = self._process
             if process is not None and process.poll() is not None and not self._stop.is_set():
                 log.error("the view worker exited (%s); restarting it", process.returncode)
-                if self._stop.wait(RESTART_SECONDS):
+                if self._stop.wait(self.restart_after):
                     return
                 self._spawn()
             self._stop.wait(0.2)
