@@ -38,6 +38,11 @@ class Connection:
         length = b"Content-Length: %d\r\n\r\n" % len(body) if body or method == "POST" else b"\r\n"
         self._writer.write(head + length + body)
         status_line = await self._reader.readline()
+        if not status_line:  # the server closed an idle keep-alive connection: send again
+            self.close()
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+            self._writer.write(head + length + body)
+            status_line = await self._reader.readline()
         status = int(status_line.split()[1])
         length_of_answer = 0
         while (line := await self._reader.readline()) not in (b"\r\n", b""):
@@ -57,3 +62,4 @@ class Connection:
         """Close the connection."""
         if self._writer is not None:
             self._writer.close()
+            self._writer = None
