@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from domain.shared.ids import uuid5
 
 _NAMESPACE = UUID("0c9a4d5e-2b71-4f0e-9d3c-6a8b1e2f7d40")
 # Digests made since re-sends are compared on type, subject, time and data carry this prefix;
