@@ -57,12 +57,20 @@ def events(n: int, tag: str) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def profile_env(profile: str) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+def profile_env(
+    profile: str, views: str = "false"
+) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
     """The API's environment and the baseline's event-store environment, on fresh stores."""
     if profile == "embedded":
         with tempfile.TemporaryDirectory() as api_dir, tempfile.TemporaryDirectory() as base:
             yield (
-                {"ZHULIAN_DATA_DIR": api_dir, "ZHULIAN_DEMO": "false"},
+                # Views left to a projector, as on production (`--views-in-api` applies them in
+                # the API process, the embedded profile's default).
+                {
+                    "ZHULIAN_DATA_DIR": api_dir,
+                    "ZHULIAN_DEMO": "false",
+                    "ZHULIAN_RUN_PROJECTIONS": views,
+                },
                 {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{base}/e.db"},
             )
         return
@@ -96,9 +104,9 @@ def baseline(store_env: dict[str, str], sample: int) -> float:
     return rate
 
 
-def run(profile: str, total: int, sample: int) -> None:
+def run(profile: str, total: int, sample: int, views_in_api: bool = False) -> None:
     """Print the batch rate over HTTP beside the one-by-one baseline."""
-    with profile_env(profile) as (api_env, store_env):
+    with profile_env(profile, "true" if views_in_api else "false") as (api_env, store_env):
         env = {
             **api_env,
             "ZHULIAN_HOUSEHOLD_SECRET": SECRET,
@@ -124,7 +132,9 @@ def run(profile: str, total: int, sample: int) -> None:
             api.stop()
         base = baseline(store_env, sample)
     rate = total / seconds
+    views = "in the API process" if views_in_api and profile == "embedded" else "left to projectors"
     print(f"profile: {profile}; {total:,} events in {len(requests)} requests of {PER_REQUEST:,}")
+    print(f"  views {views}")
     print(f"  stored {stored:,} in {seconds:.1f}s: {rate:,.0f} events/s; API peak RSS {rss:.0f} MB")
     print(f"  baseline, one commit per event ({sample:,}): {base:,.0f} events/s")
     print(f"  ratio {rate / base:.1f}x")
@@ -138,9 +148,10 @@ def main() -> None:
     # 100,000 is the issue's workload; at today's rate it takes several minutes per profile.
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--baseline-sample", type=int, default=2_000)
+    parser.add_argument("--views-in-api", action="store_true", help="embedded: apply views too")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", os.getcwd())
-    run(args.profile, args.events, args.baseline_sample)
+    run(args.profile, args.events, args.baseline_sample, args.views_in_api)
 
 
 if __name__ == "__main__":
