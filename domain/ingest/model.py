@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,12 @@ DIGEST_V2 = "v2:"
 def _encode(*parts: str) -> str:
     """An unambiguous encoding of several strings: a JSON array (no separator can collide)."""
     return json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+
+
+# A command looks its receipt up, then creates it: the same id twice per event.
+@lru_cache(maxsize=4096)
+def _receipt_id(source: str, event_id: str) -> UUID:
+    return uuid5(_NAMESPACE, _encode("receipt", source, event_id))
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class Receipt(Aggregate):
     @staticmethod
     def create_id(source: str, event_id: str, **_: Any) -> UUID:
         """Source + id name the receipt, encoded so that no two pairs share an id."""
-        return uuid5(_NAMESPACE, _encode("receipt", source, event_id))
+        return _receipt_id(source, event_id)
 
     @event(Issued)
     def __init__(
