@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from uuid import UUID
 
+from domain.ids import uuid5
 from domain.shared.errors import InvalidValue
-from domain.shared.ids import uuid5
 
 HOUSEHOLD_KEY_PATTERN = r"^hh[1-9][0-9]{0,2}_[0-9a-f]{40}$"
 _KEY = re.compile(HOUSEHOLD_KEY_PATTERN)

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.shared.ids import uuid5
+from domain.ids import uuid5
 
 _NAMESPACE = UUID("0c9a4d5e-2b71-4f0e-9d3c-6a8b1e2f7d40")
 # Digests made since re-sends are compared on type, subject, time and data carry this prefix;

@@ -11,8 +11,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.households.vocabulary import Channel
+from domain.ids import uuid5
 from domain.shared.errors import InvalidValue
-from domain.shared.ids import uuid5
 from domain.shared.taxonomy import Category
 
 _NAMESPACE = UUID("5d0b7f62-91a4-4c3e-8e21-7b6a0c9d4f18")

@@ -4,7 +4,7 @@ import copy
 import pickle
 import uuid
 
-from domain.shared.ids import uuid5
+from domain.ids import uuid5
 
 NAMESPACES = [uuid.NAMESPACE_DNS, uuid.UUID("0c9a4d5e-2b71-4f0e-9d3c-6a8b1e2f7d40")]
 NAMES = ["", "a", "receipt", '["receipt","/330106/civil-affairs","id-1"]', "户籍 330106", "x" * 300]
