@@ -21,6 +21,7 @@ class Connection:
         self.port = parts.port or 80
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._heads: dict[tuple[str, str, str], bytes] = {}
 
     async def request(
         self, method: str, path: str, body: bytes = b"", content_type: str = "application/json"
@@ -29,21 +30,36 @@ class Connection:
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None
-        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
-        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers().items())
-        if body or method == "POST":
-            head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
-        self._writer.write(head.encode() + b"\r\n" + body)
+        head = self._heads.get((method, path, content_type))
+        if head is None:  # built once per kind of request: the generator stays cheap
+            head = self._heads[(method, path, content_type)] = self._head(
+                method, path, content_type
+            )
+        length = b"Content-Length: %d\r\n\r\n" % len(body) if body or method == "POST" else b"\r\n"
+        self._writer.write(head + length + body)
         status_line = await self._reader.readline()
+        if not status_line:  # the server closed an idle keep-alive connection: send again
+            self.close()
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+            self._writer.write(head + length + body)
+            status_line = await self._reader.readline()
         status = int(status_line.split()[1])
-        length = 0
+        length_of_answer = 0
         while (line := await self._reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
-                length = int(value)
-        return status, await self._reader.readexactly(length)
+                length_of_answer = int(value)
+        return status, await self._reader.readexactly(length_of_answer)
+
+    def _head(self, method: str, path: str, content_type: str) -> bytes:
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers().items())
+        if method == "POST":
+            head += f"Content-Type: {content_type}\r\n"
+        return head.encode()
 
     def close(self) -> None:
         """Close the connection."""
         if self._writer is not None:
             self._writer.close()
+            self._writer = None

@@ -24,7 +24,7 @@ def _serve(args: argparse.Namespace) -> None:
     from services.gc_tuning import tune_after_start_up
 
     # Built before the server starts, so a bad setting or an unreachable part is one clear line.
-    container = Container(Settings())
+    container = Container(Settings(), serving=True)
     tune_after_start_up()
     uvicorn.run(create_app(container=container), host=args.host, port=args.port, log_config=None)
 

@@ -38,6 +38,7 @@ from services.privacy.scope import view_scope
 from services.privacy.setup import open_key_store
 from services.settings import Settings
 from services.transparency.setup import open_transparency
+from services.view_worker import ViewWorker
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,17 @@ def all_views() -> list[View]:
 class Container:
     """The parts of one running process, built once from settings."""
 
-    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+    def __init__(self, settings: Settings, clock: Clock = utc_now, serving: bool = False) -> None:
         self.settings = settings
+        # `zhulian serve` on the embedded profile applies the views in a child process (the
+        # API's core stays with requests); tests and other commands apply them in this one.
+        wanted = settings.view_worker
+        self.view_worker: ViewWorker | None = (
+            ViewWorker()
+            if wanted == "process"
+            or (wanted == "auto" and serving and settings.profile == "embedded")
+            else None
+        )
         self.clock = clock
         self.app = Alliance(env=settings.event_store_env())
         self.store: SqlViewStore = (
@@ -102,11 +112,13 @@ class Container:
 
     def start(self) -> None:
         """Follow the log, and keep the clock, in background threads (as the settings say)."""
-        if self.settings.run_projections:
+        if self.settings.run_projections and self.view_worker is not None:
+            self.view_worker.start()
+        elif self.settings.run_projections:
             self._threads.append(
                 threading.Thread(
                     target=self.runner.run,
-                    args=(self._stop, self.settings.runner_interval),
+                    args=(self._stop, self.settings.runner_interval, self.settings.runner_min_gap),
                     name="projection-runner",
                     daemon=True,
                 )
@@ -143,6 +155,8 @@ class Container:
         """Stop following and release the stores."""
         self._stop.set()
         self.runner.wakeup.set()
+        if self.view_worker is not None:
+            self.view_worker.close()
         for thread in self._threads:
             thread.join(timeout=10)
         self.readiness.close()

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("ZHULIAN_DATABASE_URL", "DATABASE_URL")
     )  # production: the PostgreSQL of the event index and the views
     runner_interval: float = 0.25
+    runner_min_gap: float = Field(default=0.0, ge=0)  # seconds between catch-ups, at least
+    # embedded `zhulian serve`: views in a supervised child process ("auto"), or in this one
+    view_worker: Literal["auto", "process", "inline"] = "auto"
     run_projections: bool = True  # production may leave views to separate projector workers
     run_clock: bool = True  # record deadline breaches in this process (any number may)
     clock_interval: float = 30.0  # seconds between the clock's sweeps

@@ -26,7 +26,7 @@ HOUSEHOLDS = Table(
         " temporary_grants:json answer_due_at:ts answered_at:ts answer_late:bool"
         " last_overdue_due_at:ts escalated_to sharing:json"
         " difficulty_circle:int household_group plan discovered_at:ts first_channel"
-        " reports:int needs_open:int needs_total:int updated_at:ts version:int"
+        " reports:int needs_open:int needs_total:int updated_at:ts version:int erasure:json"
     ),
     key=("household_id",),
     indexes=(("region_code",), ("household_key",)),
@@ -113,8 +113,8 @@ class HouseholdFile(View):
     tables = (HOUSEHOLDS, TIMELINE, LINKS)
     # 2: temporary assistance as one-off grants; 3: applications answered; 4: money, deliveries,
     # candidate decisions, escalations of needs and reservations on the timeline; 5: consents
-    # and legal bases (the sharing column)
-    schema_version = 5
+    # and legal bases (the sharing column); 6: the erasure (when, by whom, why) on the file
+    schema_version = 6
 
     def handlers(self) -> dict[type, Handler]:
         """Every event of a household, its sharing, needs, referrals, triage and reservations,
@@ -193,6 +193,7 @@ class HouseholdFile(View):
                     "needs_total": 0,
                     "updated_at": e.timestamp,
                     "version": e.originator_version,
+                    "erasure": None,
                 },
             )
             return
@@ -224,6 +225,13 @@ class HouseholdFile(View):
             changes["assistance"] = [s for s in row["assistance"] if s != e.status]
         elif isinstance(e, SHARING):
             changes["sharing"] = sharing_after(row.get("sharing") or [], e)
+        elif isinstance(e, Household.Erased):  # readable by design: it must name no person
+            changes["erasure"] = {
+                "erased_at": e.erased_at.isoformat(),
+                "by": e.by,
+                "reason": e.reason,
+                "reference": e.reference,
+            }
         elif isinstance(e, Household.Assessed):
             changes.update(
                 difficulty_circle=e.difficulty_circle, household_group=e.group, plan=e.plan

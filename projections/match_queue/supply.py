@@ -12,6 +12,7 @@ from domain.matching.rules import load_part
 from domain.shared.months import month_of
 from domain.supply.model import Offering
 from projections.match_queue import judging as j
+from projections.match_queue import rejudging
 from projections.runtime.view import Row, Tx
 
 
@@ -147,7 +148,7 @@ def rejudge(tx: Tx, kind: str, candidate_id: str, row: Row, at: Any) -> None:
         else:
             found = tx.find("match_needs", status="open", **{column: area}, **category)
             needs.update((n["need_id"], n) for n in found)
-    j.rejudge_candidate(tx, kind, row, needs, before, at, policy)
+    rejudging.rejudge_candidate(tx, kind, row, needs, before, at, policy)
 
 
 def _signature(row: Row, period: str) -> tuple[Any, ...]:

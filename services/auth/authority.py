@@ -27,6 +27,7 @@ from services.errors import is_part_failure
 from services.settings import Settings
 
 CLIENT_CACHE_SECONDS = 2.0  # how long another process may still accept a revoked client
+VERIFIED_TOKENS = 10_000  # bearer tokens remembered as verified (forgotten all at once beyond)
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
@@ -116,6 +117,8 @@ class Authority:
         self.logins_by_name = Buckets(settings.login_burst, refill)
         self.logins_by_address = Buckets(settings.login_burst * 3, refill * 3)
         self._clients: dict[str, tuple[float, dict[str, Any] | None]] = {}
+        # token -> (expiry, the client row it was checked against, principal)
+        self._verified: dict[str, tuple[float, dict[str, Any], Principal]] = {}
         self._lock = threading.Lock()
 
     # resolving credentials
@@ -129,7 +132,28 @@ class Authority:
         row = self._client(claims["sub"])
         if row is None or row["status"] != "active" or row["version"] != claims["ver"]:
             raise TokenError("the client was revoked or its secret rotated")
-        return client_principal(row)
+        principal = client_principal(row)
+        with self._lock:
+            if len(self._verified) >= VERIFIED_TOKENS:
+                self._verified.clear()
+            self._verified[token] = (float(claims.get("exp", 0)), row, principal)
+        return principal
+
+    def known_bearer(self, token: str) -> Principal | None:
+        """The principal of a token verified before, while its expiry and the client row it
+        was checked against both still hold (no I/O, no signature check: safe on the loop);
+        None sends the caller to `bearer`."""
+        with self._lock:
+            known = self._verified.get(token)
+            if known is None:
+                return None
+            expires, row, principal = known
+            cached = self._clients.get(principal.subject)
+        if time.time() >= expires or cached is None or cached[1] is not row:
+            return None  # expired, or the client row was refreshed, revoked or rotated since
+        if time.monotonic() - cached[0] >= CLIENT_CACHE_SECONDS:
+            return None
+        return principal
 
     def _client(self, client_id: str) -> dict[str, Any] | None:
         now = time.monotonic()

@@ -157,6 +157,13 @@ class Readiness:
         except Exception as error:
             report.checks["views"] = {"ok": False, "detail": _short(error)}
             return
+        worker = getattr(container, "view_worker", None)
+        if worker is not None and not worker.alive():
+            report.checks["views"] = {
+                "ok": False,
+                "detail": "the view worker process is not running (being restarted)",
+            }
+            return
         if stopped:
             first = stopped[0]
             report.checks["views"] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -44,6 +44,7 @@ class SQLiteDb:
     dialect = "sqlite"
 
     def __init__(self, path: str) -> None:
+        self.path = path
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -97,6 +98,11 @@ class PostgresDb:
         self._pool = pool
         self.schema = sql.Identifier(schema).as_string()
         self._prefix = self.schema + ".tlog_"
+        self._on_close: list[Callable[[], None]] = []
+
+    def on_close(self, stop: Callable[[], None]) -> None:
+        """Run `stop` when the tree's db is closed (e.g. the thread following the index)."""
+        self._on_close.append(stop)
 
     @contextmanager
     def tx(self) -> Iterator[PostgresTx]:
@@ -104,7 +110,9 @@ class PostgresDb:
             yield PostgresTx(conn, self._prefix)
 
     def close(self) -> None:
-        """The pool belongs to the event store."""
+        """Stop what follows the index; the pool belongs to the event store."""
+        while self._on_close:
+            self._on_close.pop()()
 
 
 class PostgresTx:

@@ -66,3 +66,10 @@ def event_leaf_hash(originator_id: Any, version: int, topic: str, state: bytes) 
 
 
 _LEAF_PREFIX_36 = b"\x00" + _U16.pack(36)  # a UUID's text form
+
+
+def uuid_text(stored: str) -> str:
+    """eventsourcing's SQLite keeps a UUID as 32 hex digits; leaves use its canonical text."""
+    if len(stored) == 32:
+        return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
+    return stored

@@ -6,8 +6,8 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from services.settings import Settings
 from services.transparency.db import Db, PostgresDb, SQLiteDb
-from services.transparency.hook import IndexTreeHook
-from services.transparency.log import TransparencyLog
+from services.transparency.index_follower import IndexTreeFollower
+from services.transparency.log import TransparencyLog, log_ranges
 from services.transparency.signing import HeadSigner, parse_signing_key
 from services.transparency.sources import (
     LeafSource,
@@ -48,13 +48,21 @@ def leaf_source(settings: Settings, recorder: ApplicationRecorder) -> LeafSource
     return RecorderSource(recorder)
 
 
-def attach_index_hook(tlog: TransparencyLog) -> None:
-    """On the Kafka store, keep the trees in the index writer's own transactions."""
+def attach_index_hook(tlog: TransparencyLog) -> IndexTreeFollower | None:
+    """On the Kafka store, keep the trees right behind the index in a thread (stopped when the
+    tree's db is closed)."""
     store = getattr(tlog.recorder, "store", None)
-    writer = getattr(store, "writer", None)
-    if writer is None:
-        return
+    if getattr(store, "writer", None) is None or not isinstance(tlog.db, PostgresDb):
+        return None
     tlog.ensure_trees()
     q = tlog.recorder.sql  # type: ignore[attr-defined]
-    if not any(isinstance(o, IndexTreeHook) for o in writer.observers):
-        writer.observers.append(IndexTreeHook(q.schema, q.events))
+    follower = IndexTreeFollower(
+        store.pool,  # type: ignore[union-attr]
+        q.schema,
+        q.events,
+        q.channel,
+        [(r.log, r.high) for r in log_ranges(tlog.recorder)],
+    )
+    tlog.db.on_close(follower.close)
+    follower.start()
+    return follower

@@ -16,13 +16,28 @@ from typing import Any, Protocol
 from eventsourcing.persistence import ApplicationRecorder
 from psycopg import sql
 
-from services.transparency.leaves import event_leaf_hash
+from services.transparency.leaves import event_leaf_hash, uuid_text
 
 # (notification id, originator id as text, version, leaf hash)
 Leaf = tuple[int, str, int, bytes]
 # (notification id, originator id, version, topic, state) in log order
 Event = tuple[int, Any, int, str, bytes]
 _CHUNK = 10_000
+
+
+def leaf_hash_sql(alias: str) -> str:
+    """PostgreSQL's expression for an index row's leaf hash: SHA-256(0x00 || leaf_bytes), the
+    framing of leaves.leaf_bytes written in SQL (`alias` qualifies the columns, e.g. "e.")."""
+    oid = f"convert_to({alias}originator_id::text, 'UTF8')"
+    topic = f"convert_to({alias}topic, 'UTF8')"
+
+    def u16(value: str) -> str:
+        return f"substring(int4send(octet_length({value})) from 3)"
+
+    return (
+        f"sha256('\\x00'::bytea || {u16(oid)} || {oid} || int8send({alias}originator_version)"
+        f" || {u16(topic)} || {topic} || int4send(octet_length({alias}state)) || {alias}state)"
+    )
 
 
 class LeafSource(Protocol):
@@ -86,17 +101,11 @@ class RecorderSource:
             position = batch[-1].id
 
 
-def _uuid_text(stored: str) -> str:
-    """eventsourcing's SQLite keeps a UUID as 32 hex digits; leaves use its canonical text."""
-    if len(stored) == 32:
-        return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
-    return stored
-
-
 class SQLiteLogSource:
     """The embedded event store's file read directly: its stored bytes, without decoding."""
 
     def __init__(self, path: str, table: str = "stored_events") -> None:
+        self.path, self.table = path, table
         self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._select = (
             f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
@@ -113,7 +122,7 @@ class SQLiteLogSource:
         """Up to `limit` leaves after `position`, up to `stop`."""
         leaves = []
         for nid, stored, version, topic, state in self._rows(position, stop, limit):
-            oid = _uuid_text(stored)
+            oid = uuid_text(stored)
             leaves.append((nid, oid, version, event_leaf_hash(oid, version, topic, state)))
         return leaves
 
@@ -130,7 +139,7 @@ class SQLiteLogSource:
         while True:
             rows = self._rows(position, high, _CHUNK)
             for nid, stored, version, topic, state in rows:
-                yield nid, _uuid_text(stored), version, topic, state
+                yield nid, uuid_text(stored), version, topic, state
             if len(rows) < _CHUNK:
                 return
             position = rows[-1][0]
@@ -141,18 +150,10 @@ class PostgresIndexSource:
 
     def __init__(self, pool: Any, events_table: sql.Composable, id_type: str = "uuid") -> None:
         self.pool = pool
-        u16 = "substring(int4send(octet_length({0})) from 3)"
-        oid = "originator_id::text"
-        frame = (
-            "'\\x00'::bytea || "
-            + u16.format(f"convert_to({oid}, 'UTF8')")
-            + f" || convert_to({oid}, 'UTF8') || int8send(originator_version) || "
-            + u16.format("convert_to(topic, 'UTF8')")
-            + " || convert_to(topic, 'UTF8') || int4send(octet_length(state)) || state"
-        )
         self._select = sql.SQL(
             "SELECT notification_id, originator_id::text, originator_version, "
-            + f"sha256({frame}) FROM {{}} WHERE notification_id > %s AND notification_id <= %s "
+            + leaf_hash_sql("")
+            + " FROM {} WHERE notification_id > %s AND notification_id <= %s "
             + "ORDER BY notification_id LIMIT %s"
         ).format(events_table)
         self._events = sql.SQL(

@@ -117,6 +117,19 @@ def test_an_erased_household_is_unreadable_everywhere_while_counts_money_and_pro
     )  # fmt: skip
     assert erased["record_id"] == ids["household"]
 
+    # The file says it was erased: when, by whom, why (the reason names no person).
+    marked = eventually(
+        lambda: household_file(client, ids["household"]), lambda h: h.get("erasure") is not None
+    )
+    assert {k: marked["erasure"][k] for k in ("by", "reason", "reference")} == {
+        "by": "civil-affairs",
+        "reason": REASON,
+        "reference": "request 2026-0113",
+    }
+    assert marked["erasure"]["erased_at"]
+    marked_page = client.get(f"/ui/households/{ids['household']}").text
+    assert "已删除" in marked_page and "PIPL art. 47" in marked_page
+
     # Every read path: the view rows, the timeline, the page, an as-of replay, an export.
     assert need_row(client, ids["need"])["description"] == "[erased]"
     assert NAME not in timeline(client, ids["household"])
@@ -132,6 +145,7 @@ def test_an_erased_household_is_unreadable_everywhere_while_counts_money_and_pro
 
     # Counts and money are not personal: unchanged.
     after = household_file(client, ids["household"])
+    assert before["erasure"] is None
     for kept in ("needs_total", "needs_open", "temporary_grants", "assistance", "region_code"):
         assert after[kept] == before[kept]
 

@@ -115,6 +115,11 @@ class Household(Model):
     needs_total: int
     updated_at: datetime | None
     version: int | None
+    erasure: dict[str, Any] | None = Field(
+        None,
+        description="Set once its personal data was erased (crypto-shredding): erased_at, by,"
+        " reason (the legal reason) and reference; every personal field then reads [erased]",
+    )
 
 
 class HouseholdPage(Page[Household]):
