@@ -23,14 +23,19 @@ class Connection:
         self._writer: asyncio.StreamWriter | None = None
 
     async def request(
-        self, method: str, path: str, body: bytes = b"", content_type: str = "application/json"
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         """Send one request and return the status and the body."""
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
-        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers().items())
+        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers(headers).items())
         if body or method == "POST":
             head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
         self._writer.write(head.encode() + b"\r\n" + body)
