@@ -138,10 +138,12 @@ def measure(stack: Stack, rate: float, seconds: float) -> tuple[dict[str, float]
     return result, per_command(stack, before, client, result["steps"])
 
 
-def run_stack(store: str, rates: list[float], seconds: float, clients: int) -> float:
+def run_stack(
+    store: str, rates: list[float], seconds: float, clients: int, api_env: dict[str, str]
+) -> float:
     """Rising open-loop rates on one stack, then `clients` closed-loop clients; the best rate."""
     best = 0.0
-    with production_stack(store=store, departments=DEPARTMENTS) as stack:
+    with production_stack(store=store, departments=DEPARTMENTS, api_env=api_env) as stack:
         asyncio.run(register_households(stack.api_urls[0], stack.tokens))
         asyncio.run(drive(stack.api_urls, rates[0], 5, True, stack.tokens))  # warm-up
         parts = "indexer, tansu, " if store == "kafka" else ""
@@ -169,21 +171,29 @@ def run_stack(store: str, rates: list[float], seconds: float, clients: int) -> f
     return best
 
 
-def run(rates: list[float], seconds: float, stores: list[str], clients: int) -> None:
+def run(
+    rates: list[float],
+    seconds: float,
+    stores: list[str],
+    clients: int,
+    api_env: dict[str, str],
+    floor_too: bool = True,
+) -> None:
     """The floor at every rate, then each stack at rising rates until one is far from held."""
-    print(f"referral steps over HTTP, open loop, {seconds:g}s per rate")
-    floor = start_floor()
-    try:
-        print("bare endpoint (bench.floor), same schedule:")
-        for rate in rates:
-            before = cpu_seconds(floor.process.pid)
-            r = asyncio.run(drive([floor.url], rate, seconds, False, {}))
-            spent = (cpu_seconds(floor.process.pid) - before) * 1000 / r["steps"]
-            print(line(rate, r, {"floor": spent}))
-    finally:
-        floor.stop()
+    print(f"referral steps over HTTP, open loop, {seconds:g}s per rate; APIs' extra env {api_env}")
+    if floor_too:
+        floor = start_floor()
+        try:
+            print("bare endpoint (bench.floor), same schedule:")
+            for rate in rates:
+                before = cpu_seconds(floor.process.pid)
+                r = asyncio.run(drive([floor.url], rate, seconds, False, {}))
+                spent = (cpu_seconds(floor.process.pid) - before) * 1000 / r["steps"]
+                print(line(rate, r, {"floor": spent}))
+        finally:
+            floor.stop()
     for store in stores:
-        run_stack(store, rates, seconds, clients)
+        run_stack(store, rates, seconds, clients, api_env)
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 
@@ -195,10 +205,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--stores", default="kafka,postgres", help="kafka and/or postgres")
     parser.add_argument("--clients", type=int, default=32, help="closed-loop clients (0: none)")
+    parser.add_argument("--api-env", action="append", default=[], help="KEY=VALUE for the APIs")
+    parser.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", os.getcwd())
     rates = [float(r) for r in args.rates.split(",")]
-    run(rates, args.seconds, args.stores.split(","), args.clients)
+    api_env = dict(pair.split("=", 1) for pair in args.api_env)
+    run(rates, args.seconds, args.stores.split(","), args.clients, api_env, args.floor)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,11 @@ def _store_env(store: str, bootstrap: str, database_url: str) -> dict[str, str]:
 
 @contextmanager
 def production_stack(
-    apis: int = 2, projectors: int = 2, store: str = "kafka", departments: tuple[str, ...] = ()
+    apis: int = 2,
+    projectors: int = 2,
+    store: str = "kafka",
+    departments: tuple[str, ...] = (),
+    api_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """Start the stack on a fresh topic and schema; stop every part afterwards."""
     with kafka_broker() as broker, postgres_server() as database:
@@ -146,8 +150,9 @@ def production_stack(
             for _ in range(projectors):
                 workers.append(_worker("services.workers.projector", env))
             followers = workers[len(indexer) :]
+            api = {**env, "ZHULIAN_RUN_PROJECTIONS": "false", **(api_env or {})}
             for _ in range(apis):
-                servers.append(start_api({**env, "ZHULIAN_RUN_PROJECTIONS": "false"}))
+                servers.append(start_api(api))
             stack = Stack([s.url for s in servers])
             # One client per department, in the credential store every API process shares.
             stack.tokens = {d: client_token(servers[0], env, d) for d in departments}
