@@ -28,7 +28,7 @@ import asyncio
 import logging
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from itertools import count
 
 from bench.common import cpu_seconds, percentile
@@ -49,6 +49,7 @@ async def drive(
     idle: dict[str, list[tuple[float, Connection]]] = {url: [] for url in urls}
     latencies: list[float] = []
     failed = 0
+    refused: Counter[str] = Counter()  # answers other than 201, for the printout
     cases = count()
     tasks: set[asyncio.Task[None]] = set()
 
@@ -76,6 +77,7 @@ async def drive(
         idle[url].append((time.perf_counter(), connection))
         if status != 201:
             failed += 1
+            refused[f"{status} {answer[:120]!r}"] += 1
         elif chained and case.answered(answer):
             ready.append(case)
 
@@ -92,6 +94,8 @@ async def drive(
     sent = time.perf_counter() - start
     if tasks:
         await asyncio.wait(tasks, timeout=120)
+    for answer, times in refused.most_common(3):
+        print(f"      answered {times}× {answer}")
     for connections in idle.values():
         for _, connection in connections:
             connection.close()
