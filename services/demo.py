@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from domain.ingest.model import EventKey
 from services.ingest.service import Ingestor
 
 if TYPE_CHECKING:
@@ -35,6 +36,22 @@ def demo_events(now: datetime, directory: Path = DEMO_DIR) -> list[list[dict[str
                 event["time"] = (datetime.fromisoformat(event["time"]) + shift).isoformat()
         batches.append(events)
     return batches
+
+
+DEMO_PROVIDER = "Xinyuan social-work centre"  # the provider the demo's provider account is
+
+
+def demo_provider_record(name: str = DEMO_PROVIDER, directory: Path = DEMO_DIR) -> str | None:
+    """The record id the demo's events give the provider registered under `name` (the id a
+    retry-safe creation derives from the event's source and id)."""
+    for batch in demo_events(datetime.now().astimezone(), directory):
+        for event in batch:
+            data = event.get("data") or {}
+            registered = event["type"].startswith("cn.zhulian.provider.registered.")
+            if registered and str(data.get("name", "")).startswith(name):
+                key = EventKey(event["source"], event["id"], event["type"], "")
+                return str(key.derived_id("provider"))
+    return None
 
 
 def load_demo(container: Container, directory: Path = DEMO_DIR) -> int:

@@ -10,3 +10,10 @@ def load_first_start(container: Container) -> None:
     from services.demo import load_demo_if_empty
 
     load_demo_if_empty(container)
+
+
+def demo_provider_record() -> str | None:
+    """The record id of the demo's provider, for the demo's provider account."""
+    from services.demo import demo_provider_record as record_of_demo_provider
+
+    return record_of_demo_provider()

@@ -43,7 +43,7 @@ from services.container import Container
 from services.ingest.service import Clock, utc_now
 from services.observability.middleware import RequestContext
 from services.privacy.middleware import RevealMiddleware
-from services.seed import load_first_start
+from services.seed import demo_provider_record, load_first_start
 from services.settings import Settings
 from services.web.routes import login
 
@@ -60,7 +60,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = given or Container(settings, clock)
-        app.state.auth = open_authority(settings)
+        app.state.auth = open_authority(settings, demo_provider_record)
         if settings.demo:
             load_first_start(container)
         container.runner.catch_up()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request
@@ -23,6 +24,11 @@ class NewClient(BaseModel):
     role: Role = Role.PUBLISHER
     department: str | None = Field(default=None, max_length=64)
     provider: str | None = Field(default=None, max_length=64)
+    provider_record: UUID | None = Field(
+        default=None,
+        description="A provider's credential: its provider's record id (contracts and"
+        " deliveries name the provider by it)",
+    )
     region: str = Field(default="", max_length=12)
     sources: list[str] = Field(default_factory=list, max_length=50)
     event_types: list[str] = Field(
@@ -41,6 +47,11 @@ class NewAccount(BaseModel):
     region: str = Field(default="", max_length=12)
     department: str | None = Field(default=None, max_length=64)
     provider: str | None = Field(default=None, max_length=64)
+    provider_record: UUID | None = Field(
+        default=None,
+        description="A provider's credential: its provider's record id (contracts and"
+        " deliveries name the provider by it)",
+    )
 
 
 def _authority(request: Request) -> Authority:
@@ -75,7 +86,7 @@ async def clients(request: Request) -> list[dict[str, Any]]:
 @router.post("/clients", status_code=201, summary="Register a client; its secret is shown once")
 async def create_client(new: NewClient, request: Request) -> dict[str, Any]:
     """The client id and its secret (stored only as an argon2id hash)."""
-    secret = await _create(request, _authority(request).create_client, new.model_dump())
+    secret = await _create(request, _authority(request).create_client, new.model_dump(mode="json"))
     return {"client_id": new.client_id, "client_secret": secret}
 
 
@@ -89,7 +100,8 @@ async def accounts(request: Request) -> list[dict[str, Any]]:
 @router.post("/accounts", status_code=201, summary="Create an account; its password is shown once")
 async def create_account(new: NewAccount, request: Request) -> dict[str, Any]:
     """The account name and its first password (stored only as an argon2id hash)."""
-    password = await _create(request, _authority(request).create_account, new.model_dump())
+    fields = new.model_dump(mode="json")
+    password = await _create(request, _authority(request).create_account, fields)
     return {"name": new.name, "password": password}
 
 

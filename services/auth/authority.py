@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from services.auth.limits import Buckets
 from services.auth.oidc import OidcIssuer
@@ -56,6 +57,7 @@ def client_principal(row: dict[str, Any]) -> Principal:
         region=row.get("region") or "",
         department=row.get("department"),
         provider=row.get("provider"),
+        provider_record=row.get("provider_record"),
         sources=tuple(row.get("sources") or ()),
         event_types=tuple(row.get("event_types") or ()),
     )
@@ -76,6 +78,7 @@ def account_principal(row: dict[str, Any]) -> Principal:
         region=row.get("region") or "",
         department=row.get("department"),
         provider=row.get("provider"),
+        provider_record=row.get("provider_record"),
     )
 
 
@@ -243,5 +246,18 @@ def _check_new(name: str, fields: dict[str, Any]) -> None:
         raise CredentialRefused("region must be a division-code prefix (digits)")
     if role is Role.PROVIDER and not fields.get("provider"):
         raise CredentialRefused("a provider's credential names its provider")
+    record = fields.get("provider_record")
+    if record is not None and not _is_uuid(str(record)):
+        raise CredentialRefused("provider_record is the provider's record id (a UUID)")
+    if record is not None and role is not Role.PROVIDER:
+        raise CredentialRefused("only a provider's credential names a provider record")
     if role is Role.PUBLISHER and not fields.get("sources") and "client_id" in fields:
         raise CredentialRefused("a publisher client names its source prefixes")
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True

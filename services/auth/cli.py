@@ -26,6 +26,7 @@ def _run(args: argparse.Namespace) -> None:
                 role=args.role,
                 department=args.department,
                 provider=args.provider,
+                provider_record=args.provider_record,
                 region=args.region,
                 sources=args.source or [],
                 event_types=args.event_type or [],
@@ -35,6 +36,7 @@ def _run(args: argparse.Namespace) -> None:
             password = authority.create_account(
                 _by(), name=args.name, role=args.role, region=args.region,
                 department=args.department, provider=args.provider,
+                provider_record=args.provider_record,
             )  # fmt: skip
             print(json.dumps({"name": args.name, "password": password}))
         elif args.action == "rotate":
@@ -68,7 +70,10 @@ def install(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     for parser in (client, account):
         parser.add_argument("--region", default="", help="a division-code prefix")
         parser.add_argument("--department")
-        parser.add_argument("--provider")
+        parser.add_argument("--provider", help="a provider's name in the events it sends")
+        parser.add_argument(
+            "--provider-record", help="a provider's record id (its contracts name this UUID)"
+        )
     for name in ("rotate", "revoke"):
         action = actions.add_parser(name, help=f"{name} a credential's secret")
         action.add_argument("kind", choices=["client", "account"])

@@ -3,6 +3,7 @@ department, with random secrets written to data_dir/demo-accounts.txt (productio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from services.auth.authority import Authority
@@ -14,6 +15,7 @@ ACCOUNTS: tuple[tuple[str, Role, str, dict[str, str]], ...] = (
     ("coordinator", Role.COORDINATOR, DISTRICT, {"department": "civil-affairs"}),
     # one town of it (北山街道), acting for the town's civil-affairs office
     ("coordinator-town", Role.COORDINATOR, DISTRICT + "002", {"department": "civil-affairs-town"}),
+    # the Xinyuan social-work centre's people (its record id comes from the demo's events)
     ("provider", Role.PROVIDER, DISTRICT, {"provider": "xinyuan"}),
     ("auditor", Role.AUDITOR, "", {}),
     ("admin", Role.ADMINISTRATOR, "", {}),
@@ -31,8 +33,11 @@ def demo_client_id(department: str) -> str:
     return f"demo-{department}"
 
 
-def create_demo_credentials(authority: Authority, path: Path) -> bool:
-    """Create the demo accounts and clients once (the store has no account yet)."""
+def create_demo_credentials(
+    authority: Authority, path: Path, provider_record: Callable[[], str | None] = lambda: None
+) -> bool:
+    """Create the demo accounts and clients once (the store has no account yet); the provider
+    account is linked to the record `provider_record()` names (the demo's Xinyuan)."""
     if authority.store.accounts():
         return False
     lines = [
@@ -40,6 +45,9 @@ def create_demo_credentials(authority: Authority, path: Path) -> bool:
         "# accounts: name / password / role / region",
     ]
     for name, role, region, extra in ACCOUNTS:
+        record = provider_record() if role is Role.PROVIDER else None
+        if record is not None:
+            extra = {**extra, "provider_record": record}
         password = authority.create_account(
             "first start", name=name, role=role.value, region=region, **extra
         )

@@ -38,7 +38,8 @@ class Principal:
     actor: str
     region: str = ""
     department: str | None = None
-    provider: str | None = None
+    provider: str | None = None  # the provider's name in the alliance's events (its actor)
+    provider_record: str | None = None  # its record id in the log (contracts name this one)
     sources: tuple[str, ...] = ()  # CloudEvents source prefixes a publisher may use
     event_types: tuple[str, ...] = ()  # types (or "prefix.*" patterns) a publisher may send
     scopes: frozenset[str] = field(default_factory=frozenset)

@@ -159,5 +159,7 @@ def acting_of(principal: Principal) -> Acting:
     return Acting(
         actor=principal.actor,
         coordinator_of=principal.region if principal.role is Role.COORDINATOR else None,
-        provider_id=principal.provider,
+        # a provider's credential acts only on its own record's contracts; one not linked to
+        # a record ("") acts on none — never on all
+        provider_id=(principal.provider_record or "") if principal.role is Role.PROVIDER else None,
     )

@@ -120,5 +120,6 @@ def me(request: Request) -> dict[str, Any]:
         "region": principal.region,
         "department": principal.department,
         "provider": principal.provider,
+        "provider_record": principal.provider_record,
         "sources": list(principal.sources),
     }

@@ -36,11 +36,14 @@ CREATE TABLE IF NOT EXISTS credential_events (
 """
 CLIENT_COLUMNS = (
     "client_id, secret_hash, role, department, provider, region, sources, event_types,"
-    " status, version, created_at"
+    " status, version, created_at, provider_record"
 )
 ACCOUNT_COLUMNS = (
-    "name, password_hash, role, department, provider, region, status, version, created_at"
+    "name, password_hash, role, department, provider, region, status, version, created_at,"
+    " provider_record"
 )
+# Columns added after the first release: (table, column), added to older stores on start.
+_ADDED = (("auth_clients", "provider_record"), ("auth_accounts", "provider_record"))
 EVENT_KINDS = frozenset({"created", "rotated", "revoked", "login_failed", "login_ok"})
 
 
@@ -74,6 +77,15 @@ class CredentialStore:
             ddl = _TABLES.format(serial="INTEGER PRIMARY KEY AUTOINCREMENT")
         for statement in filter(str.strip, ddl.split(";")):
             self._run(statement)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Bring a store made by an older release up to today's columns (nullable TEXT)."""
+        for table, column in _ADDED:
+            if self._pool is not None:
+                self._run(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} TEXT")
+            elif column not in {r[1] for r in self._run(f"PRAGMA table_info({table})")}:
+                self._run(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
@@ -123,10 +135,11 @@ class CredentialStore:
             row["client_id"], row["secret_hash"], row["role"], row.get("department"),
             row.get("provider"), row.get("region", ""), json.dumps(list(row.get("sources", ()))),
             json.dumps(list(row.get("event_types", ()))), "active", 1, now_text(),
+            row.get("provider_record"),
         )  # fmt: skip
         self._many(
             [
-                (f"INSERT INTO auth_clients ({CLIENT_COLUMNS}) VALUES ({', '.join('?' * 11)})",
+                (f"INSERT INTO auth_clients ({CLIENT_COLUMNS}) VALUES ({', '.join('?' * 12)})",
                  values),
                 self._event("created", "client", row["client_id"], by, row["role"]),
             ]
@@ -149,10 +162,11 @@ class CredentialStore:
         values = (
             row["name"], row["password_hash"], row["role"], row.get("department"),
             row.get("provider"), row.get("region", ""), "active", 1, now_text(),
+            row.get("provider_record"),
         )  # fmt: skip
         self._many(
             [
-                (f"INSERT INTO auth_accounts ({ACCOUNT_COLUMNS}) VALUES ({', '.join('?' * 9)})",
+                (f"INSERT INTO auth_accounts ({ACCOUNT_COLUMNS}) VALUES ({', '.join('?' * 10)})",
                  values),
                 self._event("created", "account", row["name"], by, row["role"]),
             ]
@@ -236,14 +250,14 @@ class CredentialStore:
         """A live session with its account's current row, or None."""
         rows = self._run(
             "SELECT s.account, s.csrf, s.account_version, s.expires_at, a.version, a.status,"
-            " a.role, a.region, a.department, a.provider FROM auth_sessions s"
+            " a.role, a.region, a.department, a.provider, a.provider_record FROM auth_sessions s"
             " JOIN auth_accounts a ON a.name = s.account WHERE s.id_hash = ?",
             (id_hash,),
         )
         if not rows:
             return None
         keys = ("account", "csrf", "session_version", "expires_at", "version", "status", "role",
-                "region", "department", "provider")  # fmt: skip
+                "region", "department", "provider", "provider_record")  # fmt: skip
         return dict(zip(keys, rows[0], strict=True))
 
     def drop_session(self, id_hash: str) -> None:

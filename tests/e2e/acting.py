@@ -26,21 +26,15 @@ PASSWORD = "a-test-password-of-the-suite"
 
 
 class BrowserAccounts:
-    """For an app served by uvicorn in the browser tests: setting `principal` makes an account
-    for it (its role, region and department) that the browser then signs in as, on the real
-    login page (`SIGN_IN` of the browser tests)."""
+    """For an app served by uvicorn in the browser tests: `sign_in_as(principal)` makes an
+    account for the principal (its role, region and department) that the browser then signs in
+    as, on the real login page (`SIGN_IN` of the browser tests)."""
 
-    def __init__(self, app: Any, principal: Principal | None = None) -> None:
+    def __init__(self, app: Any) -> None:
         self.app = app
-        if principal is not None:
-            self.principal = principal
 
-    @property
-    def principal(self) -> None:
-        return None
-
-    @principal.setter
-    def principal(self, principal: Principal) -> None:
+    def sign_in_as(self, principal: Principal) -> None:
+        """The next sign-in of the browser is as an account made for this principal."""
         from tests.e2e.test_pages_in_browser import SIGN_IN
 
         authority = self.app.state.auth

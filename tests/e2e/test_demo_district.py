@@ -91,3 +91,11 @@ def test_the_funds_export_keeps_yuan_as_numbers_that_add_up(demo_client) -> None
     for row in rows[1:]:
         assert round(sum(row[2:]), 2) == row[1]
     assert sheet["B2"].number_format == '"¥"#,##0.00'
+
+
+def test_the_demo_provider_account_speaks_for_the_demo_providers_record(demo_client) -> None:
+    account = demo_client.app.state.auth.store.account("provider")
+    record = account["provider_record"]
+    provider = demo_client.get(f"/v1/providers/{record}")
+    assert provider.status_code == 200, provider.text
+    assert provider.json()["name"].startswith("Xinyuan social-work centre")

@@ -3,27 +3,15 @@ in plain words, the referral steps on a 360 px phone, axe-core on every new page
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from services.api.app import create_app
-from services.settings import Settings
 from tests.e2e.acting import BrowserAccounts, coordinator
-from tests.e2e.test_pages_in_browser import (
-    AXE,
-    CHROMIUM,
-    FLAGS,
-    SHOTS,
-    free_port,
-    open_page,
-    serious_violations,
-)
+from tests.e2e.served import SHOTS, chromium, served_demo
+from tests.e2e.test_pages_in_browser import open_page, serious_violations
 
 PHONE = {"width": 360, "height": 740}
 
@@ -31,40 +19,14 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, BrowserAccounts]]:
     """The demo district served by uvicorn; the test sets who acts (an account it signs in as)."""
-    port = free_port()
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("acting-demo"),
-        demo=True,
-        argon2_time_cost=1,
-        argon2_memory_kib=32,
-        login_burst=10_000,
-    )  # every test's browser signs in afresh
-    app = create_app(settings)
-    acting = BrowserAccounts(app)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    served = uvicorn.Server(config)
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not served.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", acting
-    served.should_exit = True
-    thread.join(timeout=10)
+    with served_demo(tmp_path_factory.mktemp("acting-demo")) as (url, app):
+        yield url, BrowserAccounts(app)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` installs the npm package axe-core")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def until(page: Page, condition: Callable[[Page], bool], timeout: float = 15.0) -> None:
@@ -89,7 +51,7 @@ def submit(form) -> None:  # type: ignore[no-untyped-def]
 
 def test_adopting_the_standing_checks_and_ending_an_alert_from_the_pages(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/screening/rules")
     form = page.locator("form[action='/ui/act/adopt-pack']")
     form.locator("select[name=pack]").select_option("standing-checks")
@@ -120,7 +82,7 @@ def test_accepting_a_fund_with_an_amount_from_the_match_queue_takes_the_need_off
     server, browser
 ):
     base, acting = server
-    acting.principal = coordinator(actor="civil-affairs-town")
+    acting.sign_in_as(coordinator(actor="civil-affairs-town"))
     page = open_page(browser, base + "/ui/match-queue")
     form = page.locator("form[action='/ui/act/accept-fund']").first
     need_id = form.locator("input[name=need_id]").get_attribute("value")
@@ -136,7 +98,7 @@ def test_accepting_a_fund_with_an_amount_from_the_match_queue_takes_the_need_off
 
 def test_ruling_out_a_candidate_and_escalating_a_need_from_the_match_queue(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/match-queue")
     form = page.locator("form[action='/ui/act/reject-candidate']").first
     reveal(form)
@@ -155,13 +117,13 @@ def test_ruling_out_a_candidate_and_escalating_a_need_from_the_match_queue(serve
 
 def test_a_referral_is_accepted_and_answered_on_a_360_pixel_phone(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/referrals?status=requested", viewport=PHONE)
     page.locator("td[data-label='办理'] a").first.click()
     page.wait_for_url("**/ui/referrals/*")
     holder = page.locator("dl.facts dd").nth(1).inner_text()
     assert holder == "村慈善工作站"
-    acting.principal = coordinator(actor="village-charity")
+    acting.sign_in_as(coordinator(actor="village-charity"))
     page = open_page(browser, page.url, viewport=PHONE)  # signed in as the holder's person
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     submit(page.locator("form[action='/ui/act/accept-referral']"))
@@ -186,7 +148,7 @@ def test_a_step_out_of_order_is_refused_in_plain_words_with_the_values_kept(serv
     page.locator("td[data-label='办理'] a").first.click()
     page.wait_for_url("**/ui/referrals/*")
     referral_id = page.url.rsplit("/", 1)[1]
-    acting.principal = coordinator(actor="health")
+    acting.sign_in_as(coordinator(actor="health"))
     page.goto(f"{base}/ui/act/complete-referral?referral_id={referral_id}")
     page.locator("textarea[name=outcome]").fill("已办结")
     submit(page.locator("form.act"))
@@ -198,7 +160,7 @@ def test_a_step_out_of_order_is_refused_in_plain_words_with_the_values_kept(serv
 
 def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, browser):
     base, acting = server
-    acting.principal = coordinator(actor="xinyuan-social-work")
+    acting.sign_in_as(coordinator(actor="xinyuan-social-work"))
     page = open_page(browser, base + "/ui/households")
     key = page.locator("tbody tr").first.inner_text().split()[0]
     page.goto(base + "/ui/resources")
@@ -216,7 +178,7 @@ def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, 
         page,
         lambda p: p.locator("#contracts ~ div td[data-label='人次']").first.inner_text() != before,
     )
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page.goto(base + "/ui/matching-policy")
     versions = page.locator("section.alert-card").count()
     page.locator("textarea[name=reason]").fill("联席会议：默认权重")
@@ -228,7 +190,7 @@ def test_a_delivery_and_a_matching_policy_are_recorded_from_their_forms(server, 
 
 def test_every_new_page_in_both_languages_has_no_serious_accessibility_violation(server, browser):
     base, acting = server
-    acting.principal = coordinator()
+    acting.sign_in_as(coordinator())
     page = open_page(browser, base + "/ui/referrals")
     referral = page.locator("td[data-label='办理'] a").first.get_attribute("href")
     page.goto(base + "/ui/resources")

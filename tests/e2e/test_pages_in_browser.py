@@ -2,76 +2,32 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from services.api.app import create_app
-from services.settings import Settings
+from tests.e2e.served import AXE, SHOTS, chromium, served_demo
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).parents[2] / ".venv/node/node_modules/axe-core/axe.min.js"
-SHOTS = Path("var/screenshots")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SIGN_IN: dict[str, str] = {}  # the demo coordinator's name and password (base_url reads them)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:
-    port = free_port()
     data = tmp_path_factory.mktemp("browser-demo")
-    settings = Settings(
-        data_dir=data, demo=True, argon2_time_cost=1, argon2_memory_kib=32, login_burst=10_000
-    )  # every test's browser signs in afresh
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    for line in (data / "demo-accounts.txt").read_text().splitlines():
-        name, _, rest = line.partition("\t")
-        if name == "coordinator":
-            SIGN_IN.update(name=name, password=rest.split("\t")[0])
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_demo(data) as (url, _):
+        for line in (data / "demo-accounts.txt").read_text().splitlines():
+            name, _, rest = line.partition("\t")
+            if name == "coordinator":
+                SIGN_IN.update(name=name, password=rest.split("\t")[0])
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` installs the npm package axe-core")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def signed_in_page(browser: Browser, url: str, **context: object) -> Page:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from tests.builders import cloud_event
+from services.auth.principal import Principal, Role
+from tests.builders import cloud_event, household_ref
 from tests.e2e.conftest import eventually, post_event
 from tests.e2e.money_world import (
     XINYUAN,
@@ -143,3 +145,47 @@ def test_capacity_months_in_the_api_are_shanghai_months_at_2330_utc_on_the_last_
         lambda page: bool(page["rows"]),
     )["rows"]
     assert [m["dim_key"] for m in months] == ["2026-12"]
+
+
+def _provider_system(record: str | None) -> Principal:
+    """A provider's own system: a provider client under its source, linked to a record or not."""
+    return Principal(
+        f"client-xinyuan-{record or 'unlinked'}"[:64], "client", Role.PROVIDER, "xinyuan",
+        region="330106", provider="xinyuan", provider_record=record,
+        sources=("/330106/test",), event_types=("cn.zhulian.contract.delivery_recorded.*",),
+    )  # fmt: skip
+
+
+def _deliver_as(client, s: dict[str, str], record: str | None, status: int) -> Any:
+    system = _provider_system(record)
+    client.principals[system.subject] = system
+    event = cloud_event(
+        "contract.delivery_recorded",
+        {
+            "contract_id": s["contract"],
+            "item_id": "home-care",
+            "household": household_ref("330106195001010011"),
+            "person_times": 1,
+            "cost_yuan": "30.00",
+        },
+    )
+    response = client.post(
+        "/v1/events",
+        json=event,
+        headers={"content-type": "application/cloudevents+json", "x-test-as": system.subject},
+    )
+    assert response.status_code == status, response.json()
+    return response.json()
+
+
+def test_a_providers_credential_records_deliveries_only_on_its_own_records_contracts(
+    client,
+) -> None:
+    s = supply(client)
+    household(client, "330106195001010011")
+    assert _deliver_as(client, s, s["provider"], 201)["result"] == "stored"
+    refused = _deliver_as(client, s, s["other"], 403)
+    assert f"only its provider ({s['provider']})" in str(refused)
+    unlinked = _deliver_as(client, s, None, 403)  # a provider credential naming no record
+    assert f"only its provider ({s['provider']})" in str(unlinked)
+    assert left(client, s["offering"]) == 2  # the one delivery stored took one place

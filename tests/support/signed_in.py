@@ -172,7 +172,11 @@ class SignedIn(TestClient):
         """Credentials of the real kind for a principal: a client token, or a session."""
         creds = self.credentials
         if p.kind == "client":
-            fields = {"department": p.department or p.actor, "provider": p.provider}
+            fields = {
+                "department": p.department or p.actor,
+                "provider": p.provider,
+                "provider_record": p.provider_record,
+            }
             token = creds.client_token(
                 p.role, sources=p.sources, region=p.region, client_id=p.subject,
                 types=p.event_types or ("cn.zhulian.*",),
@@ -182,6 +186,8 @@ class SignedIn(TestClient):
         fields = {"department": p.department or p.actor} if p.role is not Role.PROVIDER else {}
         if p.provider:
             fields["provider"] = p.provider
+        if p.provider_record:
+            fields["provider_record"] = p.provider_record
         cookie = creds.session(p.role, p.region, name=p.subject, **fields)
         return {"cookie": f"zhulian_session={cookie}", "x-csrf-token": self._csrf(cookie)}
 

@@ -100,7 +100,7 @@ def test_another_departments_source_is_refused_so_its_ids_stay_its_own() -> None
 
 def test_roles_publish_only_what_the_role_allows() -> None:
     coordinator = Principal("wang", "account", Role.COORDINATOR, "town-wang", region="330106001")
-    provider = Principal("xy", "account", Role.PROVIDER, "xinyuan", provider="p-1")
+    provider = Principal("xy", "account", Role.PROVIDER, "xinyuan", provider="xinyuan")
     auditor = Principal("audit", "account", Role.AUDITOR, "audit")
     escalate = Kind("cn.zhulian.match.need_escalated.v2", "match.need_escalated")
     deliver = Kind("cn.zhulian.contract.delivery_recorded.v2", "contract.delivery_recorded")
@@ -131,8 +131,17 @@ def test_the_domain_learns_a_coordinators_region_and_a_providers_record() -> Non
     assert acting_of(coordinator).coordinates("330106001002")
     assert not acting_of(coordinator).coordinates("330106002001")
     assert acting_of(HRSS).coordinator_of is None
-    provider = Principal("xy", "account", Role.PROVIDER, "xinyuan", provider="p-1")
+    provider = Principal(
+        "xy", "account", Role.PROVIDER, "xinyuan", provider="xinyuan", provider_record="p-1"
+    )
     assert acting_of(provider).provider_id == "p-1"
+
+
+def test_a_provider_credential_not_linked_to_a_record_acts_on_no_providers_contracts() -> None:
+    unlinked = Principal("xy", "account", Role.PROVIDER, "xinyuan", provider="xinyuan")
+    assert acting_of(unlinked).provider_id == ""  # matches no record id: refused, never all
+    coordinator = Principal("wang", "account", Role.COORDINATOR, "town-wang", region="330106")
+    assert acting_of(coordinator).provider_id is None  # a department's people: its contracts
 
 
 def test_the_ingestor_stores_a_publishers_event_as_the_credentials_actor() -> None:
