@@ -53,11 +53,11 @@ class TimedProducer:
     def __init__(self, inner: Any) -> None:
         self._inner = inner
 
-    def send_all(self, records: Sequence[Any], meanwhile: Any = None) -> list[int]:
+    def send_all(self, records: Sequence[Any]) -> list[int]:
         """Send through the wrapped producer, observing the time to the acknowledgement."""
         started = time.perf_counter()
         try:
-            offsets: list[int] = self._inner.send_all(records, meanwhile)
+            offsets: list[int] = self._inner.send_all(records)
         except Exception:
             KAFKA_PRODUCE_FAILURES.inc()
             raise
