@@ -82,7 +82,9 @@ def villages(county: str = "330106") -> list[str]:
 
 def village(n: int, county: str = "330106") -> str:
     """The n-th real village of the county, cycling."""
-    found = _VILLAGES.setdefault(county, villages(county))
+    found = _VILLAGES.get(county)
+    if found is None:  # the county's villages are looked up once, not on every call
+        found = _VILLAGES[county] = villages(county)
     return found[n % len(found)]
 
 

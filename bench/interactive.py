@@ -6,6 +6,7 @@ Reports single-client commands/s and p50/p99 latency at a paced 100 commands/s.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -68,6 +69,39 @@ def _paced(app: Cases, kwargs: dict[str, Any]) -> tuple[float, float]:
     return percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
 
 
+def _breakdown(app: Cases, kwargs: dict[str, Any], commands: int = 500) -> dict[str, float]:
+    """Where a Kafka-store command's time goes: produce and wait for the ack, the index
+    transaction, and everything else (Python: the aggregate, encoding, the recorder)."""
+    store = app.recorder.store  # type: ignore[attr-defined]
+    spent = {"ack": 0.0, "index": 0.0}
+    caller = threading.get_ident()  # the store's own index builder thread calls apply too
+
+    def timed(name: str, call: Any) -> Any:
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return call(*args, **kw)
+            finally:
+                if threading.get_ident() == caller:
+                    spent[name] += time.perf_counter() - started
+
+        return wrapper
+
+    send_all, apply = store.producer.send_all, store.writer.apply
+    store.producer.send_all = timed("ack", send_all)
+    store.writer.apply = timed("index", apply)
+    try:
+        started = time.perf_counter()
+        for _ in range(commands):
+            app.open_case("110101", **kwargs)
+        total = time.perf_counter() - started
+    finally:
+        store.producer.send_all, store.writer.apply = send_all, apply
+    ms = {name: seconds * 1000 / commands for name, seconds in spent.items()}
+    ms["python"] = total * 1000 / commands - ms["ack"] - ms["index"]
+    return ms
+
+
 def _raw_ack_ms(bootstrap: str, topic: str) -> float:
     """Median time for a bare kafka-python producer to get one record acked (acks=all)."""
     producer = KafkaProducer(
@@ -98,6 +132,9 @@ def run(bootstrap: str, database_url: str) -> dict[str, float]:
         try:
             results[f"{name}_cps"] = _single_client(app, kwargs)
             results[f"{name}_p50_ms"], results[f"{name}_p99_ms"] = _paced(app, kwargs)
+            if name == "kafka":
+                for part, ms in _breakdown(app, kwargs).items():
+                    results[f"kafka_{part}_ms"] = ms
         finally:
             app.factory.close()
     results["raw_ack_ms"] = _raw_ack_ms(bootstrap, unique_topic("bench-ack"))
@@ -117,5 +154,10 @@ def run(bootstrap: str, database_url: str) -> dict[str, float]:
         f"  floor: a bare kafka-python produce with acks=all takes {k['raw_ack_ms']:.2f} ms "
         f"(median) here, vs {1000 / p['postgres_cps']:.2f} ms for a whole PostgreSQL-recorder "
         "command"
+    )
+    print(
+        f"  where a Kafka-store command's time goes (mean of 500): produce and wait for the ack "
+        f"{k['kafka_ack_ms']:.2f} ms, index transaction {k['kafka_index_ms']:.2f} ms, the rest "
+        f"(Python) {k['kafka_python_ms']:.2f} ms"
     )
     return results

@@ -21,20 +21,25 @@ class Connection:
         self.port = parts.port or 80
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
-        self._heads: dict[tuple[str, str, str], bytes] = {}
+        self._heads: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], bytes] = {}
 
     async def request(
-        self, method: str, path: str, body: bytes = b"", content_type: str = "application/json"
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         """Send one request and return the status and the body."""
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None
-        head = self._heads.get((method, path, content_type))
+        extra = tuple(sorted((headers or {}).items()))
+        kind = (method, path, content_type, extra)
+        head = self._heads.get(kind)
         if head is None:  # built once per kind of request: the generator stays cheap
-            head = self._heads[(method, path, content_type)] = self._head(
-                method, path, content_type
-            )
+            head = self._heads[kind] = self._head(method, path, content_type, headers)
         length = b"Content-Length: %d\r\n\r\n" % len(body) if body or method == "POST" else b"\r\n"
         self._writer.write(head + length + body)
         status_line = await self._reader.readline()
@@ -51,9 +56,11 @@ class Connection:
                 length_of_answer = int(value)
         return status, await self._reader.readexactly(length_of_answer)
 
-    def _head(self, method: str, path: str, content_type: str) -> bytes:
+    def _head(
+        self, method: str, path: str, content_type: str, headers: dict[str, str] | None = None
+    ) -> bytes:
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
-        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers().items())
+        head += "".join(f"{name}: {value}\r\n" for name, value in request_headers(headers).items())
         if method == "POST":
             head += f"Content-Type: {content_type}\r\n"
         return head.encode()

@@ -70,9 +70,9 @@ def start_api(env: dict[str, str]) -> Server:
     return start(["-m", "services.cli", "serve"], env)
 
 
-def sign_in_as(server: Server, env: dict[str, str], department: str) -> None:
+def client_token(server: Server, env: dict[str, str], department: str) -> str:
     """Register a publisher client acting as `department` in the server's credential store
-    (`zhulian admin`, the same environment) and send every later request with its token."""
+    (`zhulian admin`, the same environment) and return a bearer token of it."""
     client_id = f"bench-{department}"
     made = subprocess.run(
         [sys.executable, "-m", "services.cli", "admin", "create-client", "--client-id", client_id,
@@ -87,7 +87,12 @@ def sign_in_as(server: Server, env: dict[str, str], department: str) -> None:
         timeout=10,
     )
     answer.raise_for_status()
-    REQUEST_HEADERS["authorization"] = "Bearer " + answer.json()["access_token"]
+    return "Bearer " + str(answer.json()["access_token"])
+
+
+def sign_in_as(server: Server, env: dict[str, str], department: str) -> None:
+    """A publisher client acting as `department`; every later request carries its token."""
+    REQUEST_HEADERS["authorization"] = client_token(server, env, department)
 
 
 def start_floor() -> Server:

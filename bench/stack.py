@@ -10,8 +10,15 @@ falls behind shows as latency. Each rate is reported with p50/p99, how many step
 with something other than 201, and each part's CPU time per command (from /proc). The highest
 rate held (p99 ≤ 100 ms, every step stored, the rate reached) is named at the end.
 
-Baseline, same run: the bare endpoint (`bench.floor`, same uvicorn) driven with the same
-schedule; it answers every step at once, so only its latency and CPU per request count.
+Steps are sent as the department systems would: civil affairs raises the need and refers it,
+hrss accepts, routes, answers and completes, each with its own client (`zhulian admin`) and
+token; the households are discovered by a grid worker's client and consent to sharing first.
+
+Baselines, same run: the bare endpoint (`bench.floor`, same uvicorn) driven with the same
+schedule (it answers every step at once, so only its latency and CPU per request count), and
+the same API and projectors on eventsourcing's own PostgreSQL recorder (`--baseline postgres`,
+the default) at the same rates. Both stacks are also driven closed-loop by 32 clients
+(`--clients`), each walking its referrals step after step, for the issue's ratio.
 """
 
 from __future__ import annotations
@@ -21,93 +28,28 @@ import asyncio
 import logging
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from itertools import count
-from typing import Any
 
-import orjson
-
-from bench.common import cpu_seconds, percentile, village
+from bench.common import cpu_seconds, percentile
 from bench.loadgen import Connection
 from bench.processes import start_floor
+from bench.stack_cases import CE, DEPARTMENTS, Case, closed_loop, headers, register_households
 from bench.stack_processes import Stack, production_stack
 
-CE = "application/cloudevents+json"
-STEPS = ("need.raised", "referral.requested", "accepted", "routed", "feedback_given", "completed")
-HOUSEHOLDS = 300
 KEEP_ALIVE_S = 3.0  # reuse a connection only this long after its last answer
-_ids = count(1)
 
 
-def household(n: int) -> str:
-    return f"33010619{n:010d}"
-
-
-def cloud_event(kind: str, data: dict[str, Any]) -> bytes:
-    """A v1 CloudEvent of a zhulian type."""
-    return orjson.dumps(
-        {
-            "specversion": "1.0",
-            "id": f"stack-{next(_ids)}",
-            "source": "/330106/civil-affairs",
-            "type": f"cn.zhulian.{kind}.v1",
-            "data": data,
-        }
-    )
-
-
-class Case:
-    """One need walked through its referral: the next step and the ids it needs."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.step = 0
-        self.need_id = ""
-        self.referral_id = ""
-
-    def body(self) -> bytes:
-        """The CloudEvent of this case's next step."""
-        step = STEPS[self.step]
-        if step == "need.raised":
-            return cloud_event(
-                step,
-                {
-                    "household": {"registration_number": household(self.n % HOUSEHOLDS)},
-                    "need_type": "survival",
-                    "category": "medical",
-                    "urgency": "high",
-                    "description": "Dialysis costs",
-                    "raised_by": "civil-affairs",
-                },
-            )
-        if step == "referral.requested":
-            data = {"need_id": self.need_id, "from_department": "civil-affairs"}
-            return cloud_event(step, {**data, "to_department": "hrss"})
-        extra = {
-            "routed": {"to_unit": "medical-assistance-office"},
-            "feedback_given": {"content": "Assistance approved, paid on Friday"},
-            "completed": {"outcome": "met"},
-        }.get(step, {})
-        data = {"referral_id": self.referral_id, "department": "hrss", **extra}
-        return cloud_event(f"referral.{step}", data)
-
-    def answered(self, answer: bytes) -> bool:
-        """Take the ids from a step's answer; False once the referral is completed."""
-        if self.step == 0:
-            self.need_id = orjson.loads(answer)["record_id"]
-        elif self.step == 1:
-            self.referral_id = orjson.loads(answer)["record_id"]
-        self.step += 1
-        return self.step < len(STEPS)
-
-
-async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> dict[str, float]:
+async def drive(
+    urls: list[str], rate: float, seconds: float, chained: bool, tokens: dict[str, str]
+) -> dict[str, float]:
     """Send steps open-loop at `rate` for `seconds`; latency from each step's due time."""
     ready: deque[Case] = deque()
     # Connections idle longer than uvicorn's keep-alive (5 s) are closed by the server.
     idle: dict[str, list[tuple[float, Connection]]] = {url: [] for url in urls}
     latencies: list[float] = []
     failed = 0
+    refused: Counter[str] = Counter()  # answers other than 201, for the printout
     cases = count()
     tasks: set[asyncio.Task[None]] = set()
 
@@ -123,7 +65,10 @@ async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> 
                 reused.close()
         connection = connection or Connection(url)
         try:
-            status, answer = await connection.request("POST", "/v1/events", case.body(), CE)
+            department, body = case.body()
+            status, answer = await connection.request(
+                "POST", "/v1/events", body, CE, headers(tokens, department)
+            )
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             failed += 1
             connection.close()
@@ -132,6 +77,7 @@ async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> 
         idle[url].append((time.perf_counter(), connection))
         if status != 201:
             failed += 1
+            refused[f"{status} {answer[:120]!r}"] += 1
         elif chained and case.answered(answer):
             ready.append(case)
 
@@ -148,6 +94,8 @@ async def drive(urls: list[str], rate: float, seconds: float, chained: bool) -> 
     sent = time.perf_counter() - start
     if tasks:
         await asyncio.wait(tasks, timeout=120)
+    for answer, times in refused.most_common(3):
+        print(f"      answered {times}× {answer}")
     for connections in idle.values():
         for _, connection in connections:
             connection.close()
@@ -167,32 +115,6 @@ def held(result: dict[str, float], rate: float) -> bool:
     return result["p99"] <= 100 and result["failed"] == 0 and result["sent_rate"] >= 0.95 * rate
 
 
-async def register_households(urls: list[str]) -> None:
-    """Every household the needs name, discovered once (before the measured rates)."""
-    connection = Connection(urls[0])
-    body = [
-        {
-            "specversion": "1.0",
-            "id": f"stack-household-{n}",
-            "source": "/330106/grid",
-            "type": "cn.zhulian.household.discovered.v1",
-            "data": {
-                "household": {"registration_number": household(n)},
-                "region_code": village(n),
-                "channel": "grid_worker",
-                "reported_by": "grid-worker-wang",
-                "members": [{"relation": "head", "birth_year": 1940 + n % 60}],
-            },
-        }
-        for n in range(HOUSEHOLDS)
-    ]
-    batch = "application/cloudevents-batch+json"
-    status, answer = await connection.request("POST", "/v1/events", orjson.dumps(body), batch)
-    connection.close()
-    if status not in (200, 201, 207):
-        raise RuntimeError(f"households not registered: {status} {answer[:500]!r}")
-
-
 def line(rate: float, r: dict[str, float], cpu: dict[str, float]) -> str:
     per = ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
     return (
@@ -202,56 +124,98 @@ def line(rate: float, r: dict[str, float], cpu: dict[str, float]) -> str:
     )
 
 
+def per_command(
+    stack: Stack, before: dict[str, float], client: float, n: float
+) -> dict[str, float]:
+    """Every part's CPU milliseconds per command since `before` (and the client's own)."""
+    after = stack.cpu()
+    cpu = {name: (after[name] - before[name]) * 1000 / max(n, 1) for name in after}
+    cpu["total"] = sum(cpu.values())
+    cpu["client"] = (cpu_seconds(os.getpid()) - client) * 1000 / max(n, 1)
+    return cpu
+
+
 def measure(stack: Stack, rate: float, seconds: float) -> tuple[dict[str, float], dict[str, float]]:
     """One rate on the stack, with every part's CPU per command (and the client's own)."""
     before, client = stack.cpu(), cpu_seconds(os.getpid())
-    result = asyncio.run(drive(stack.api_urls, rate, seconds, chained=True))
-    after = stack.cpu()
-    cpu = {name: (after[name] - before[name]) * 1000 / result["steps"] for name in after}
-    cpu["total"] = sum(cpu.values())
-    cpu["client"] = (cpu_seconds(os.getpid()) - client) * 1000 / result["steps"]
-    return result, cpu
+    result = asyncio.run(drive(stack.api_urls, rate, seconds, True, stack.tokens))
+    return result, per_command(stack, before, client, result["steps"])
 
 
-def run(rates: list[float], seconds: float) -> None:
-    """The floor at every rate, then the stack at rising rates until one is far from held."""
-    print(f"referral steps over HTTP, open loop, {seconds:g}s per rate")
-    floor = start_floor()
-    try:
-        print("bare endpoint (bench.floor), same schedule:")
-        for rate in rates:
-            before = cpu_seconds(floor.process.pid)
-            r = asyncio.run(drive([floor.url], rate, seconds, chained=False))
-            spent = (cpu_seconds(floor.process.pid) - before) * 1000 / r["steps"]
-            print(line(rate, r, {"floor": spent}))
-    finally:
-        floor.stop()
+def run_stack(
+    store: str, rates: list[float], seconds: float, clients: int, api_env: dict[str, str]
+) -> float:
+    """Rising open-loop rates on one stack, then `clients` closed-loop clients; the best rate."""
     best = 0.0
-    with production_stack() as stack:
-        asyncio.run(register_households(stack.api_urls))
-        asyncio.run(drive(stack.api_urls, rates[0], 5, chained=True))  # warm-up, not counted
-        print("production stack (2 API, indexer, 2 projectors, tansu, PostgreSQL):")
+    with production_stack(store=store, departments=DEPARTMENTS, api_env=api_env) as stack:
+        asyncio.run(register_households(stack.api_urls[0], stack.tokens))
+        asyncio.run(drive(stack.api_urls, rates[0], 5, True, stack.tokens))  # warm-up
+        parts = "indexer, tansu, " if store == "kafka" else ""
+        print(f"{store} store (2 API, {parts}2 projectors, PostgreSQL):")
         for rate in rates:
             result, cpu = measure(stack, rate, seconds)
-            print(line(rate, result, cpu))
+            print(line(rate, result, cpu), f"\n      load average {os.getloadavg()[0]:.1f}")
             if held(result, rate):
                 best = rate
             elif result["p99"] > 2000:
                 break
+        if clients:
+            before, client = stack.cpu(), cpu_seconds(os.getpid())
+            r = asyncio.run(closed_loop(stack.api_urls, clients, seconds, stack.tokens))
+            cpu = per_command(stack, before, client, r["steps"])
+            per = ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+            print(
+                f"  {clients} clients closed loop: {r['rate']:.1f} steps/s, p50 {r['p50']:.1f} ms,"
+                f" p99 {r['p99']:.1f} ms, not stored {r['failed']:.0f}\n"
+                f"      CPU ms per command: {per}; load average {os.getloadavg()[0]:.1f}"
+            )
         rss = ", ".join(f"{k} {v:.0f}" for k, v in stack.peak_rss().items())
         print(f"  peak RSS (MB): {rss}")
-    print(f"highest rate held (p99 ≤ 100 ms): {best:g}/s; load average {os.getloadavg()[0]:.1f}")
+    print(f"  highest rate held (p99 ≤ 100 ms) on the {store} store: {best:g}/s")
+    return best
+
+
+def run(
+    rates: list[float],
+    seconds: float,
+    stores: list[str],
+    clients: int,
+    api_env: dict[str, str],
+    floor_too: bool = True,
+) -> None:
+    """The floor at every rate, then each stack at rising rates until one is far from held."""
+    print(f"referral steps over HTTP, open loop, {seconds:g}s per rate; APIs' extra env {api_env}")
+    if floor_too:
+        floor = start_floor()
+        try:
+            print("bare endpoint (bench.floor), same schedule:")
+            for rate in rates:
+                before = cpu_seconds(floor.process.pid)
+                r = asyncio.run(drive([floor.url], rate, seconds, False, {}))
+                spent = (cpu_seconds(floor.process.pid) - before) * 1000 / r["steps"]
+                print(line(rate, r, {"floor": spent}))
+        finally:
+            floor.stop()
+    for store in stores:
+        run_stack(store, rates, seconds, clients, api_env)
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
     """Parse arguments and run."""
     logging.basicConfig(level=logging.CRITICAL)
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rates", default="25,50,100,200,300")
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rates", default="50,100,200,300")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--stores", default="kafka,postgres", help="kafka and/or postgres")
+    parser.add_argument("--clients", type=int, default=32, help="closed-loop clients (0: none)")
+    parser.add_argument("--api-env", action="append", default=[], help="KEY=VALUE for the APIs")
+    parser.add_argument("--floor", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", os.getcwd())
-    run([float(r) for r in args.rates.split(",")], args.seconds)
+    rates = [float(r) for r in args.rates.split(",")]
+    api_env = dict(pair.split("=", 1) for pair in args.api_env)
+    run(rates, args.seconds, args.stores.split(","), args.clients, api_env, args.floor)
 
 
 if __name__ == "__main__":

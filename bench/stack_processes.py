@@ -3,6 +3,8 @@
 tansu and PostgreSQL (started by the harness unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL name
 existing ones), the topics step, one indexer, two projector workers and two API processes
 (`zhulian serve`, views left to the projectors). CPU time per part is read from /proc.
+`store="postgres"` starts the same API and projectors on eventsourcing's own PostgreSQL recorder
+(the benchmarks' baseline): no topic, no indexer.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import cpu_seconds, kafka_store_env, peak_rss_mb
-from bench.processes import Server, start_api
+from bench.common import cpu_seconds, kafka_store_env, peak_rss_mb, postgres_recorder_env
+from bench.processes import Server, client_token, start_api
 from harness.ports import free_port
 from harness.servers import kafka_broker, postgres_server
 from services.secrets import new_secret
@@ -33,6 +35,7 @@ class Stack:
 
     api_urls: list[str]
     parts: dict[str, list[int]] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # bearer token by department
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far of each part (PostgreSQL: the postmaster and all its children)."""
@@ -99,41 +102,65 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
+def _store_env(store: str, bootstrap: str, database_url: str) -> dict[str, str]:
+    if store == "postgres":
+        recorder = postgres_recorder_env(database_url)
+        return {**recorder, "DATABASE_URL": database_url, "ZHULIAN_EVENT_STORE": "postgres"}
+    return kafka_store_env(bootstrap, database_url)
+
+
 @contextmanager
-def production_stack(apis: int = 2, projectors: int = 2) -> Iterator[Stack]:
+def production_stack(
+    apis: int = 2,
+    projectors: int = 2,
+    store: str = "kafka",
+    departments: tuple[str, ...] = (),
+    api_env: dict[str, str] | None = None,
+) -> Iterator[Stack]:
     """Start the stack on a fresh topic and schema; stop every part afterwards."""
     with kafka_broker() as broker, postgres_server() as database:
         env = {
-            **kafka_store_env(broker.bootstrap_servers, database.url),
+            **_store_env(store, broker.bootstrap_servers, database.url),
             "ZHULIAN_PROFILE": "production",
             "ZHULIAN_HOUSEHOLD_SECRET": new_secret(),
             "ZHULIAN_LOG_SIGNING_KEY": new_secret(),
+            "ZHULIAN_MASTER_KEY": new_secret(),
+            "ZHULIAN_TOKEN_SIGNING_KEYS": "bench=" + new_secret(),
             "ZHULIAN_LOG_FORMAT": "json",
+            # The benchmark's clients are two department systems at hundreds of writes a second.
+            "ZHULIAN_WRITE_RATE": "100000",
+            "ZHULIAN_WRITE_BURST": "100000",
         }
-        topics = subprocess.run(
-            [sys.executable, "-m", "services.workers.topics"],
-            env={**os.environ, **env},
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        if topics.returncode != 0:
-            raise RuntimeError(f"topics step failed: {topics.stderr.decode()[-2000:]}")
+        if store == "kafka":
+            topics = subprocess.run(
+                [sys.executable, "-m", "services.workers.topics"],
+                env={**os.environ, **env},
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
+            if topics.returncode != 0:
+                raise RuntimeError(f"topics step failed: {topics.stderr.decode()[-2000:]}")
         workers: list[subprocess.Popen[bytes]] = []
         servers: list[Server] = []
         try:
-            workers.append(_worker("services.workers.indexer", env))
+            if store == "kafka":
+                workers.append(_worker("services.workers.indexer", env))
+            indexer = workers[:]
             for _ in range(projectors):
                 workers.append(_worker("services.workers.projector", env))
+            followers = workers[len(indexer) :]
+            api = {**env, "ZHULIAN_RUN_PROJECTIONS": "false", **(api_env or {})}
             for _ in range(apis):
-                servers.append(start_api({**env, "ZHULIAN_RUN_PROJECTIONS": "false"}))
+                servers.append(start_api(api))
             stack = Stack([s.url for s in servers])
-            stack.parts = {
-                "api": [s.process.pid for s in servers],
-                "indexer": [workers[0].pid],
-                "projectors": [w.pid for w in workers[1:]],
-            }
-            if broker.pid is not None:
+            # One client per department, in the credential store every API process shares.
+            stack.tokens = {d: client_token(servers[0], env, d) for d in departments}
+            stack.parts = {"api": [s.process.pid for s in servers]}
+            if indexer:
+                stack.parts["indexer"] = [indexer[0].pid]
+            stack.parts["projectors"] = [w.pid for w in followers]
+            if broker.pid is not None and store == "kafka":
                 stack.parts["tansu"] = [broker.pid]
             if database.pid is not None:
                 stack.parts["postgres"] = [database.pid]

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", validation_alias=AliasChoices("ZHULIAN_DATABASE_URL", "DATABASE_URL")
     )  # production: the PostgreSQL of the event index and the views
+    # production: "kafka" (the log of record), or "postgres" = eventsourcing's own PostgreSQL
+    # recorder (POSTGRES_* variables), kept only as the benchmarks' same-run baseline
+    event_store: Literal["kafka", "postgres"] = "kafka"
     runner_interval: float = 0.25
     runner_min_gap: float = Field(default=0.0, ge=0)  # seconds between catch-ups, at least
     # embedded `zhulian serve`: views in a supervised child process ("auto"), or in this one
@@ -148,6 +151,8 @@ class Settings(BaseSettings):
                 "SQLITE_DBNAME": str(self.data_dir / "events.db"),
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
+        if self.event_store == "postgres":
+            return {"PERSISTENCE_MODULE": "eventsourcing.postgres"}
         return {"PERSISTENCE_MODULE": "services.store.kafka"}
 
     def views_path(self) -> str:

@@ -17,8 +17,10 @@ import hmac
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from uuid import UUID, uuid5
+from functools import lru_cache
+from uuid import UUID
 
+from domain.ids import uuid5
 from domain.shared.errors import InvalidValue
 
 HOUSEHOLD_KEY_PATTERN = r"^hh[1-9][0-9]{0,2}_[0-9a-f]{40}$"
@@ -42,6 +44,8 @@ def _mac(secret: str, label: bytes, text: str) -> str:
     return hmac.new(secret.encode(), label + b"\x00" + text.encode(), hashlib.sha256).hexdigest()
 
 
+# A batch derives each household's key and id twice (the unit's look-ahead, then its command).
+@lru_cache(maxsize=4096)
 def pseudonymise(registration_number: str, secret: str, key_id: int = 1) -> str:
     """Derive the household key from a registration number with the secret of `key_id`."""
     prefix = f"hh{key_id}_" + _mac(secret, b"pseudonym", _normalised(registration_number))[:32]
@@ -55,6 +59,7 @@ def check_household_key(key: str, field: str = "household_key") -> str:
     return key
 
 
+@lru_cache(maxsize=4096)
 def household_id(household_key: str) -> UUID:
     """The aggregate id of a household file: one key, one file."""
     return uuid5(_NAMESPACE, check_household_key(household_key))

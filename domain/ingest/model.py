@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from domain.ids import uuid5
 
 _NAMESPACE = UUID("0c9a4d5e-2b71-4f0e-9d3c-6a8b1e2f7d40")
 # Digests made since re-sends are compared on type, subject, time and data carry this prefix;
@@ -18,6 +21,12 @@ DIGEST_V2 = "v2:"
 def _encode(*parts: str) -> str:
     """An unambiguous encoding of several strings: a JSON array (no separator can collide)."""
     return json.dumps(list(parts), ensure_ascii=False, separators=(",", ":"))
+
+
+# A command looks its receipt up, then creates it: the same id twice per event.
+@lru_cache(maxsize=4096)
+def _receipt_id(source: str, event_id: str) -> UUID:
+    return uuid5(_NAMESPACE, _encode("receipt", source, event_id))
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,7 @@ class Receipt(Aggregate):
     @staticmethod
     def create_id(source: str, event_id: str, **_: Any) -> UUID:
         """Source + id name the receipt, encoded so that no two pairs share an id."""
-        return uuid5(_NAMESPACE, _encode("receipt", source, event_id))
+        return _receipt_id(source, event_id)
 
     @event(Issued)
     def __init__(

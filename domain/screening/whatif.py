@@ -21,6 +21,18 @@ from domain.screening.model import DepartmentList, RuleBook
 from domain.screening.rules import Rule, RuleSet
 
 RELEVANT = (Household, Need, Referral, DepartmentList, RuleBook)
+# The events the fold reads (others of RELEVANT change no fact), by class name.
+FOLDED = frozenset(
+    {
+        *(f"Household.{k}" for k in ("Discovered", "ReportedAgain", "AssistanceGranted")),
+        *(f"Household.{k}" for k in ("AssistanceEnded", "TemporaryAidGranted", "Assessed")),
+        *(f"Need.{k}" for k in ("Raised", "Referred", "Met", "Closed", "Reopened")),
+        *(f"Referral.{k}" for k in ("Requested", "Accepted", "Routed", "FeedbackGiven")),
+        *(f"Referral.{k}" for k in ("Completed", "FollowedUp", "Refused", "Reassigned")),
+        *(f"DepartmentList.{k}" for k in ("Opened", "RowsRecorded", "RowsGone")),
+        *(f"RuleBook.{k}" for k in ("Opened", "RuleAdopted", "RuleRetired")),
+    }
+)
 MAX_LISTED = 1000
 
 
@@ -38,39 +50,47 @@ class FactBook:
         return self.households.setdefault(hid, HouseholdFacts(household_key=key))
 
     def apply(self, e: Any) -> None:
-        """Fold one event (others are ignored)."""
-        kind = type(e).__qualname__.split(".")[-1]
-        rid = str(e.originator_id)
-        if isinstance(e, Household.Event):
+        """Fold one domain event (others are ignored)."""
+        self.apply_named(type(e).__qualname__, str(e.originator_id), e)
+
+    def apply_named(self, name: str, rid: str, e: Any) -> None:
+        """Fold one event named by its class ('Household.Discovered') from its record `rid`.
+
+        `e` needs only the attributes the fold reads, so a stored event decoded straight from
+        its JSON will do (`household_id` then as a string). The fold reads only fields present
+        in every version of these event classes, so no upcasting is needed.
+        """
+        aggregate, _, kind = name.partition(".")
+        if aggregate == "Household":
             self._facts(rid).apply_household(kind, e)
-        elif isinstance(e, Need.Event | Referral.Event):
-            if isinstance(e, Need.Raised | Referral.Requested):
+        elif aggregate in ("Need", "Referral"):
+            if name in ("Need.Raised", "Referral.Requested"):
                 self.links[rid] = str(e.household_id)
             hid = self.links.get(rid)
             if hid is None:
                 return
-            if isinstance(e, Need.Event):
+            if aggregate == "Need":
                 self._facts(hid).apply_need(kind, rid, e)
             else:
                 self._facts(hid).apply_referral(kind, rid)
-        elif isinstance(e, DepartmentList.Opened):
+        elif name == "DepartmentList.Opened":
             self.lists[rid] = (e.region_code, f"{e.department}/{e.name}")
-        elif isinstance(e, DepartmentList.RowsRecorded) and rid in self.lists:
-            name = self.lists[rid][1]
+        elif name == "DepartmentList.RowsRecorded" and rid in self.lists:
+            list_name = self.lists[rid][1]
             for key, _digest, facts in e.rows:
                 self._facts(str(household_id(key)), key).apply_list_row(
-                    name, e.edition, e.timestamp, facts
+                    list_name, e.edition, e.timestamp, facts
                 )
-        elif isinstance(e, DepartmentList.RowsGone) and rid in self.lists:
+        elif name == "DepartmentList.RowsGone" and rid in self.lists:
             for key in e.keys:
                 self._facts(str(household_id(key)), key).apply_list_gone(self.lists[rid][1])
-        elif isinstance(e, RuleBook.Opened):
+        elif name == "RuleBook.Opened":
             self.books[rid] = e.region_code
-        elif isinstance(e, RuleBook.RuleAdopted):
+        elif name == "RuleBook.RuleAdopted":
             r = e.rule
             rule = Rule(r["rule_id"], r["version"], r["name"], r["expression"], r["fix"])
             self.rules.setdefault(self.books.get(rid, ""), {})[rule.rule_id] = rule
-        elif isinstance(e, RuleBook.RuleRetired):
+        elif name == "RuleBook.RuleRetired":
             self.rules.get(self.books.get(rid, ""), {}).pop(e.rule_id, None)
 
 
@@ -105,10 +125,23 @@ def judge(book: FactBook, rules: list[Rule], region: str, at: datetime) -> list[
     ]
 
 
+# One event as the fold takes it: class name ('Household.Discovered'), record id, recorded time,
+# and the event (or anything with the attributes the fold reads).
+Named = tuple[str, str, datetime, Any]
+
+
 def what_if(
     events: Iterable[Any], draft: list[Rule], region: str, instants: list[datetime]
 ) -> list[dict[str, Any]]:
     """Judge the draft (and the rules then in force with the same ids) at each instant."""
+    named = ((type(e).__qualname__, str(e.originator_id), e.timestamp, e) for e in events)
+    return what_if_named(named, draft, region, instants)
+
+
+def what_if_named(
+    events: Iterable[Named], draft: list[Rule], region: str, instants: list[datetime]
+) -> list[dict[str, Any]]:
+    """`what_if` over events already named (see `FactBook.apply_named`), in log order."""
     book = FactBook()
     pending = sorted(instants)
     out: list[dict[str, Any]] = []
@@ -139,10 +172,10 @@ def what_if(
             rules.append(entry)
         out.append({"at": at.isoformat(), "rules": rules})
 
-    for e in events:
-        while pending and e.timestamp > pending[0]:
+    for name, rid, timestamp, e in events:
+        while pending and timestamp > pending[0]:
             report(pending.pop(0))
-        book.apply(e)
+        book.apply_named(name, rid, e)
     for at in pending:
         report(at)
     return out

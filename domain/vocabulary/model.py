@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.households.vocabulary import Channel
+from domain.ids import uuid5
 from domain.shared.errors import InvalidValue
 from domain.shared.taxonomy import Category
 

@@ -69,6 +69,20 @@ class Result:
         return body
 
 
+def batch_answer(
+    submit_batch: Callable[[list[Any], Principal | None], list[Result]],
+    raws: list[Any],
+    principal: Principal | None,
+) -> bytes:
+    """Run a batch and encode its answer: every item's result and the counts by result."""
+    items = [result.as_json() for result in submit_batch(raws, principal)]
+    counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
+    for item in items:
+        if item.get("result") in counts:
+            counts[item["result"]] += 1
+    return orjson.dumps({"results": items, **counts})
+
+
 class Ingestor:
     """Turns department events into commands on the alliance application."""
 

@@ -17,8 +17,7 @@ runs. Same rule, same inputs, same transaction contents: one round trip instead 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 from uuid import UUID
 
 import psycopg
@@ -45,18 +44,6 @@ class IndexWriter:
         self.pool = pool
         self.q = q
         self.topic = topic
-        # Called as observe(conn, partition, rows) inside each transaction of the general path
-        # with the valid rows it wrote; the one-statement path leaves its rows to followers.
-        self.observers: list[Callable[[psycopg.Connection, int, list[Any]], None]] = []
-
-    def prepare(self, events: Sequence[Any]) -> None:
-        """Let observers work on a writer's own events before they are indexed (while the
-        broker acknowledges them): an observer with a `prepare` method gets them, in this
-        thread, and may use what it made when the same rows reach it."""
-        for observe in self.observers:
-            prepare = getattr(observe, "prepare", None)
-            if prepare is not None:
-                prepare(events)
 
     def apply(
         self, partition: int, records: Sequence[LogRecord], *, only_from_next: bool = False
@@ -114,8 +101,6 @@ class IndexWriter:
                 self._copy(conn, partition, judge)
                 conn.execute(q.set_position, (next_offset, self.topic, partition))
                 conn.execute("SELECT pg_notify(%s, '')", (q.channel,))
-            for observe in self.observers:  # e.g. the transparency tree, in this transaction
-                observe(conn, partition, judge.valid_rows())
         return Applied(next_offset, judgement.outcomes(partition, judge))
 
     def _apply_guessed(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eventsourcing.persistence import DataError
@@ -44,15 +44,8 @@ class RecordProducer:
         self._lock = threading.Lock()
         self._producer: KafkaProducer | None = None
 
-    def send_all(
-        self, records: Sequence[OutgoingRecord], meanwhile: Callable[[], object] | None = None
-    ) -> list[int]:
-        """Produce the records and wait for every ack; StoreUnavailableError if any is missing.
-
-        `meanwhile` runs after the records are handed to the producer and before the acks are
-        awaited: work the caller needs later, done while the broker is busy. It cannot fail the
-        write (an error there is logged and the caller does that work itself later).
-        """
+    def send_all(self, records: Sequence[OutgoingRecord]) -> list[int]:
+        """Produce the records and wait for every ack; StoreUnavailableError if any is missing."""
         producer = self._current()
         timeout_s = self.settings.produce_timeout_s
         try:
@@ -60,11 +53,6 @@ class RecordProducer:
                 producer.send(self.settings.topic, r.value, key=r.key, partition=r.partition)
                 for r in records
             ]
-            if meanwhile is not None:
-                try:
-                    meanwhile()
-                except Exception:
-                    log.exception("work overlapped with the broker's acknowledgement failed")
             return [f.get(timeout=timeout_s + 1.0).offset for f in futures]
         except MessageSizeTooLargeError as e:
             raise DataError(f"record larger than the broker accepts: {e}") from e

@@ -85,10 +85,8 @@ class KafkaStore:
         packed = pack_commits(commits, self.settings.partitions, self.settings.max_request_size)
         # What the index had read before producing: a new record can only land beyond it.
         read_before = {p: self.progress.next_offset(p) for p, _, _ in packed}
-        events = [e for c, _ in commits for e in c.events]
         offsets = self.producer.send_all(
-            [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed],
-            meanwhile=lambda: self.writer.prepare(events),  # e.g. leaf hashes, during the ack
+            [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed]
         )
         by_partition: dict[int, list[LogRecord]] = {}
         for (partition, _, record_commits), offset in zip(packed, offsets, strict=True):
