@@ -134,14 +134,20 @@ class HouseholdCommands(VocabularyCommands, StandardsCommands):
         place: Place,
         by: str,
         at: datetime,
+        latitude: str | None = None,
+        longitude: str | None = None,
         expected_version: int | None = None,
         key: EventKey | None = None,
     ) -> Outcome:
-        """Record a household's coarse place with its source (a village centroid, a grid cell)."""
+        """Record a household's place with its source (a village centroid, a grid cell): the
+        cell in clear; the point only as `latitude`/`longitude` texts, sealed at ingest."""
+        point = {"latitude": latitude, "longitude": longitude} if latitude and longitude else None
         return self._change(
             Household,
             household_id(household_key),
-            lambda household: household.locate(place=place, by=_required_name(by, "actor"), at=at),
+            lambda household: household.locate(
+                place=place, by=_required_name(by, "actor"), at=at, point=point
+            ),
             key=key,
             expected_version=expected_version,
         )

@@ -74,7 +74,9 @@ class Household(Sharing):
         reason: str
 
     class Located(Aggregate.Event):
-        place: dict[str, Any]  # Place.as_record(): coarse latitude, longitude, source
+        # The cell (Place.cell().as_record()) and, since the point is sealed, `point`: its
+        # latitude and longitude as sealed tokens. Older events hold the point itself.
+        place: dict[str, Any]
         by: str
         located_at: datetime
 
@@ -151,9 +153,15 @@ class Household(Sharing):
         if members:
             self.members = members
 
-    def locate(self, *, place: Place, by: str, at: datetime) -> None:
-        """Record where the household is (coarse, with its source); the newest place counts."""
-        self._locate(place=place.as_record(), by=by, located_at=at)
+    def locate(
+        self, *, place: Place, by: str, at: datetime, point: dict[str, str] | None = None
+    ) -> None:
+        """Record where the household is (its cell in clear, with its source; the point only as
+        given: `point`, sealed by the caller); the newest place counts."""
+        record = place.cell().as_record()
+        if point:
+            record["point"] = dict(point)
+        self._locate(place=record, by=by, located_at=at)
 
     @event(Located)
     def _locate(self, place: dict[str, Any], by: str, located_at: datetime) -> None:

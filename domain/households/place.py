@@ -9,8 +9,11 @@ from typing import Any
 
 from domain.shared.errors import InvalidValue
 
-# Kept to three decimals (about 100 m): enough for a ten-minute circle, too coarse for a door.
+# The point is kept to three decimals (about 100 m) and is personal: it is sealed at ingest.
 COARSE_DECIMALS = 3
+# Matching reads only the cell: the point rounded to two decimals (about 1 km), a village, not
+# a house. It is not personal, so views hold it in clear and rebuild it without keys.
+CELL_DECIMALS = 2
 
 
 class PlaceSource(StrEnum):
@@ -46,11 +49,41 @@ class Place:
             reference.strip(),
         )
 
+    def cell(self) -> Place:
+        """The coarse cell the point lies in (two decimals, about 1 km)."""
+        return Place(
+            round(self.latitude, CELL_DECIMALS),
+            round(self.longitude, CELL_DECIMALS),
+            self.source,
+            self.reference,
+        )
+
     def as_record(self) -> dict[str, Any]:
-        """The place as kept in an event and in view rows."""
+        """The place as a record: latitude, longitude, source, reference."""
         return {
             "latitude": self.latitude,
             "longitude": self.longitude,
             "source": self.source.value,
             "reference": self.reference,
         }
+
+
+def cell_record(place: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A recorded place as matching and the views hold it: the cell in clear, the sealed point
+    beside it (`point`) when the event carried one.
+
+    A tolerant reader: a place recorded before the point was sealed (an older log) holds the
+    point itself in `latitude`/`longitude`; it is read as its cell, and that clear point is not
+    copied on.
+    """
+    if not place:
+        return None
+    out = {
+        "latitude": round(float(place["latitude"]), CELL_DECIMALS),
+        "longitude": round(float(place["longitude"]), CELL_DECIMALS),
+        "source": place.get("source"),
+        "reference": place.get("reference", ""),
+    }
+    if place.get("point"):
+        out["point"] = dict(place["point"])
+    return out

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.households.labels import birth_years, has_disability, household_labels
+from domain.households.place import CELL_DECIMALS
 from domain.shared.taxonomy import Urgency
 
 __all__ = [
@@ -22,10 +23,14 @@ __all__ = [
 
 
 def coordinates_of(place: dict[str, Any] | None) -> tuple[float, float] | None:
-    """A recorded place (Place.as_record) as (latitude, longitude), or None."""
+    """A recorded place's cell as (latitude, longitude), or None: distances are judged from
+    the cell (two decimals), also for places recorded before the point was sealed."""
     if not place:
         return None
-    return (float(place["latitude"]), float(place["longitude"]))
+    return (
+        round(float(place["latitude"]), CELL_DECIMALS),
+        round(float(place["longitude"]), CELL_DECIMALS),
+    )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from domain.funds.model import Fund
 from domain.households.model import Household
+from domain.households.place import cell_record
 from domain.matching.model import MatchingPolicy, Triage
 from domain.matching.policy_list import PolicyEntry
 from domain.needs.model import Need, NeedStatus
@@ -21,8 +22,9 @@ class MatchQueue(View):
 
     name = "match_queue"
     tables = ALL
-    # 2: households' places, decisions as made, the policy list; 3: the policy a need asks for
-    schema_version = 3
+    # 2: households' places, decisions as made, the policy list; 3: the policy a need asks for;
+    # 4: a household's place held as its cell (and sealed point), never an older clear point
+    schema_version = 4
 
     def handlers(self) -> dict[type, Handler]:
         """Households, needs, supply, money, policy and the coordinators' triage."""
@@ -95,7 +97,7 @@ class MatchQueue(View):
         elif isinstance(e, Household.Assessed):
             row.update(household_group=e.group, circle=e.difficulty_circle)
         elif isinstance(e, Household.Located):
-            row["place"] = e.place
+            row["place"] = cell_record(e.place)
         tx.upsert("match_households", row)
         if isinstance(e, Household.Discovered):
             return  # a new file has no needs yet

@@ -78,6 +78,8 @@ def test_names_and_phones_in_notes_are_nowhere_in_plain_text_but_read_back_in_cl
     client: TestClient, tmp_path: Path
 ) -> None:
     ids = a_household_with_personal_notes(client)
+    point = {"latitude": 30.2741, "longitude": 120.1551, "source": "home_visit"}
+    stored(client, "household.located", {"household": household_ref(), **point, "actor": "ca"})
     eventually(lambda: timeline(client, ids["household"]), lambda t: FEEDBACK in t)
     assert need_row(client, ids["need"])["description"] == NEED
     assert NEED in timeline(client, ids["household"])
@@ -88,7 +90,7 @@ def test_names_and_phones_in_notes_are_nowhere_in_plain_text_but_read_back_in_cl
 
     on_disk = files_of(tmp_path)  # events, snapshots, views, tree, keys: every file
     assert b"dialysis" not in on_disk
-    for secret in (NAME.encode(), PHONE.encode(), b"hospital bill"):
+    for secret in (NAME.encode(), PHONE.encode(), b"hospital bill", b"30.274", b"120.155"):
         assert secret not in on_disk
     assert b"enc:v1:" in on_disk
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.households.place import Place, PlaceSource
+from domain.households.place import Place, PlaceSource, cell_record
 from domain.matching.checks import DETOUR, distance_km, travel_km
 from domain.matching.facts import NeedFacts, OfferingFacts, coordinates_of
 from domain.matching.policy import Policy
@@ -90,6 +90,28 @@ def test_a_households_place_is_kept_coarse_with_its_source() -> None:
         "source": "grid_cell",
         "reference": "cell 12",
     }
-    assert coordinates_of(place.as_record()) == (30.274, 120.155)
+    assert coordinates_of(place.as_record()) == (30.27, 120.16)
     with pytest.raises(InvalidValue):
         Place.parse(91.0, 120.0, PlaceSource.HOME_VISIT)
+
+
+def test_matching_reads_a_place_as_its_one_kilometre_cell_with_the_sealed_point_beside_it() -> None:
+    place = Place.parse(30.274149, 120.155071, PlaceSource.HOME_VISIT)
+    assert place.cell().as_record()["latitude"] == 30.27
+    sealed = {"latitude": "enc:v1:a", "longitude": "enc:v1:b"}
+    record = cell_record({**place.cell().as_record(), "point": sealed})
+    assert record == {
+        "latitude": 30.27,
+        "longitude": 120.16,
+        "source": "home_visit",
+        "reference": "",
+        "point": sealed,
+    }
+
+
+def test_a_place_recorded_before_sealing_is_read_as_its_cell_and_its_point_not_copied() -> None:
+    older = {"latitude": 30.274, "longitude": 120.155, "source": "home_visit", "reference": ""}
+    record = cell_record(older)
+    assert record is not None and (record["latitude"], record["longitude"]) == (30.27, 120.16)
+    assert "point" not in record
+    assert coordinates_of(older) == coordinates_of(record)

@@ -97,6 +97,9 @@ class NeedFacts(Model):
     labels: list[str] | None
     birth_years: list[int] | None
     circle: int | None
+    # The household's place: its cell (latitude, longitude, two decimals) in clear, and `point`,
+    # the sealed point, revealed only to a role that may read the household in clear.
+    place: dict[str, Any] | None = None
 
 
 class NeedCandidates(Model):

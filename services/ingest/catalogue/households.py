@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from domain.households.place import Place, PlaceSource
+from domain.households.place import COARSE_DECIMALS, Place, PlaceSource
 from domain.households.vocabulary import Assistance, Channel, Circumstance, Member
 from domain.shared.taxonomy import Category, NeedType, Urgency
 from services.ingest.catalogue.definition import Argument, Context, declare
@@ -197,21 +197,26 @@ class Erased(Household):
     },
 )
 class Located(Household):
-    """Where a household is, coarsely, with the source of the point (a village centroid, a grid
-    cell's centre …); kept to three decimals (about 100 m); the ten-minute circle uses it"""
+    """Where a household is, with the source of the point (a village centroid, a grid cell's
+    centre …): the point, kept to three decimals (about 100 m), is personal and sealed; the
+    ten-minute circle judges from its cell (two decimals, about 1 km), kept in clear"""
 
-    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False), Personal]
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False), Personal]
     source: Lax[PlaceSource]
     reference: Note = ""
 
     def arguments(self, context: Context) -> dict[str, Any]:
-        """One coarse place."""
+        """The place (its cell is what the household keeps in clear) and the point as texts,
+        which ingest seals like any personal field."""
         out = super().arguments(context)
-        out["place"] = Place.parse(
+        place = Place.parse(
             out.pop("latitude"), out.pop("longitude"), self.source, out.pop("reference")
         )
         out.pop("source")
+        out["place"] = place
+        out["latitude"] = f"{place.latitude:.{COARSE_DECIMALS}f}"
+        out["longitude"] = f"{place.longitude:.{COARSE_DECIMALS}f}"
         return out
 
 
