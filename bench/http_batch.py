@@ -65,12 +65,12 @@ def profile_env(
     if profile == "embedded":
         with tempfile.TemporaryDirectory() as api_dir, tempfile.TemporaryDirectory() as base:
             yield (
-                # Views left to a projector, as on production (`--views-in-api` applies them in
-                # the API process, the embedded profile's default).
+                # Views in `zhulian serve`'s view-worker child (the embedded profile's default);
+                # `--views-in-api` applies them in the API process itself.
                 {
                     "ZHULIAN_DATA_DIR": api_dir,
                     "ZHULIAN_DEMO": "false",
-                    "ZHULIAN_RUN_PROJECTIONS": views,
+                    "ZHULIAN_VIEW_WORKER": "inline" if views == "true" else "process",
                 },
                 {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{base}/e.db"},
             )
@@ -133,7 +133,11 @@ def run(profile: str, total: int, sample: int, views_in_api: bool = False) -> No
             api.stop()
         base = baseline(store_env, sample)
     rate = total / seconds
-    views = "in the API process" if views_in_api and profile == "embedded" else "left to projectors"
+    views = (
+        ("in the API process" if views_in_api else "in the view-worker child process")
+        if profile == "embedded"
+        else "left to projectors"
+    )
     print(f"profile: {profile}; {total:,} events in {len(requests)} requests of {PER_REQUEST:,}")
     print(f"  views {views}")
     print(f"  stored {stored:,} in {seconds:.1f}s: {rate:,.0f} events/s; API peak RSS {rss:.0f} MB")
