@@ -71,30 +71,29 @@ def named_events_until(recorder: Any, mapper: Any, stop_at: datetime) -> Iterato
     topics = _topics()
     selected = sorted(topics)
     fast = _plain_json(mapper)
-    position = 0
-    while True:
-        page = recorder.select_notifications(
-            start=position, limit=PAGE, topics=selected, inclusive_of_start=False
-        )
-        if not page:
-            return
-        for notification in page:
-            event = _decoded(notification.state) if fast else None
-            if event is None:
-                event = mapper.to_domain_event(notification)
-            if event.timestamp <= stop_at:
-                yield (
-                    topics[notification.topic],
-                    str(notification.originator_id),
-                    event.timestamp,
-                    event,
-                )
-        position = page[-1].id
+    for notification in _notifications(recorder, selected):
+        event = _decoded(notification.state) if fast else None
+        if event is None:
+            event = mapper.to_domain_event(notification)
+        if event.timestamp <= stop_at:
+            yield (
+                topics[notification.topic],
+                str(notification.originator_id),
+                event.timestamp,
+                event,
+            )
 
 
 def events_until(recorder: Any, mapper: Any, stop_at: datetime) -> Iterator[Any]:
     """The same events decoded by eventsourcing's mapper (the slower path, kept to compare)."""
-    topics = sorted(_topics())
+    for notification in _notifications(recorder, sorted(_topics())):
+        event = mapper.to_domain_event(notification)
+        if event.timestamp <= stop_at:
+            yield event
+
+
+def _notifications(recorder: Any, topics: list[str]) -> Iterator[Any]:
+    """The recorder's notifications of these topics, in log order, a page at a time."""
     position = 0
     while True:
         page = recorder.select_notifications(
@@ -102,10 +101,8 @@ def events_until(recorder: Any, mapper: Any, stop_at: datetime) -> Iterator[Any]
         )
         if not page:
             return
-        for notification in page:
-            event = mapper.to_domain_event(notification)
-            if event.timestamp <= stop_at:
-                yield event
+        yield from page
+        position = page[-1].id
         position = page[-1].id
 
 

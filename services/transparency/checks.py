@@ -103,11 +103,7 @@ def compare(
             computed = _leaf_hashes(chunk)
             if b"".join(computed) == hashes and [e[0] for e in chunk] == [i[0] for i in ids]:
                 for h in computed:
-                    bits = position
-                    while bits & 1:
-                        h = sha256(b"\x01" + stack.pop() + h).digest()
-                        bits >>= 1
-                    stack.append(h)
+                    _extend(stack, position, h)
                     position += 1
                 continue
         leaves = [
@@ -120,11 +116,7 @@ def compare(
                     return [_moved(position, leaf, nid, oid, version)], position + 1, checked
                 problem = "modified: the record's bytes differ from those the tree took"
                 return [Finding(position, problem, nid, leaf[1], version)], position + 1, checked
-            bits = position
-            while bits & 1:
-                h = sha256(b"\x01" + stack.pop() + h).digest()
-                bits >>= 1
-            stack.append(h)
+            _extend(stack, position, h)
             position += 1
             if position in roots:
                 checked += 1
@@ -174,3 +166,11 @@ def _tree_altered(size: int, leaf: tuple[int, str, int, bytes]) -> Finding:
         leaf[1],
         leaf[2],
     )
+
+
+def _extend(stack: list[bytes], position: int, h: bytes) -> None:
+    """Add the leaf at `position` to the frontier: merge it with each full subtree it closes."""
+    while position & 1:
+        h = sha256(b"\x01" + stack.pop() + h).digest()
+        position >>= 1
+    stack.append(h)
