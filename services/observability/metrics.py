@@ -55,17 +55,34 @@ class TimedProducer:
 
     def send_all(self, records: Sequence[Any]) -> list[int]:
         """Send through the wrapped producer, observing the time to the acknowledgement."""
+        return self.send(records).offsets()
+
+    def send(self, records: Sequence[Any]) -> _TimedAcks:
+        """Hand the records over; the returned acks observe the time until they all came."""
         started = time.perf_counter()
         try:
-            offsets: list[int] = self._inner.send_all(records)
+            return _TimedAcks(self._inner.send(records), started)
         except Exception:
             KAFKA_PRODUCE_FAILURES.inc()
             raise
-        KAFKA_PRODUCE_SECONDS.observe(time.perf_counter() - started)
-        return offsets
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+class _TimedAcks:
+    def __init__(self, inner: Any, started: float) -> None:
+        self._inner = inner
+        self._started = started
+
+    def offsets(self) -> list[int]:
+        try:
+            offsets: list[int] = self._inner.offsets()
+        except Exception:
+            KAFKA_PRODUCE_FAILURES.inc()
+            raise
+        KAFKA_PRODUCE_SECONDS.observe(time.perf_counter() - self._started)
+        return offsets
 
 
 def time_produce(kafka_store: Any | None) -> None:

@@ -118,6 +118,25 @@ class IndexWriter:
         """
         if not conn.autocommit:
             return None  # the statement must be its own transaction
+        try:
+            applied = self.stage_guessed(conn, partition, records)
+        except BaseException:
+            _rollback(conn)
+            raise
+        if applied is None:
+            _rollback(conn)
+        return applied
+
+    def stage_guessed(
+        self, conn: psycopg.Connection, partition: int, records: Sequence[LogRecord]
+    ) -> Applied | None:
+        """Run the guessed statement in the caller's transaction; None when the guess is stale.
+
+        Used alone (autocommit: the statement is its transaction) or by a writer that stages
+        its records' index rows while the broker acknowledges them, under offsets it guessed,
+        and commits only once the acknowledged offsets are the guessed ones. After None (or an
+        error) the transaction is aborted: the caller rolls it back.
+        """
         commits = [c for r in records for c in r.commits or ()]
         guessed = judgement.guessed_tips(partition, commits)
         judge = RecordJudge(partition, {o: t for o, t in guessed.items() if t}, set())
@@ -142,13 +161,9 @@ class IndexWriter:
         try:
             conn.execute(self.q.apply_guessed, params, prepare=True)
         except psycopg.errors.RaiseException as e:
-            _rollback(conn)
             if not (e.diag.message_primary or "").startswith("guess stale"):
                 raise
             return None
-        except BaseException:
-            _rollback(conn)
-            raise
         return Applied(next_offset, judgement.outcomes(partition, judge))
 
     def _lock_and_judge(

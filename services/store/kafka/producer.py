@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eventsourcing.persistence import DataError
 from kafka import KafkaProducer
@@ -46,23 +47,34 @@ class RecordProducer:
 
     def send_all(self, records: Sequence[OutgoingRecord]) -> list[int]:
         """Produce the records and wait for every ack; StoreUnavailableError if any is missing."""
+        return self.send(records).offsets()
+
+    def send(self, records: Sequence[OutgoingRecord]) -> PendingAcks:
+        """Hand the records to the producer's sender thread; `offsets()` waits for the acks.
+
+        Between the two the caller may do other work (the store stages its index transaction
+        while the broker replicates the record).
+        """
         producer = self._current()
-        timeout_s = self.settings.produce_timeout_s
         try:
             futures = [
                 producer.send(self.settings.topic, r.value, key=r.key, partition=r.partition)
                 for r in records
             ]
-            return [f.get(timeout=timeout_s + 1.0).offset for f in futures]
-        except MessageSizeTooLargeError as e:
-            raise DataError(f"record larger than the broker accepts: {e}") from e
         except KafkaError as e:
-            self._discard(producer)
-            raise StoreUnavailableError(
-                f"Kafka broker {self.settings.bootstrap_servers} did not acknowledge the write to "
-                f"topic {self.settings.topic!r} within {timeout_s:g}s ({type(e).__name__}: {e}); "
-                "the commit was not acknowledged"
-            ) from e
+            raise self.failed(producer, e) from e
+        return PendingAcks(self, producer, futures)
+
+    def failed(self, producer: KafkaProducer, e: KafkaError) -> Exception:
+        """The error to raise for a failed send; a broken producer is replaced."""
+        if isinstance(e, MessageSizeTooLargeError):
+            return DataError(f"record larger than the broker accepts: {e}")
+        self._discard(producer)
+        return StoreUnavailableError(
+            f"Kafka broker {self.settings.bootstrap_servers} did not acknowledge the write to "
+            f"topic {self.settings.topic!r} within {self.settings.produce_timeout_s:g}s "
+            f"({type(e).__name__}: {e}); the commit was not acknowledged"
+        )
 
     def _current(self) -> KafkaProducer:
         with self._lock:
@@ -102,6 +114,23 @@ class RecordProducer:
             producer, self._producer = self._producer, None
         if producer is not None:
             _force_close(producer, timeout=1.0)
+
+
+class PendingAcks:
+    """Records handed to the producer; their offsets once the broker acknowledged them all."""
+
+    def __init__(self, owner: RecordProducer, producer: KafkaProducer, futures: list[Any]) -> None:
+        self._owner = owner
+        self._producer = producer
+        self._futures = futures
+
+    def offsets(self) -> list[int]:
+        """Wait for every ack (bounded); StoreUnavailableError if any is missing."""
+        timeout_s = self._owner.settings.produce_timeout_s + 1.0
+        try:
+            return [f.get(timeout=timeout_s).offset for f in self._futures]
+        except KafkaError as e:
+            raise self._owner.failed(self._producer, e) from e
 
 
 def _force_close(producer: KafkaProducer, timeout: float = 0.0) -> None:

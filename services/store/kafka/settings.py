@@ -30,6 +30,7 @@ class KafkaStoreSettings:
     max_request_size: int = 1_048_576
     run_indexer: bool = True
     pool_size: int = 10
+    stage_during_ack: bool = True
 
     @classmethod
     def from_env(cls, env: Environment) -> KafkaStoreSettings:
@@ -56,6 +57,7 @@ class KafkaStoreSettings:
             max_request_size=_int(env, "KAFKA_MAX_REQUEST_SIZE", 1_048_576),
             run_indexer=strtobool(env.get("KAFKA_RUN_INDEXER") or "yes"),
             pool_size=_int(env, "KAFKA_INDEX_POOL_SIZE", 10),
+            stage_during_ack=strtobool(env.get("KAFKA_STAGE_INDEX_DURING_ACK") or "yes"),
         )
         settings.validate()
         return settings

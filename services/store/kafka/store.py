@@ -29,6 +29,7 @@ from services.store.kafka.producer import OutgoingRecord, RecordProducer
 from services.store.kafka.progress import IndexProgress
 from services.store.kafka.schema import IndexSql, ensure_index
 from services.store.kafka.settings import KafkaStoreSettings
+from services.store.kafka.staged import StagedIndex
 from services.store.kafka.topic import ensure_topic
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class KafkaStore:
         self.producer = RecordProducer(settings)
         self.lineage = LineageGuard(settings, self.pool)  # G9: halts writes if the log went back
         self.lineage.start()
+        self.staged = StagedIndex(self.writer, self.progress, self.lineage)
         self.builder: IndexBuilder | None = None
         if settings.run_indexer:
             self.builder = IndexBuilder(settings, self.writer, self.progress)
@@ -85,9 +87,16 @@ class KafkaStore:
         packed = pack_commits(commits, self.settings.partitions, self.settings.max_request_size)
         # What the index had read before producing: a new record can only land beyond it.
         read_before = {p: self.progress.next_offset(p) for p, _, _ in packed}
-        offsets = self.producer.send_all(
-            [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed]
-        )
+        outgoing = [OutgoingRecord(p, _key(k), encode_record(cs)) for p, k, cs in packed]
+        guessed = self._guess(packed)
+        if guessed is None:
+            offsets = self.producer.send(outgoing).offsets()
+        else:  # stage the index rows while the broker acknowledges (staged.py)
+            offsets, staged = self.staged.settle(
+                packed[0][0], guessed, lambda: self.producer.send(outgoing), read_before
+            )
+            if staged is not None:
+                return [staged[c.commit_id] for c, _ in commits]
         by_partition: dict[int, list[LogRecord]] = {}
         for (partition, _, record_commits), offset in zip(packed, offsets, strict=True):
             by_partition.setdefault(partition, []).append(LogRecord(offset, record_commits))
@@ -107,6 +116,14 @@ class KafkaStore:
         if missing:
             outcomes.update(self._fetch_outcomes(missing))
         return [outcomes[c.commit_id] for c, _ in commits]
+
+    def _guess(
+        self, packed: Sequence[tuple[int, str | None, list[Commit]]]
+    ) -> list[LogRecord] | None:
+        """Where the records are expected to land, when staging their index rows is worth it."""
+        if not self.settings.stage_during_ack or len({p for p, _, _ in packed}) != 1:
+            return None
+        return self.staged.guess(packed[0][0], [cs for _, _, cs in packed])
 
     def _settle(
         self, partition: int, records: list[LogRecord], deadline: float
