@@ -10,8 +10,9 @@ average) and writes the nodes of height 8, 16 … it completed, in the same tran
 
 Measured (bench/transparency.py): inside the index writer's own transaction this work was on
 every batch's path (17-34 % of batch-ingest throughput); beside it, it overlaps the next batch.
-The tree lags the index by one step at most; a signed head covers only what the tree holds, and
-`TransparencyLog.advance` (run before every head) takes whatever the thread has not.
+The tree lags the index by one step (steps start MIN_GAP_S apart); a signed head covers only
+what the tree holds, and `TransparencyLog.advance` (run before every head) takes whatever the
+thread has not.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from services.transparency.merkle import Frontier
 from services.transparency.sources import leaf_hash_sql
 
 log = logging.getLogger(__name__)
+# Steps start at least this far apart: woken by every index transaction, a step per commit
+# would rewrite the partial tile's rows for a few leaves each time (and every API process's
+# follower would queue on the tree's lock); a step per gap takes the whole gap's leaves.
+MIN_GAP_S = 0.1
 
 _STEP = """
 WITH tree AS (
@@ -104,12 +109,14 @@ class IndexTreeFollower:
         channel: str,
         logs: Sequence[tuple[int, int]],  # (log, highest notification id)
         limit: int = 50_000,
+        min_gap: float = MIN_GAP_S,
     ) -> None:
         self._pool = pool
         self._step = TreeStep(schema, events_table)
         self._listen = sql.SQL("LISTEN {}").format(sql.Identifier(channel))
         self._logs = list(logs)
         self._limit = limit
+        self._min_gap = min_gap
         self.busy_seconds = 0.0  # spent in steps that added leaves (for the benchmark)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tree-follower", daemon=True)
@@ -145,7 +152,11 @@ class IndexTreeFollower:
                 with psycopg.connect(self._pool.conninfo, **kwargs) as listener:
                     listener.execute(self._listen)
                     while not self._stop.is_set():
+                        started = time.monotonic()
                         self.catch_up()
+                        rest = self._min_gap - (time.monotonic() - started)
+                        if rest > 0:
+                            self._stop.wait(rest)
                         for _ in listener.notifies(timeout=1.0, stop_after=1):
                             pass
             except psycopg.OperationalError as e:  # PostgreSQL away: heads wait, nothing is lost
