@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # would rewrite the partial tile's rows for a few leaves each time (and every API process's
 # follower would queue on the tree's lock); a step per gap takes the whole gap's leaves.
 MIN_GAP_S = 0.1
+_ELECTION_RETRY_S = 3.0
 
 _STEP = """
 WITH tree AS (
@@ -99,7 +100,13 @@ class TreeStep:
 
 
 class IndexTreeFollower:
-    """A thread stepping every log's tree whenever the index notifies a commit."""
+    """A thread stepping every log's tree whenever the index notifies a commit.
+
+    Every process of a deployment starts one, but only one per index schema follows at a time:
+    the one holding a session advisory lock on its listening connection (the others retry
+    every few seconds, so another takes over when it exits). Before, every API and projector
+    process stepped on every notification and queued on the tree's row lock to find nothing.
+    """
 
     def __init__(
         self,
@@ -114,6 +121,7 @@ class IndexTreeFollower:
         self._pool = pool
         self._step = TreeStep(schema, events_table)
         self._listen = sql.SQL("LISTEN {}").format(sql.Identifier(channel))
+        self._lock_name = f"zhulian tree follower {schema}"
         self._logs = list(logs)
         self._limit = limit
         self._min_gap = min_gap
@@ -145,11 +153,21 @@ class IndexTreeFollower:
                     break
         return added
 
+    def _elected(self, conn: psycopg.Connection[Any]) -> bool:
+        """Whether this follower holds the schema's follower lock (kept while `conn` lives)."""
+        row = conn.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s))", (self._lock_name,)
+        ).fetchone()
+        return bool(row and row[0])
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 kwargs = {**(self._pool.kwargs or {}), "autocommit": True}
                 with psycopg.connect(self._pool.conninfo, **kwargs) as listener:
+                    if not self._elected(listener):
+                        self._stop.wait(_ELECTION_RETRY_S)
+                        continue
                     listener.execute(self._listen)
                     while not self._stop.is_set():
                         started = time.monotonic()

@@ -90,3 +90,28 @@ def test_the_thread_following_the_index_takes_every_path_in_order_and_the_roots_
 def _leaves(tlog: TransparencyLog, size: int) -> list[store.LeafRow]:
     with tlog.db.tx() as tx:
         return store.leaves_between(tx, 0, 0, size)
+
+
+def test_one_follower_per_index_schema_follows_and_another_takes_over_when_it_stops(
+    factory: KafkaFactory,
+) -> None:
+    """Every process starts a follower; only the elected one steps the tree (the others would
+    queue on the tree's lock to find nothing), and when it stops another one carries on."""
+    recorder = factory.application_recorder()
+    assert isinstance(recorder, KafkaApplicationRecorder)
+    first = _tlog(recorder, recorder.sql.schema)
+    first_follower = attach_index_hook(first)
+    time.sleep(0.5)  # let the first one win the election
+    second = _tlog(recorder, recorder.sql.schema)
+    second_follower = attach_index_hook(second)
+    assert first_follower is not None and second_follower is not None
+    try:
+        recorder.insert_commits(_batch(50))
+        assert _size_reaches(first, 100) == 100
+        assert second_follower.busy_seconds == 0.0  # the second one never stepped
+        first.db.close()  # the elected follower's process ends
+        recorder.insert_commits(_batch(50))
+        assert _size_reaches(second, 200) == 200  # taken over within the election retry
+        assert second_follower.busy_seconds > 0.0
+    finally:
+        second.db.close()
