@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # Steps start at least this far apart: woken by every index transaction, a step per commit
 # would rewrite the partial tile's rows for a few leaves each time (and every API process's
 # follower would queue on the tree's lock); a step per gap takes the whole gap's leaves.
-MIN_GAP_S = 0.1
+MIN_GAP_S = 0.5
 _ELECTION_RETRY_S = 3.0
 
 _STEP = """
