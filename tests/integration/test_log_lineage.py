@@ -78,3 +78,25 @@ def test_a_replaced_topic_with_more_records_is_caught_by_its_first_record(
         assert again.store.lineage.halt_reason() == reason
     finally:
         again.close()
+
+
+def test_a_topic_recreated_on_a_running_broker_is_caught_by_the_consumer_kept_between_checks(
+    brokers: list[Broker], postgres: Database
+) -> None:
+    env = store_env_for(brokers[0].bootstrap_servers, postgres.url, KAFKA_LINEAGE_CHECK_S="3600")
+    factory = KafkaFactory(env)
+    try:
+        recorder = factory.application_recorder()
+        for n in range(3):
+            recorder.insert_events([StoredEvent(uuid4(), 1, "Opened", f'{{"n":{n}}}'.encode())])
+        guard = factory.store.lineage
+        assert guard.check() is None and guard.check() is None
+        kept = guard._consumer
+        assert kept is not None  # one consumer serves every check (no new one each time)
+        _recreate(brokers[0], env["KAFKA_EVENTS_TOPIC"], records=10)
+
+        reason = guard.check()
+        assert reason is not None and "first record" in reason
+    finally:
+        factory.close()
+    assert guard._consumer is None  # closing the store releases it

@@ -71,6 +71,11 @@ class LineageGuard:
         self.positions = sql.SQL("{}.store_positions").format(schema)
         self._halt: str | None = None
         self._lock = threading.Lock()
+        # One consumer for every check, kept between them and replaced after a broker error. A
+        # consumer per check left its connections, metrics and last fetch (up to a megabyte a
+        # partition) in reference cycles for the collector: 25 MB more RSS every 10 s per process.
+        self._consumer: KafkaConsumer | None = None
+        self._consumer_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         with self.pool.connection() as conn, conn.transaction():
@@ -120,10 +125,12 @@ class LineageGuard:
         self._thread.start()
 
     def stop(self) -> None:
-        """End the periodic checks."""
+        """End the periodic checks and release the broker connection."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        with self._consumer_lock:
+            self._drop_consumer()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
@@ -197,7 +204,19 @@ class LineageGuard:
     def _broker(
         self, stored: Mapping[int, tuple[int, int, int | None, str | None, str | None]]
     ) -> dict[int, Seen]:
-        consumer = KafkaConsumer(
+        with self._consumer_lock:
+            consumer = self._consumer or self._new_consumer()
+            self._consumer = consumer
+            try:
+                seen = {p: self._partition(consumer, p) for p in sorted(stored)}
+            except BaseException:
+                self._drop_consumer()  # the next check starts from fresh connections and metadata
+                raise
+            consumer.assign([])  # nothing fetched between checks
+            return seen
+
+    def _new_consumer(self) -> KafkaConsumer:
+        return KafkaConsumer(
             bootstrap_servers=self.settings.bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
@@ -207,10 +226,14 @@ class LineageGuard:
             bootstrap_timeout_ms=int(max(self.settings.produce_timeout_s, 2.0) * 1000),
             reconnect_backoff_max_ms=1000,
         )
-        try:
-            return {p: self._partition(consumer, p) for p in sorted(stored)}
-        finally:
-            consumer.close()
+
+    def _drop_consumer(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            try:
+                consumer.close()
+            except Exception:  # a broken consumer is dropped either way
+                log.debug("closing the lineage consumer failed", exc_info=True)
 
     def _partition(self, consumer: KafkaConsumer, partition: int) -> Seen:
         """The partition's first record and high watermark, as a fetch reports them."""
