@@ -50,16 +50,21 @@ def _recreate(broker: Broker, topic: str, records: int) -> None:
     producer.close()
 
 
+def _three_records(factory: KafkaFactory) -> KafkaApplicationRecorder:
+    recorder = factory.application_recorder()
+    assert isinstance(recorder, KafkaApplicationRecorder)
+    for n in range(3):
+        recorder.insert_events([StoredEvent(uuid4(), 1, "Opened", f'{{"n":{n}}}'.encode())])
+    return recorder
+
+
 def test_a_replaced_topic_with_more_records_is_caught_by_its_first_record(
     brokers: list[Broker], postgres: Database
 ) -> None:
     env = store_env_for(brokers[0].bootstrap_servers, postgres.url, KAFKA_LINEAGE_CHECK_S="3600")
     factory = KafkaFactory(env)
     try:
-        recorder = factory.application_recorder()
-        assert isinstance(recorder, KafkaApplicationRecorder)
-        for n in range(3):
-            recorder.insert_events([StoredEvent(uuid4(), 1, "Opened", f'{{"n":{n}}}'.encode())])
+        recorder = _three_records(factory)
         guard = factory.store.lineage
         assert guard.check() is None  # the first record is remembered
         brokers.append(restart_empty(brokers[0]))
@@ -86,9 +91,7 @@ def test_a_topic_recreated_on_a_running_broker_is_caught_by_the_consumer_kept_be
     env = store_env_for(brokers[0].bootstrap_servers, postgres.url, KAFKA_LINEAGE_CHECK_S="3600")
     factory = KafkaFactory(env)
     try:
-        recorder = factory.application_recorder()
-        for n in range(3):
-            recorder.insert_events([StoredEvent(uuid4(), 1, "Opened", f'{{"n":{n}}}'.encode())])
+        _three_records(factory)
         guard = factory.store.lineage
         assert guard.check() is None and guard.check() is None
         kept = guard._consumer
