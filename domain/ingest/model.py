@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -29,6 +30,11 @@ def _receipt_id(source: str, event_id: str) -> UUID:
     return uuid5(_NAMESPACE, _encode("receipt", source, event_id))
 
 
+@lru_cache(maxsize=4096)
+def _legacy_receipt_id(source: str, event_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{source}\x1f{event_id}")
+
+
 @dataclass(frozen=True)
 class EventKey:
     """What identifies a published event (CloudEvents source + id) and what it said (digest)."""
@@ -38,6 +44,9 @@ class EventKey:
     event_type: str
     digest: str
     legacy_digest: str | None = None  # what a receipt written before DIGEST_V2 would hold
+    # Or how to make it: only a receipt found with an old digest needs it, so the ingestor
+    # passes the computation instead of hashing every event's data a second time.
+    legacy_digest_of: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def receipt_id(self) -> UUID:
@@ -47,7 +56,7 @@ class EventKey:
     @property
     def legacy_receipt_id(self) -> UUID:
         """Where a receipt written before the unambiguous encoding lives (read, never written)."""
-        return uuid5(_NAMESPACE, f"{self.source}\x1f{self.event_id}")
+        return _legacy_receipt_id(self.source, self.event_id)
 
     def names(self, receipt: Receipt) -> bool:
         """Whether a receipt found at one of this key's ids was written for this very event."""
@@ -57,8 +66,12 @@ class EventKey:
         """A re-send: same type, subject, time and data (old receipts: same type and data)."""
         if receipt.digest == self.digest:
             return True
-        legacy = not receipt.digest.startswith(DIGEST_V2)
-        return legacy and self.legacy_digest is not None and receipt.digest == self.legacy_digest
+        if receipt.digest.startswith(DIGEST_V2):
+            return False
+        legacy = self.legacy_digest
+        if legacy is None and self.legacy_digest_of is not None:
+            legacy = self.legacy_digest_of()
+        return legacy is not None and receipt.digest == legacy
 
     def derived_id(self, purpose: str) -> UUID:
         """A stable id for a record this event creates, so a retry names the same record.

@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache, partial
 from typing import Any
 from uuid import UUID
 
@@ -141,7 +142,7 @@ class Ingestor:
                 envelope.id,
                 envelope.type.short_name,
                 self._digest(envelope, raw.get("subject")),
-                self._legacy_digest(envelope),
+                legacy_digest_of=partial(self._legacy_digest, envelope),
             )
             context = Context(
                 key,
@@ -232,13 +233,21 @@ def _authorized(principal: Principal, raw: Any) -> Any:
     An event that is not an object or names no known type is left to the envelope check.
     """
     name = raw.get("type") if isinstance(raw, dict) else None
-    event_type = CATALOGUE.get(name) if isinstance(name, str) else None
-    if event_type is None:
+    kind = _kind(name) if isinstance(name, str) else None
+    if kind is None:
         return raw
+    return authorize(principal, raw, kind)
+
+
+@lru_cache(maxsize=512)
+def _kind(name: str) -> Kind | None:
+    """What authorization needs of a catalogued type (made once per type, not per event)."""
+    event_type = CATALOGUE.get(name)
+    if event_type is None:
+        return None
     legacy = event_type.legacy
-    kind = Kind(
+    return Kind(
         event_type.name,
         event_type.definition.name,
         legacy.field_name("actor") if legacy is not None else "actor",
     )
-    return authorize(principal, raw, kind)

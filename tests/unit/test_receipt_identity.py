@@ -78,3 +78,23 @@ def test_a_receipt_written_under_the_old_id_scheme_is_still_found() -> None:
     answer = ing.submit(event)
     assert answer.status == 200 and answer.outcome is not None
     assert answer.outcome.aggregate_id == record
+
+
+def test_a_resend_with_other_data_than_a_receipt_under_the_old_digest_is_refused() -> None:
+    ing = ingestor()
+    event = cloud_event("household.discovered", discovered(), event_id="old-2")
+    envelope = parse(event, NOW)
+    key = EventKey(envelope.source, envelope.id, envelope.type.name, "unused")
+    old = Receipt._create(
+        Receipt.Issued,
+        id=key.legacy_receipt_id,
+        source=envelope.source,
+        event_id=envelope.id,
+        event_type="household.discovered.v1",
+        digest=first_version_digest("household.discovered.v1", {**event["data"], "note": "x"}),
+        outcome={"kind": "household", "aggregate_id": str(UUID(int=2)), "version": 1},
+    )
+    ing.app.save(old)
+    answer = ing.submit(event)
+    assert answer.status == 409 and answer.problem is not None
+    assert "already used for different content" in answer.problem.detail
