@@ -252,3 +252,36 @@ def test_a_writers_guessed_index_write_judges_as_the_general_path(postgres: Data
         assert sorted(rows) == sorted([(a, 1), (a, 2), (b, 0), (b, 1), (c, 1)])
     finally:
         pool.close()
+
+
+def test_a_builder_skips_what_writers_indexed_without_queueing_on_their_locks(
+    broker: Broker, postgres: Database
+) -> None:
+    """Records their writers already indexed are passed over by what the index has committed:
+    a following builder keeps up while writers hold every partition's position lock."""
+    topic = unique_topic()
+    settings = _settings(broker, postgres, topic)
+    ensure_topic(settings)
+    pool = open_pool(settings, max_size=3)
+    q = IndexSql(settings.index_schema, "uuid")
+    with pool.connection() as conn:
+        ensure_index(conn, q, topic, settings.partitions)
+    ends = _messy_log(settings, seed=11)
+    IndexBuilder(settings, IndexWriter(pool, q, topic), IndexProgress()).catch_up(timeout_s=60)
+    follower_progress = IndexProgress()
+    follower = IndexBuilder(settings, IndexWriter(pool, q, topic), follower_progress)
+    caught_up = threading.Event()
+
+    def follow() -> None:
+        while not all(follower_progress.next_offset(p) >= end for p, end in ends.items()):
+            follower.step(timeout_ms=200)
+        caught_up.set()
+
+    try:
+        with psycopg.connect(settings.database_url) as writers, writers.transaction():
+            for partition in range(settings.partitions):  # as writers mid-commit hold them
+                assert writers.execute(q.lock_position, (topic, partition)).fetchone()
+            threading.Thread(target=follow, daemon=True).start()
+            assert caught_up.wait(timeout=20), "the builder queued behind the writers' locks"
+    finally:
+        pool.close()

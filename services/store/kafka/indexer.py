@@ -23,6 +23,9 @@ from services.store.kafka.settings import KafkaStoreSettings
 
 log = logging.getLogger(__name__)
 _RETRY_PAUSE_S = 0.5
+# Fetches wait up to fetch_max_wait_ms for this much: a record batch per tenth of a second
+# instead of a fetch (and an index transaction) per acknowledged write of any process.
+_FETCH_MIN_BYTES = 256 * 1024
 
 
 class IndexBuilder:
@@ -80,12 +83,20 @@ class IndexBuilder:
                 raise TimeoutError(f"index did not catch up with {self.settings.topic} in time")
 
     def step(self, timeout_ms: int) -> None:
-        """Poll once and apply what came, one transaction per partition."""
+        """Poll once and apply what came, one transaction per partition.
+
+        Most records a builder sees were indexed by their own writer a moment after the
+        broker acknowledged them (this process's writers, or another API process's). Such
+        records are skipped by what the index has committed, read without a lock once the
+        youngest of them has settled, so the builder queues on the partition's position lock
+        only for records no writer indexed (a writer that died, a rebuild, another group).
+        """
         if self.halted():
             self._stop.wait(timeout_ms / 1000)
             return
         consumer = self._consumer_for()
         polled = consumer.poll(timeout_ms=timeout_ms, max_records=5000)
+        fresh_by_tp: dict[TopicPartition, list[ConsumerRecord]] = {}
         for tp, records in polled.items():
             # Writers in this process index their own records; skip those before decoding.
             known = self.progress.next_offset(tp.partition)
@@ -95,13 +106,32 @@ class IndexBuilder:
                 known = self.progress.next_offset(tp.partition)
                 fresh = [r for r in fresh if r.offset >= known]
             if fresh:
+                fresh_by_tp[tp] = fresh
+            elif known > records[-1].offset + 1:
+                consumer.seek(tp, known)  # another indexer is ahead: skip its work
+        if fresh_by_tp:
+            self._settle(fresh_by_tp)
+            committed = self.writer.positions()
+        for tp, fresh in fresh_by_tp.items():
+            self.progress.advance(tp.partition, committed.get(tp.partition, 0))
+            known = self.progress.next_offset(tp.partition)
+            fresh = [r for r in fresh if r.offset >= known]
+            if fresh:
                 applied = self.writer.apply(
                     tp.partition, [_to_log_record(r, self.settings) for r in fresh]
                 )
                 self.progress.advance(tp.partition, applied.next_offset)
                 known = applied.next_offset
-            if known > records[-1].offset + 1:
+            if known > polled[tp][-1].offset + 1:
                 consumer.seek(tp, known)  # another indexer is ahead: skip its work
+
+    def _settle(self, fresh_by_tp: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """Give the youngest record's writer a moment to index it itself (bounded)."""
+        youngest_ms = max(r.timestamp for records in fresh_by_tp.values() for r in records)
+        age_s = time.time() - youngest_ms / 1000
+        wait_s = min(self.settings.follow_settle_s, self.settings.follow_settle_s - age_s)
+        if wait_s > 0:
+            self._stop.wait(wait_s)
 
     def _seek_to_positions(self) -> None:
         consumer = self._consumer_for()
@@ -119,6 +149,7 @@ class IndexBuilder:
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
                 fetch_max_wait_ms=100,
+                fetch_min_bytes=_FETCH_MIN_BYTES,
                 max_partition_fetch_bytes=max(1_048_576, self.settings.max_request_size),
                 fetch_max_bytes=max(52_428_800, self.settings.max_request_size),
                 request_timeout_ms=30_000,

@@ -31,6 +31,7 @@ class KafkaStoreSettings:
     run_indexer: bool = True
     pool_size: int = 10
     stage_during_ack: bool = True
+    follow_settle_s: float = 0.05
 
     @classmethod
     def from_env(cls, env: Environment) -> KafkaStoreSettings:
@@ -58,6 +59,7 @@ class KafkaStoreSettings:
             run_indexer=strtobool(env.get("KAFKA_RUN_INDEXER") or "yes"),
             pool_size=_int(env, "KAFKA_INDEX_POOL_SIZE", 10),
             stage_during_ack=strtobool(env.get("KAFKA_STAGE_INDEX_DURING_ACK") or "yes"),
+            follow_settle_s=_float(env, "KAFKA_INDEX_FOLLOW_SETTLE_MS", 50.0) / 1000,
         )
         settings.validate()
         return settings
@@ -70,6 +72,8 @@ class KafkaStoreSettings:
             )
         if self.produce_timeout_s <= 0 or self.index_wait_timeout_s <= 0:
             raise StoreMisconfiguredError("store timeouts must be positive")
+        if not 0 <= self.follow_settle_s <= 1:
+            raise StoreMisconfiguredError("KAFKA_INDEX_FOLLOW_SETTLE_MS must be between 0 and 1000")
         if self.max_request_size < 16_384:
             raise StoreMisconfiguredError("KAFKA_MAX_REQUEST_SIZE must be at least 16384 bytes")
 
