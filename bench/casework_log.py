@@ -17,6 +17,7 @@ from domain.households.vocabulary import Assistance, Channel
 from domain.needs.model import Need
 from domain.referrals.model import Referral
 from domain.shared.taxonomy import Category, NeedType, Urgency
+from domain.standards.deadlines import DeadlinePolicy, Step
 
 EVENTS_PER_HOUSEHOLD = 10
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -72,6 +73,8 @@ def household_events(n: int, rng: random.Random) -> list[Any]:
         to_department="health",
         requested_at=at,
         note="",
+        recorded_at=at,
+        acceptance_due_at=DeadlinePolicy().due(Step.ACCEPTANCE, at),
     )
     needs[0].refer(referral_id=referral.id, at=at)
     events += referral.collect_events() + needs[0].collect_events()

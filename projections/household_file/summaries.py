@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from string import Formatter
 from typing import Any
 
 from domain.contracts.model import Contract
@@ -92,4 +94,11 @@ def summarise(event: Any) -> str:
     template = _TEMPLATES.get(type(event))
     if template is None:
         return type(event).__qualname__
-    return template.format(**{k: _shown(v) for k, v in vars(event).items()})
+    fields = vars(event)
+    return template.format(**{k: _shown(fields[k]) for k in _named(template)})
+
+
+@cache
+def _named(template: str) -> tuple[str, ...]:
+    """The event fields a template shows (only they are converted for it)."""
+    return tuple({name for _, name, _, _ in Formatter().parse(template) if name})

@@ -40,6 +40,7 @@ TIMELINE = Table(
     key=("household_id", "position", "record_id"),
     append_only=True,
 )
+_NEW_FILE = dict.fromkeys(HOUSEHOLDS.column_names)
 # Needs and referrals name their household only when created; later steps look it up here.
 LINKS = Table("household_links", cols("record_id household_id"), key=("record_id",))
 
@@ -72,8 +73,17 @@ _ABOUT: tuple[type, ...] = (
 
 def _event_name(e: Any) -> str:
     """`Household.ConsentGiven` for the household's sharing events too (declared on its base)."""
-    name = type(e).__qualname__
-    return "Household." + name.split(".", 1)[1] if name.startswith("Sharing.") else name
+    kind = type(e)
+    name = _NAMES.get(kind)
+    if name is None:  # once per event class: a rebuild asks for every event
+        name = kind.__qualname__
+        if name.startswith("Sharing."):
+            name = "Household." + name.split(".", 1)[1]
+        _NAMES[kind] = name
+    return name
+
+
+_NAMES: dict[type, str] = {}
 
 
 def _by(e: Any) -> str | None:
@@ -132,6 +142,7 @@ class HouseholdFile(View):
         if household_id is None:
             return
         self._update_file(e, tx, household_id)
+        event_type = _event_name(e)
         tx.upsert(
             "household_timeline",
             {
@@ -139,10 +150,10 @@ class HouseholdFile(View):
                 "position": position,
                 "occurred_at": occurred_at(e),
                 "recorded_at": e.timestamp,
-                "record_kind": _event_name(e).split(".")[0].lower(),
+                "record_kind": event_type.split(".")[0].lower(),
                 "record_id": record_id,
                 "record_version": e.originator_version,
-                "event_type": _event_name(e),
+                "event_type": event_type,
                 "summary": summarise(e),
                 "by_whom": _by(e),
             },
@@ -176,6 +187,7 @@ class HouseholdFile(View):
             tx.upsert(
                 "household_files",
                 {
+                    **_NEW_FILE,  # a whole row: a new file needs no read of what is not there
                     **key,
                     "household_key": e.household_key,
                     "region_code": e.region_code,
